@@ -1,0 +1,217 @@
+package io.icpbench.stack.encap;
+
+import io.icpbench.stack.Counter;
+import io.icpbench.stack.NetDevice;
+import io.icpbench.stack.NetStack;
+import io.icpbench.stack.Outcome;
+import io.icpbench.stack.SkBuff;
+import io.icpbench.stack.ops.EncapRcv;
+import io.icpbench.stack.udp.UdpSock;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The targets of call site 10 ({@code udp_sk(sk)->encap_rcv}). VXLAN and Geneve decapsulate: the
+ * inner Ethernet frame re-enters the stack through the tunnel device's GRO cell. The others
+ * check their header and end the packet.
+ */
+public final class EncapHandlers {
+    /** Tunnel kinds for {@link NetStack#tunnel}. */
+    public static final int KIND_VXLAN = 0, KIND_GENEVE = 1;
+    static final int UDP_HLEN = 8;
+
+    private EncapHandlers() {
+    }
+
+    /**
+     * vxlan_rcv.
+     *
+     * <pre>
+     *  0                   1                   2                   3
+     *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+     * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+     * |R|R|R|R|I|R|R|R|               Reserved                        |
+     * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+     * |                VXLAN Network Identifier (VNI) |   Reserved    |
+     * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+     * |                 inner Ethernet frame ...
+     * </pre>
+     */
+    public static final class VxlanRcv implements EncapRcv {
+        static final int VXLAN_HLEN = 8;
+        private final NetStack stack;
+
+        public VxlanRcv(NetStack stack) {
+            this.stack = stack;
+        }
+
+        @Override
+        public int encapRcv(UdpSock sk, SkBuff skb) {
+            stack.work.apply(skb);
+            ByteBuf b = skb.buf;
+            int v = skb.transport + UDP_HLEN;
+            if (skb.end - v < VXLAN_HLEN) {
+                stack.counters.finish(skb, Outcome.VXLAN_INVALID_HDR);
+                return 0;
+            }
+            // RFC 7348: I flag set, all reserved bits zero.
+            if (b.getInt(v) != 0x0800_0000 || b.getUnsignedByte(v + 7) != 0) {
+                stack.counters.finish(skb, Outcome.VXLAN_INVALID_HDR);
+                return 0;
+            }
+            NetDevice dev = stack.tunnel(KIND_VXLAN, b.getUnsignedMedium(v + 4));
+            if (dev == null) {
+                stack.counters.finish(skb, Outcome.VXLAN_VNI_NOT_FOUND);
+                return 0;
+            }
+            stack.counters.inc(Counter.VXLAN_DECAPS);
+            stack.decapsulate(skb, v + VXLAN_HLEN, dev);
+            return 0;
+        }
+    }
+
+    /**
+     * geneve_udp_encap_recv.
+     *
+     * <pre>
+     * |Ver|  Opt Len  |O|C|    Rsvd.  |          Protocol Type        |
+     * |        Virtual Network Identifier (VNI)       |    Reserved   |
+     * |                    Variable-Length Options                    |
+     * </pre>
+     */
+    public static final class GeneveRcv implements EncapRcv {
+        static final int GENEVE_HLEN = 8;
+        static final int ETH_P_TEB = 0x6558;
+        private final NetStack stack;
+
+        public GeneveRcv(NetStack stack) {
+            this.stack = stack;
+        }
+
+        @Override
+        public int encapRcv(UdpSock sk, SkBuff skb) {
+            stack.work.apply(skb);
+            ByteBuf b = skb.buf;
+            int g = skb.transport + UDP_HLEN;
+            if (skb.end - g < GENEVE_HLEN) {
+                stack.counters.finish(skb, Outcome.VXLAN_INVALID_HDR);
+                return 0;
+            }
+            int first = b.getUnsignedByte(g);
+            int optLen = (first & 0x3F) * 4;
+            if ((first >>> 6) != 0 || b.getUnsignedShort(g + 2) != ETH_P_TEB || skb.end - g < GENEVE_HLEN + optLen) {
+                stack.counters.finish(skb, Outcome.VXLAN_INVALID_HDR);
+                return 0;
+            }
+            NetDevice dev = stack.tunnel(KIND_GENEVE, b.getUnsignedMedium(g + 4));
+            if (dev == null) {
+                stack.counters.finish(skb, Outcome.VXLAN_VNI_NOT_FOUND);
+                return 0;
+            }
+            stack.counters.inc(Counter.GENEVE_DECAPS);
+            stack.decapsulate(skb, g + GENEVE_HLEN + optLen, dev);
+            return 0;
+        }
+    }
+
+    /**
+     * xfrm4_udp_encap_rcv (ESP in UDP, RFC 3948): a zero "non-ESP marker" means IKE, which goes to
+     * the socket as plain UDP; a one-byte 0xFF is a NAT keepalive; anything else is ESP, and with no
+     * security association installed it is dropped as XfrmInNoStates.
+     */
+    public static final class EspInUdpRcv implements EncapRcv {
+        private final NetStack stack;
+
+        public EspInUdpRcv(NetStack stack) {
+            this.stack = stack;
+        }
+
+        @Override
+        public int encapRcv(UdpSock sk, SkBuff skb) {
+            stack.work.apply(skb);
+            ByteBuf b = skb.buf;
+            int p = skb.transport + UDP_HLEN;
+            int len = skb.end - p;
+            if (len == 1 && b.getUnsignedByte(p) == 0xFF) {
+                stack.counters.finish(skb, Outcome.ENCAP_CONSUMED);
+                return 0;
+            }
+            if (len >= 4 && b.getInt(p) == 0) {
+                return 1;
+            }
+            if (len < 8) {
+                stack.counters.finish(skb, Outcome.TUNNEL_INVALID);
+                return 0;
+            }
+            stack.counters.inc(Counter.XFRM_IN_NO_STATES);
+            stack.counters.finish(skb, Outcome.XFRM_NOSTATES);
+            return 0;
+        }
+    }
+
+    /**
+     * wg_receive: the message type (1 handshake initiation, 2 response, 3 cookie reply, 4 data)
+     * with three reserved zero bytes, and the length each type requires. No cryptography.
+     */
+    public static final class WireguardRcv implements EncapRcv {
+        private final NetStack stack;
+
+        public WireguardRcv(NetStack stack) {
+            this.stack = stack;
+        }
+
+        @Override
+        public int encapRcv(UdpSock sk, SkBuff skb) {
+            stack.work.apply(skb);
+            ByteBuf b = skb.buf;
+            int p = skb.transport + UDP_HLEN;
+            int len = skb.end - p;
+            int need = -1;
+            if (len >= 4) {
+                int header = b.getInt(p);
+                switch (header) {
+                    case 0x0100_0000 -> need = 148;
+                    case 0x0200_0000 -> need = 92;
+                    case 0x0300_0000 -> need = 64;
+                    case 0x0400_0000 -> need = 32;
+                    default -> need = -1;
+                }
+            }
+            if (need < 0 || (need == 32 ? len < need : len != need)) {
+                stack.counters.finish(skb, Outcome.TUNNEL_INVALID);
+                return 0;
+            }
+            stack.counters.inc(Counter.WG_RX);
+            stack.counters.finish(skb, Outcome.ENCAP_CONSUMED);
+            return 0;
+        }
+    }
+
+    /**
+     * l2tp_udp_encap_recv: L2TPv2 (RFC 2661) header with version 2; control and data messages are
+     * counted and consumed by the tunnel.
+     *
+     * <pre>
+     * |T|L|x|x|S|x|O|P|x|x|x|x|  Ver  |          Length (opt)         |
+     * </pre>
+     */
+    public static final class L2tpRcv implements EncapRcv {
+        private final NetStack stack;
+
+        public L2tpRcv(NetStack stack) {
+            this.stack = stack;
+        }
+
+        @Override
+        public int encapRcv(UdpSock sk, SkBuff skb) {
+            stack.work.apply(skb);
+            int p = skb.transport + UDP_HLEN;
+            if (skb.end - p < 6 || (skb.buf.getUnsignedShort(p) & 0x000F) != 2) {
+                stack.counters.finish(skb, Outcome.TUNNEL_INVALID);
+                return 0;
+            }
+            stack.counters.inc(Counter.L2TP_RX);
+            stack.counters.finish(skb, Outcome.ENCAP_CONSUMED);
+            return 0;
+        }
+    }
+}
