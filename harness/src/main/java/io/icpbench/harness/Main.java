@@ -1,0 +1,48 @@
+package io.icpbench.harness;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code icpbench} command line. */
+@Command(name = "icpbench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Does promoting indirect calls to guarded direct calls pay off on a packet receive path?",
+            "A UDP receive path modeled on Linux's, with ops-struct handlers, run under dispatch modes."},
+        subcommands = {StackCommand.class, ProfilesCommand.class, JmhCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this). */
+    public static int run(String... args) {
+        if (args.length > 0 && args[0].equals("jmh") && !(args.length == 2 && (args[1].equals("--help") || args[1].equals("-h")))) {
+            return JmhCommand.runJmh(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException) {
+                line.getErr().println("icpbench " + line.getCommandName() + ": error: " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** The version from the jar's manifest, or "dev". */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"icpbench " + (v == null ? "dev" : v) + ", JDK " + Runtime.version()};
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.icpbench.harness;
+
+import io.icpbench.harness.traffic.TrafficGenerator;
+import io.icpbench.harness.traffic.TrafficProfile;
+import io.icpbench.stack.Counters;
+import io.icpbench.stack.FrameRing;
+import io.icpbench.stack.NetStack;
+import io.icpbench.stack.StackOptions;
+import io.icpbench.stack.Topology;
+import io.netty.buffer.PooledByteBufAllocator;
+
+/**
+ * One run of a traffic profile through a fresh stack: an optional warmup on a throwaway stack (so
+ * the JIT has compiled the path), then the measured packets.
+ */
+public final class StackRun {
+    /** Packets replayed between progress reports and clock reads. */
+    static final long CHUNK = 1 << 16;
+
+    /** Called between chunks with the packets done so far. */
+    public interface Progress {
+        void report(long done, long total, long elapsedNanos);
+    }
+
+    /**
+     * The outcome of a run.
+     *
+     * @param nanos wall time of the measured packets only
+     */
+    public record Result(TrafficProfile profile, StackOptions options, long packets, int batch, long nanos, Counters counters) {
+        public double packetsPerSecond() {
+            return packets * 1e9 / Math.max(1, nanos);
+        }
+
+        public double nanosPerPacket() {
+            return nanos / (double) Math.max(1, packets);
+        }
+    }
+
+    private StackRun() {
+    }
+
+    /**
+     * @param packets packets to measure, at least 1
+     * @param batch   frames per net_rx_action round, 1..1024 and at most the profile's frames
+     * @param warmup  packets replayed first on a separate stack, not counted
+     */
+    public static Result run(TrafficProfile profile, StackOptions options, long packets, int batch, long warmup, Progress progress) {
+        if (packets < 1) {
+            throw new IllegalArgumentException("packets=" + packets + ", expected at least 1");
+        }
+        int maxBatch = Math.min(profile.frames(), Topology.RING_SIZE);
+        if (batch < 1 || batch > maxBatch) {
+            throw new IllegalArgumentException("batch=" + batch + ", expected 1.." + maxBatch);
+        }
+        if (warmup < 0) {
+            throw new IllegalArgumentException("warmup=" + warmup + ", expected 0 or more packets");
+        }
+        if (warmup > 0) {
+            NetStack scratch = Topology.build(options);
+            try (FrameRing ring = TrafficGenerator.ring(profile, scratch, PooledByteBufAllocator.DEFAULT)) {
+                ring.replay(scratch, warmup, batch);
+            }
+        }
+        NetStack stack = Topology.build(options);
+        try (FrameRing ring = TrafficGenerator.ring(profile, stack, PooledByteBufAllocator.DEFAULT)) {
+            long done = 0;
+            long t0 = System.nanoTime();
+            while (done < packets) {
+                long n = Math.min(CHUNK, packets - done);
+                ring.replay(stack, n, batch);
+                done += n;
+                if (progress != null) {
+                    progress.report(done, packets, System.nanoTime() - t0);
+                }
+            }
+            long nanos = System.nanoTime() - t0;
+            return new Result(profile, options, packets, batch, nanos, stack.counters);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+# Every traffic class equally often, so every target of every modeled call site is reached
+# often: the most polymorphic profile.
+description = every traffic class equally often
+frames  = 8192
+flows   = 64
+payload = 64-256
+seed    = 1
+
+mix.udp4 = 1
+mix.udp4-vlan = 1
+mix.udp4-bond = 1
+mix.udp4-macvlan = 1
+mix.udp4-lower = 1
+mix.udp4-bridge = 1
+mix.bridged = 1
+mix.udp4-veth = 1
+mix.udp4-connected = 1
+mix.udp4-rpc = 1
+mix.udp4-psock = 1
+mix.udp6 = 1
+mix.udplite = 1
+mix.vxlan = 1
+mix.geneve = 1
+mix.ike = 1
+mix.esp-in-udp = 1
+mix.wireguard = 1
+mix.l2tp = 1
+mix.gue = 1
+mix.icmp = 1
+mix.icmp6 = 1
+mix.tcp = 1
+mix.tcp6 = 1
+mix.gre = 1
+mix.arp = 1
+mix.forward = 1
+mix.forward6 = 1
+mix.unreachable = 1
+mix.noport = 1
+mix.filtered = 1
+mix.blocked = 1
+mix.overflow = 1
+mix.otherhost = 1
+mix.unknown-ethertype = 1
+mix.fragment = 1
+mix.malformed = 1
