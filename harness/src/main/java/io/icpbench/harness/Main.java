@@ -22,14 +22,24 @@ public final class Main implements Runnable {
             return JmhCommand.runJmh(java.util.Arrays.copyOfRange(args, 1, args.length));
         }
         CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler((ex, line) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println(name(c) + ": error: " + ex.getMessage() + " (see '" + name(c) + " --help')");
+            return 2;
+        });
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException) {
-                line.getErr().println("icpbench " + line.getCommandName() + ": error: " + ex.getMessage());
+                line.getErr().println(name(line) + ": error: " + ex.getMessage());
                 return 2;
             }
             throw ex;
         });
         return cl.execute(args);
+    }
+
+    /** "icpbench" or "icpbench stack": how a user typed the command. */
+    private static String name(CommandLine c) {
+        return c.getParent() == null ? "icpbench" : name(c.getParent()) + " " + c.getCommandName();
     }
 
     @Override

@@ -32,9 +32,9 @@ final class StackCommand implements Callable<Integer> {
             description = "Packets replayed first on a throwaway stack so the JIT has compiled the path. Default: ${DEFAULT-VALUE}.")
     long warmup;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "256",
-            description = "Frames posted per net_rx_action round (1..1024). Default: ${DEFAULT-VALUE}.")
-    int batch;
+    @Option(names = "--batch", paramLabel = "N",
+            description = "Frames posted per net_rx_action round (1..1024). Default: 256, or the profile's frames if fewer.")
+    Integer batch;
 
     @Option(names = "--work", paramLabel = "NS", defaultValue = "0",
             description = "Calibrated work every handler does per call, in ns (0..1000000). Default: ${DEFAULT-VALUE}.")
@@ -64,7 +64,8 @@ final class StackCommand implements Callable<Integer> {
         PrintStream err = System.err;
         boolean interactive = System.console() != null;
         long[] lastReport = {System.nanoTime()};
-        StackRun.Result r = StackRun.run(p, options, packets, batch, warmup, (done, total, elapsed) -> {
+        int b = batch != null ? batch : Math.min(256, p.frames());
+        StackRun.Result r = StackRun.run(p, options, packets, b, warmup, (done, total, elapsed) -> {
             long now = System.nanoTime();
             if (interactive && now - lastReport[0] > 1_000_000_000L && done < total) {
                 lastReport[0] = now;

@@ -22,28 +22,51 @@ public final class TrafficGenerator {
     private TrafficGenerator() {
     }
 
-    /** How many frames each class gets. */
+    /**
+     * How many frames each class gets: the largest remainder method over the weights (ties to the
+     * heavier class), then every class left with none gets one, taken from the class with the
+     * most frames (the lightest of them on a tie). The counts sum to {@code frames}, every weighted
+     * class gets a frame, and a heavier class never gets fewer frames than a lighter one.
+     */
     public static Map<TrafficClass, Integer> allocation(TrafficProfile profile) {
-        int total = profile.totalWeight();
-        int frames = profile.frames();
-        Map<TrafficClass, Integer> counts = new EnumMap<>(TrafficClass.class);
-        int assigned = 0;
         List<Map.Entry<TrafficClass, Integer>> byWeight = profile.mixByWeight();
-        for (Map.Entry<TrafficClass, Integer> e : byWeight) {
-            int n = Math.max(1, (int) ((long) frames * e.getValue() / total));
-            counts.put(e.getKey(), n);
-            assigned += n;
+        int k = byWeight.size();
+        int frames = profile.frames();
+        long total = profile.totalWeight();
+        int[] count = new int[k];
+        long[] remainder = new long[k];
+        int assigned = 0;
+        for (int i = 0; i < k; i++) {
+            long share = (long) frames * byWeight.get(i).getValue();
+            count[i] = (int) (share / total);
+            remainder[i] = share % total;
+            assigned += count[i];
         }
-        // Hand out (or take back) the rounding difference, heaviest classes first.
-        for (int i = 0; assigned != frames; i = (i + 1) % byWeight.size()) {
-            TrafficClass c = byWeight.get(i).getKey();
-            if (assigned < frames) {
-                counts.merge(c, 1, Integer::sum);
-                assigned++;
-            } else if (counts.get(c) > 1) {
-                counts.merge(c, -1, Integer::sum);
-                assigned--;
+        Integer[] order = new Integer[k];
+        for (int i = 0; i < k; i++) {
+            order[i] = i;
+        }
+        // byWeight is heaviest first and the sort is stable: equal remainders go to the heavier class.
+        java.util.Arrays.sort(order, (a, b) -> Long.compare(remainder[b], remainder[a]));
+        for (int j = 0; assigned < frames; j++) {
+            count[order[j]]++;
+            assigned++;
+        }
+        for (int i = 0; i < k; i++) {
+            if (count[i] == 0) {
+                int donor = 0;
+                for (int j = 1; j < k; j++) {
+                    if (count[j] >= count[donor]) {
+                        donor = j;
+                    }
+                }
+                count[donor]--;
+                count[i] = 1;
             }
+        }
+        Map<TrafficClass, Integer> counts = new EnumMap<>(TrafficClass.class);
+        for (int i = 0; i < k; i++) {
+            counts.put(byWeight.get(i).getKey(), count[i]);
         }
         return counts;
     }

@@ -40,6 +40,17 @@ public record TrafficProfile(String name, String description, int frames, int fl
         if (mix.isEmpty()) {
             throw new IllegalArgumentException("profile " + name + ": no traffic class has a weight (add mix.CLASS = N)");
         }
+        if (frames < 16 || frames > 1 << 20) {
+            throw new IllegalArgumentException("profile " + name + ": frames=" + frames + ", expected 16..1048576");
+        }
+        if (frames < mix.size()) {
+            throw new IllegalArgumentException("profile " + name + ": frames=" + frames + " but " + mix.size()
+                    + " traffic classes have a weight; frames must be at least the number of weighted classes");
+        }
+        if (flows < 1 || payloadMin < 0 || payloadMax < payloadMin || payloadMax > 1400) {
+            throw new IllegalArgumentException("profile " + name + ": flows=" + flows + ", payload=" + payloadMin + "-"
+                    + payloadMax + ", expected flows >= 1 and 0 <= MIN <= MAX <= 1400");
+        }
     }
 
     /** The sum of all weights. */
@@ -151,6 +162,10 @@ public record TrafficProfile(String name, String description, int frames, int fl
         }
         if (mix.isEmpty()) {
             throw new IllegalArgumentException(source + ": no traffic class has a weight (add a line mix.CLASS = N)");
+        }
+        if (frames < mix.size()) {
+            throw new IllegalArgumentException(source + ": frames=" + frames + " but " + mix.size()
+                    + " traffic classes have a weight; frames must be at least the number of weighted classes");
         }
         return new TrafficProfile(name, description, frames, flows, payloadMin, payloadMax, seed, mix);
     }
