@@ -1,11 +1,17 @@
 package io.icpbench.harness;
 
+import io.icpbench.dispatch.Dispatch;
+import io.icpbench.dispatch.LearningPolicy;
+import io.icpbench.dispatch.Mode;
 import io.icpbench.harness.traffic.TrafficProfile;
 import io.icpbench.stack.Counters;
 import io.icpbench.stack.HandlerWork;
 import io.icpbench.stack.Outcome;
 import io.icpbench.stack.StackOptions;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -17,9 +23,34 @@ import picocli.CommandLine.Option;
         description = {"Run packets of a traffic profile through the modeled receive path; print counters and rate.",
             "",
             "Every packet ends delivered or dropped under one reason (delivered + dropped = received); "
-                + "the counters are named as in /proc/net/snmp. Dispatch: plain virtual calls. "
+                + "the counters are named as in /proc/net/snmp. A mode other than this JVM's runs in a JVM of its own. "
+                + "Learned sites are saved to OUT/sites.json for 'icpbench sites'. "
                 + "Exit code 1 if a packet never ended (a bug), 2 for bad options."})
 final class StackCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "virtual",
+            description = "Dispatch mode: virtual, virtual-noprofile, indirect-call, dynamic-call, promoted, devirtualized. "
+                + "Default: ${DEFAULT-VALUE}.")
+    String mode;
+
+    @Option(names = "--policy", paramLabel = "POLICY",
+            description = "Learning policy of the learned modes: cree (top 2), top-1..top-4, llvm, gcc; append ,learn-once "
+                + "to stop after the first patch. Default: cree.")
+    String policy;
+
+    @Option(names = "--stats", paramLabel = "STRATEGY",
+            description = "Where learned sites count: striped, thread_local, shared, sampled, misses_only. Default: striped.")
+    String stats;
+
+    @Option(names = "--thresholds", paramLabel = "U,W,P",
+            description = "Learning thresholds: update, wipe, patch. Default: 1000,1000,250 (Cree's).")
+    String thresholds;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Where sites.json goes. Default: results/runs/stack-latest under the project.")
+    Path out;
     @Option(names = "--profile", paramLabel = "NAME|FILE", defaultValue = "default",
             description = "A built-in profile (see 'icpbench profiles') or a profile file. Default: ${DEFAULT-VALUE}.")
     String profile;
@@ -54,17 +85,40 @@ final class StackCommand implements Callable<Integer> {
     @Option(names = "--all-counters", description = "Print zero counters too.")
     boolean allCounters;
 
+    /** The default output directory: results/runs/stack-latest under ICPBENCH_HOME (set by the launcher) or here. */
+    static Path defaultOut() {
+        String home = System.getenv("ICPBENCH_HOME");
+        return Path.of(home != null ? home : ".", "results", "runs", "stack-latest");
+    }
+
     @Override
     public Integer call() {
+        Mode m = Mode.parse(mode);
         TrafficProfile p = TrafficProfile.load(profile);
         if (packets < 1) {
             throw new IllegalArgumentException("--packets=" + packets + ", expected at least 1");
+        }
+        LinkedHashMap<String, String> props = new LinkedHashMap<>();
+        if (policy != null) {
+            LearningPolicy.parse(policy);
+            props.put("icpbench.policy", policy);
+        }
+        if (stats != null) {
+            props.put("icpbench.stats", stats);
+        }
+        if (thresholds != null) {
+            props.put("icpbench.thresholds", thresholds);
+        }
+        if (!Forks.runsHere(m) || !props.entrySet().stream().allMatch(e -> e.getValue().equals(System.getProperty(e.getKey())))) {
+            // originalArgs() is the whole command line, "stack" included.
+            return Forks.run(Forks.command(m, props, List.of(), spec.commandLine().getParseResult().originalArgs()));
         }
         StackOptions options = new StackOptions(HandlerWork.calibrated(workNs), maxEncapDepth, !noNetfilter, taps, true);
         PrintStream err = System.err;
         boolean interactive = System.console() != null;
         long[] lastReport = {System.nanoTime()};
         int b = batch != null ? batch : Math.min(256, p.frames());
+        JitEvents[] jit = new JitEvents[1];
         StackRun.Result r = StackRun.run(p, options, packets, b, warmup, (done, total, elapsed) -> {
             long now = System.nanoTime();
             if (interactive && now - lastReport[0] > 1_000_000_000L && done < total) {
@@ -72,18 +126,31 @@ final class StackCommand implements Callable<Integer> {
                 double eta = elapsed / 1e9 * (total - done) / done;
                 err.printf(Locale.ROOT, "\r  %,d / %,d packets (%.0f%%), %.1f s left   ", done, total, 100.0 * done / total, eta);
             }
-        });
+        }, () -> jit[0] = JitEvents.start());
+        jit[0].close();
         if (interactive && r.nanos() > 1_000_000_000L) {
             err.print("\r" + " ".repeat(60) + "\r");
         }
         print(System.out, r, allCounters);
+        SiteReport sites = SiteReport.capture(Dispatch.MODE.cliName(), p.name(), r.packets(), jit[0].deoptimizations(),
+                jit[0].compilations());
+        Path dir = out != null ? out : defaultOut();
+        sites.write(dir);
+        System.out.println();
+        if (Dispatch.MODE_ID == Dispatch.DYNAMIC_CALL || Dispatch.MODE_ID == Dispatch.PROMOTED) {
+            sites.print(System.out);
+        } else {
+            System.out.printf(Locale.ROOT, "JIT during the run: %d deoptimizations, %d compilations (JFR)%n", sites.deopts(),
+                    sites.compilations());
+        }
+        System.out.println("(sites saved to " + dir.resolve(SiteReport.FILE) + ")");
         return r.counters().inFlight() == 0 ? 0 : 1;
     }
 
     static void print(PrintStream out, StackRun.Result r, boolean allCounters) {
         Counters c = r.counters();
-        out.printf(Locale.ROOT, "icpbench stack: profile %s (%d frames), dispatch virtual, work %s, batch %d%n",
-                r.profile().name(), r.profile().frames(), r.options().work(), r.batch());
+        out.printf(Locale.ROOT, "icpbench stack: profile %s (%d frames), mode %s, work %s, batch %d%n",
+                r.profile().name(), r.profile().frames(), Dispatch.MODE.cliName(), r.options().work(), r.batch());
         out.printf(Locale.ROOT, "rate: %.3f Mpps (%.1f ns/packet), %,d packets in %.3f s, 1 RX worker%n%n",
                 r.packetsPerSecond() / 1e6, r.nanosPerPacket(), r.packets(), r.nanos() / 1e9);
         out.printf(Locale.ROOT, "%-22s %14s %8s%n", "outcome", "packets", "share");

@@ -46,6 +46,12 @@ public final class StackRun {
      * @param warmup  packets replayed first on a separate stack, not counted
      */
     public static Result run(TrafficProfile profile, StackOptions options, long packets, int batch, long warmup, Progress progress) {
+        return run(profile, options, packets, batch, warmup, progress, () -> { });
+    }
+
+    /** As above; {@code measureStart} runs after the warmup, right before the measured packets. */
+    public static Result run(TrafficProfile profile, StackOptions options, long packets, int batch, long warmup, Progress progress,
+            Runnable measureStart) {
         if (packets < 1) {
             throw new IllegalArgumentException("packets=" + packets + ", expected at least 1");
         }
@@ -65,6 +71,7 @@ public final class StackRun {
         NetStack stack = Topology.build(options);
         try (FrameRing ring = TrafficGenerator.ring(profile, stack, PooledByteBufAllocator.DEFAULT)) {
             long done = 0;
+            measureStart.run();
             long t0 = System.nanoTime();
             while (done < packets) {
                 long n = Math.min(CHUNK, packets - done);

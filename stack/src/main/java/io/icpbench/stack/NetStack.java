@@ -1,5 +1,18 @@
 package io.icpbench.stack;
 
+import static io.icpbench.dispatch.Dispatch.DEVIRTUALIZED;
+import static io.icpbench.dispatch.Dispatch.DYNAMIC_CALL;
+import static io.icpbench.dispatch.Dispatch.INDIRECT_CALL;
+import static io.icpbench.dispatch.Dispatch.MODE_ID;
+
+import io.icpbench.stack.driver.Drivers;
+import io.icpbench.stack.encap.EncapHandlers;
+import io.icpbench.stack.gro.GroHandlers;
+import io.icpbench.stack.ip.DstInputs;
+import io.icpbench.stack.ip.IpRcv;
+import io.icpbench.stack.ip.Ipv6Rcv;
+import io.icpbench.stack.l2.RxHandlers;
+import io.icpbench.stack.netfilter.Hooks;
 import io.icpbench.stack.ops.DstInput;
 import io.icpbench.stack.ops.EncapRcv;
 import io.icpbench.stack.ops.GroL3;
@@ -8,9 +21,14 @@ import io.icpbench.stack.ops.NapiPoll;
 import io.icpbench.stack.ops.NetProtocol;
 import io.icpbench.stack.ops.NfHook;
 import io.icpbench.stack.ops.PacketType;
+import io.icpbench.stack.ops.DataReady;
+import io.icpbench.stack.ops.RecvMsg;
 import io.icpbench.stack.ops.RxHandler;
 import io.icpbench.stack.ops.UdpTunnelGro;
+import io.icpbench.stack.proto.Protocols;
+import io.icpbench.stack.proto.UdpRcv;
 import io.icpbench.stack.route.Fib;
+import io.icpbench.stack.udp.SocketOps;
 import io.icpbench.stack.udp.RecvBuffer;
 import io.icpbench.stack.udp.UdpSock;
 import io.icpbench.stack.udp.UdpTable;
@@ -24,6 +42,19 @@ import java.util.List;
  * <p>All twelve modeled indirect call sites are in this class, each in its own method and marked
  * {@code CALL SITE n}: every site is one bytecode call site with its own type profile. The
  * handlers (drivers, protocols, hooks) call back into these methods to reach the next site.
+ *
+ * <p>Each site is written once per dispatch mode, chosen by {@code Dispatch.MODE_ID} (a
+ * {@code static final int}, so the JIT keeps only the branch of this JVM's mode):
+ * <ul>
+ * <li>virtual, virtual-noprofile, promoted: the plain interface call ({@code ops.fn(args)}); the
+ *     promoted mode rewrites exactly these instructions when the class loads.</li>
+ * <li>indirect-call: the kernel's {@code INDIRECT_CALL_n} list for that site, compared in the
+ *     kernel's order (INDIRECT_CALL_2(f, f2, f1) tests f2 first), then the plain call. Sites the
+ *     kernel does not wrap (1, 2, 5, 7, 10) stay plain.</li>
+ * <li>dynamic-call: the site's learned handle from {@link StackSites}.</li>
+ * <li>devirtualized: the dominant targets of the default traffic called directly, then the plain call.</li>
+ * </ul>
+ * The exact-class tests are {@code instanceof} on final classes: the JVM's pointer compare.
  *
  * <p>Single-threaded: a stack belongs to the thread that feeds it. Several RX workers use several
  * stacks.
@@ -219,8 +250,20 @@ public final class NetStack {
             pollHead = (pollHead + 1) % pollList.length;
             pollCount--;
             napi.scheduled = false;
+            NapiPoll poll = napi.poll;
+            int done;
             // CALL SITE 1: napi->poll
-            int done = napi.poll.poll(napi, NAPI_BUDGET);
+            if (MODE_ID == DYNAMIC_CALL) {
+                try {
+                    done = (int) StackSites.NAPI_POLL.invokeExact(poll, napi, NAPI_BUDGET);
+                } catch (Throwable t) {
+                    throw rethrow(t);
+                }
+            } else if (MODE_ID == DEVIRTUALIZED) {
+                done = poll instanceof Drivers.VirtioNet v ? v.poll(napi, NAPI_BUDGET) : poll.poll(napi, NAPI_BUDGET);
+            } else {
+                done = poll.poll(napi, NAPI_BUDGET);
+            }
             total += done;
             if (napi.queued() > 0) {
                 napiSchedule(napi);
@@ -239,8 +282,26 @@ public final class NetStack {
         for (int i = 0; i < types.length; i++) {
             if (types[i] == type) {
                 GroL3 gro = groL3[i];
+                int net = skb.network;
+                int ret;
                 // CALL SITE 3: ptype->callbacks.gro_receive
-                if (gro.groReceive(skb, skb.network) == GroL3.GRO_NORMAL) {
+                if (MODE_ID == DYNAMIC_CALL) {
+                    try {
+                        ret = (int) StackSites.GRO_L3.invokeExact(gro, skb, net);
+                    } catch (Throwable t) {
+                        throw rethrow(t);
+                    }
+                } else if (MODE_ID == INDIRECT_CALL) {
+                    // INDIRECT_CALL_INET(gro_receive, ipv6_gro_receive, inet_gro_receive)
+                    ret = gro instanceof GroHandlers.Ipv6Gro g6 ? g6.groReceive(skb, net)
+                            : gro instanceof GroHandlers.InetGro g4 ? g4.groReceive(skb, net) : gro.groReceive(skb, net);
+                } else if (MODE_ID == DEVIRTUALIZED) {
+                    ret = gro instanceof GroHandlers.InetGro g4 ? g4.groReceive(skb, net)
+                            : gro instanceof GroHandlers.Ipv6Gro g6 ? g6.groReceive(skb, net) : gro.groReceive(skb, net);
+                } else {
+                    ret = gro.groReceive(skb, net);
+                }
+                if (ret == GroL3.GRO_NORMAL) {
                     counters.inc(Counter.GRO_FLUSH);
                 }
                 break;
@@ -252,6 +313,20 @@ public final class NetStack {
     /** The L4 GRO step of inet_gro_receive / ipv6_gro_receive. */
     public int groL4Receive(GroL4 gro, SkBuff skb, int offset, int length) {
         // CALL SITE 4: ops->callbacks.gro_receive
+        if (MODE_ID == DYNAMIC_CALL) {
+            try {
+                return (int) StackSites.GRO_L4.invokeExact(gro, skb, offset, length);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        } else if (MODE_ID == INDIRECT_CALL) {
+            // INDIRECT_CALL_L4(gro_receive, tcp4_gro_receive, udp4_gro_receive)
+            return gro instanceof GroHandlers.TcpGro tcp ? tcp.groReceive(skb, offset, length)
+                    : gro instanceof GroHandlers.UdpGro udp ? udp.groReceive(skb, offset, length) : gro.groReceive(skb, offset, length);
+        } else if (MODE_ID == DEVIRTUALIZED) {
+            return gro instanceof GroHandlers.UdpGro udp ? udp.groReceive(skb, offset, length)
+                    : gro instanceof GroHandlers.TcpGro tcp ? tcp.groReceive(skb, offset, length) : gro.groReceive(skb, offset, length);
+        }
         return gro.groReceive(skb, offset, length);
     }
 
@@ -259,6 +334,15 @@ public final class NetStack {
     public int udpTunnelGroReceive(UdpTunnelGro gro, SkBuff skb, int offset, int length) {
         counters.inc(Counter.GRO_TUNNEL);
         // CALL SITE 5: udp_sk(sk)->gro_receive
+        if (MODE_ID == DYNAMIC_CALL) {
+            try {
+                return (int) StackSites.TUNNEL_GRO.invokeExact(gro, skb, offset, length);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        } else if (MODE_ID == DEVIRTUALIZED) {
+            return gro instanceof GroHandlers.VxlanGro vx ? vx.groReceive(skb, offset, length) : gro.groReceive(skb, offset, length);
+        }
         return gro.groReceive(skb, offset, length);
     }
 
@@ -280,16 +364,27 @@ public final class NetStack {
                 skb.dev = vlanDev;
                 continue;
             }
-            PacketType[] t = taps;
-            for (int i = 0; i < t.length; i++) {
-                deliverSkb(t[i], skb);
+            PacketType[] tapList = taps;
+            for (int i = 0; i < tapList.length; i++) {
+                deliverSkb(tapList[i], skb);
             }
             RxHandler rxHandler = dev.rxHandler;
             if (rxHandler == null) {
                 break;
             }
+            int ret;
             // CALL SITE 2: dev->rx_handler
-            int ret = rxHandler.handleFrame(skb);
+            if (MODE_ID == DYNAMIC_CALL) {
+                try {
+                    ret = (int) StackSites.RX_HANDLER.invokeExact(rxHandler, skb);
+                } catch (Throwable t) {
+                    throw rethrow(t);
+                }
+            } else if (MODE_ID == DEVIRTUALIZED) {
+                ret = rxHandler instanceof RxHandlers.Bond bond ? bond.handleFrame(skb) : rxHandler.handleFrame(skb);
+            } else {
+                ret = rxHandler.handleFrame(skb);
+            }
             if (ret == RxHandler.RX_HANDLER_CONSUMED) {
                 return;
             }
@@ -306,7 +401,32 @@ public final class NetStack {
             if (types[i] == type) {
                 PacketType pt = ptypes[i];
                 // CALL SITE 6: pt_prev->func
-                pt.func(skb);
+                if (MODE_ID == DYNAMIC_CALL) {
+                    try {
+                        int unused = (int) StackSites.PACKET_TYPE.invokeExact(pt, skb);
+                    } catch (Throwable t) {
+                        throw rethrow(t);
+                    }
+                } else if (MODE_ID == INDIRECT_CALL) {
+                    // INDIRECT_CALL_INET(pt_prev->func, ipv6_rcv, ip_rcv)
+                    if (pt instanceof Ipv6Rcv v6) {
+                        v6.func(skb);
+                    } else if (pt instanceof IpRcv v4) {
+                        v4.func(skb);
+                    } else {
+                        pt.func(skb);
+                    }
+                } else if (MODE_ID == DEVIRTUALIZED) {
+                    if (pt instanceof IpRcv v4) {
+                        v4.func(skb);
+                    } else if (pt instanceof Ipv6Rcv v6) {
+                        v6.func(skb);
+                    } else {
+                        pt.func(skb);
+                    }
+                } else {
+                    pt.func(skb);
+                }
                 return;
             }
         }
@@ -325,8 +445,26 @@ public final class NetStack {
      */
     public boolean nfHookSlow(NfHook[] chain, SkBuff skb, int hooknum) {
         for (int i = 0; i < chain.length; i++) {
+            NfHook hook = chain[i];
+            int verdict;
             // CALL SITE 7: nf_hook_entry->hook
-            if (chain[i].hook(skb, hooknum) == NfHook.NF_DROP) {
+            if (MODE_ID == DYNAMIC_CALL) {
+                try {
+                    verdict = (int) StackSites.NF_HOOK.invokeExact(hook, skb, hooknum);
+                } catch (Throwable t) {
+                    throw rethrow(t);
+                }
+            } else if (MODE_ID == DEVIRTUALIZED) {
+                verdict = hook instanceof Hooks.ConntrackIn ct ? ct.hook(skb, hooknum)
+                        : hook instanceof Hooks.Mangle mangle ? mangle.hook(skb, hooknum)
+                        : hook instanceof Hooks.Nat nat ? nat.hook(skb, hooknum)
+                        : hook instanceof Hooks.Filter filter ? filter.hook(skb, hooknum)
+                        : hook instanceof Hooks.ConntrackConfirm confirm ? confirm.hook(skb, hooknum)
+                        : hook.hook(skb, hooknum);
+            } else {
+                verdict = hook.hook(skb, hooknum);
+            }
+            if (verdict == NfHook.NF_DROP) {
                 counters.finish(skb, Outcome.NETFILTER_DROP);
                 return false;
             }
@@ -348,6 +486,20 @@ public final class NetStack {
     public int dstInput(SkBuff skb) {
         DstInput input = skb.dst.input;
         // CALL SITE 8: dst->input
+        if (MODE_ID == DYNAMIC_CALL) {
+            try {
+                return (int) StackSites.DST_INPUT.invokeExact(input, skb);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        } else if (MODE_ID == INDIRECT_CALL) {
+            // INDIRECT_CALL_INET(dst->input, ip6_input, ip_local_deliver)
+            return input instanceof DstInputs.Ip6Input v6 ? v6.input(skb)
+                    : input instanceof DstInputs.IpLocalDeliver v4 ? v4.input(skb) : input.input(skb);
+        } else if (MODE_ID == DEVIRTUALIZED) {
+            return input instanceof DstInputs.IpLocalDeliver v4 ? v4.input(skb)
+                    : input instanceof DstInputs.Ip6Input v6 ? v6.input(skb) : input.input(skb);
+        }
         return input.input(skb);
     }
 
@@ -365,7 +517,30 @@ public final class NetStack {
         }
         counters.inc(v6 ? Counter.IP6_IN_DELIVERS : Counter.IP_IN_DELIVERS);
         // CALL SITE 9: ipprot->handler
-        ipprot.handler(skb);
+        if (MODE_ID == DYNAMIC_CALL) {
+            try {
+                int unused = (int) StackSites.PROTOCOL.invokeExact(ipprot, skb);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        } else if (MODE_ID == INDIRECT_CALL) {
+            // INDIRECT_CALL_2(ipprot->handler, tcp_v4_rcv, udp_rcv)
+            if (ipprot instanceof Protocols.TcpRcv tcp) {
+                tcp.handler(skb);
+            } else if (ipprot instanceof UdpRcv udp) {
+                udp.handler(skb);
+            } else {
+                ipprot.handler(skb);
+            }
+        } else if (MODE_ID == DEVIRTUALIZED) {
+            if (ipprot instanceof UdpRcv udp) {
+                udp.handler(skb);
+            } else {
+                ipprot.handler(skb);
+            }
+        } else {
+            ipprot.handler(skb);
+        }
     }
 
     /**
@@ -375,8 +550,20 @@ public final class NetStack {
     public void udpQueueRcv(UdpSock sk, SkBuff skb) {
         EncapRcv encap = sk.encapRcv;
         if (encap != null) {
+            int ret;
             // CALL SITE 10: udp_sk(sk)->encap_rcv
-            if (encap.encapRcv(sk, skb) <= 0) {
+            if (MODE_ID == DYNAMIC_CALL) {
+                try {
+                    ret = (int) StackSites.ENCAP_RCV.invokeExact(encap, sk, skb);
+                } catch (Throwable t) {
+                    throw rethrow(t);
+                }
+            } else if (MODE_ID == DEVIRTUALIZED) {
+                ret = encap instanceof EncapHandlers.VxlanRcv vx ? vx.encapRcv(sk, skb) : encap.encapRcv(sk, skb);
+            } else {
+                ret = encap.encapRcv(sk, skb);
+            }
+            if (ret <= 0) {
                 return;
             }
         }
@@ -387,14 +574,45 @@ public final class NetStack {
             return;
         }
         counters.finish(skb, Outcome.UDP_QUEUED);
+        DataReady ready = sk.dataReady;
         // CALL SITE 11: sk->sk_data_ready
-        sk.dataReady.dataReady(sk);
+        if (MODE_ID == DYNAMIC_CALL) {
+            try {
+                StackSites.DATA_READY.invokeExact(ready, sk);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        } else if (MODE_ID == INDIRECT_CALL || MODE_ID == DEVIRTUALIZED) {
+            // INDIRECT_CALL_1(sk->sk_data_ready, sock_def_readable)
+            if (ready instanceof SocketOps.SockDefReadable def) {
+                def.dataReady(sk);
+            } else {
+                ready.dataReady(sk);
+            }
+        } else {
+            ready.dataReady(sk);
+        }
     }
 
     /** recvmsg on a socket: one datagram into {@code msg}; returns its length or -1 if none. */
     public int recvmsg(UdpSock sk, RecvBuffer msg) {
+        RecvMsg prot = sk.prot;
         // CALL SITE 12: sk->sk_prot->recvmsg
-        return sk.prot.recvmsg(sk, msg);
+        if (MODE_ID == DYNAMIC_CALL) {
+            try {
+                return (int) StackSites.RECVMSG.invokeExact(prot, sk, msg);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        } else if (MODE_ID == INDIRECT_CALL) {
+            // INDIRECT_CALL_INET(sock->ops->recvmsg, inet6_recvmsg, inet_recvmsg)
+            return prot instanceof SocketOps.Udpv6Recvmsg v6 ? v6.recvmsg(sk, msg)
+                    : prot instanceof SocketOps.UdpRecvmsg v4 ? v4.recvmsg(sk, msg) : prot.recvmsg(sk, msg);
+        } else if (MODE_ID == DEVIRTUALIZED) {
+            return prot instanceof SocketOps.UdpRecvmsg v4 ? v4.recvmsg(sk, msg)
+                    : prot instanceof SocketOps.Udpv6Recvmsg v6 ? v6.recvmsg(sk, msg) : prot.recvmsg(sk, msg);
+        }
+        return prot.recvmsg(sk, msg);
     }
 
     /**
@@ -437,6 +655,17 @@ public final class NetStack {
         if (!tunnelDev.napi.post(skb)) {
             counters.finish(skb, Outcome.RX_QUEUE_FULL);
         }
+    }
+
+    /** Rethrows what a learned site's target threw: unchecked exceptions and errors as they are. */
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException("checked exception from an ops method that declares none", t);
     }
 
     private static <T> T[] append(T[] array, T item) {

@@ -1,0 +1,445 @@
+package io.icpbench.dispatch;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.MutableCallSite;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One learned indirect call site: Cree's {@code dynamic_call} on the JVM.
+ *
+ * <p>The site is a {@link MutableCallSite} whose target is a chain of class guards, each calling
+ * one learned target directly, ending in the fallback: the plain interface call, which records the
+ * receiver class in the calling worker's statistics. Callers invoke {@link #invoker()} (held in a
+ * {@code static final} field, so C2 inlines the current chain); an update swaps the chain with
+ * {@code setTarget}, which deoptimizes the compiled code that inlined the old one.
+ *
+ * <p>IMPLEMENTATION NOTES. The learning algorithm is Cree's:
+ * <ul>
+ * <li>Per worker (here: per stripe, chosen by the {@link StatsStrategy}), 4 candidate slots
+ *     {@code {target, hits}} filled first come first served, and a miss count for receivers that
+ *     find all 4 taken.</li>
+ * <li>When one worker's candidate hits pass {@code updateThreshold} (1000), an update is scheduled
+ *     on the updater (off the hot path). When its misses pass {@code wipeThreshold} (1000) first, its
+ *     slots are wiped ("roll the dice again").</li>
+ * <li>The update switches statistics off ({@code skip_stats}), merges all workers' candidates and
+ *     the fast path's hit counts, sorts, and asks the policy (default: top 2 if the top count passes
+ *     250). A new choice is installed with one {@code setTarget} and {@code syncAll}; counts are
+ *     zeroed and statistics switched back on.</li>
+ * </ul>
+ * JVM adaptations, each reported separately: an update that picks the targets already installed
+ * (in any order) does not patch again (a patch costs deoptimizations here, not a cheap text poke); the kernel's
+ * {@code skip_fast} window is the atomic {@code setTarget} itself: callers inside the old chain
+ * finish in it, which is safe because every guard tests the receiver's exact class and calls that
+ * class's own method, so a stale guard can only miss, never call the wrong method.
+ */
+public final class DynamicSite {
+    /** Candidate slots per worker. */
+    public static final int SLOTS = 4;
+    /** Statistics stripes (a power of two); threads hash onto them by id. */
+    static final int STRIPES = 64;
+    /** A sampled fast-path hit stands for this many calls. */
+    public static final int SAMPLE_PERIOD = 16;
+    /** The most targets a policy may install. */
+    static final int MAX_TARGETS = 4;
+
+    // Layout of a stripe's counters: padding, candidate hits, fast-path hits, misses, sample countdown, padding.
+    private static final int PAD = 8;
+    private static final int CAND = PAD;
+    private static final int FAST = CAND + SLOTS;
+    private static final int MISS = FAST + MAX_TARGETS;
+    private static final int SAMPLE = MISS + 1;
+    private static final int TOTAL_MISSES = SAMPLE + 1;
+    private static final int COUNTERS = TOTAL_MISSES + 1 + PAD;
+
+    private static final MethodHandle IS_CLASS;
+    private static final MethodHandle RECORD_MISS;
+    private static final MethodHandle HIT_STRIPED;
+    private static final MethodHandle HIT_LOCAL;
+    private static final MethodHandle HIT_SHARED;
+    private static final MethodHandle HIT_SAMPLED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            IS_CLASS = l.findStatic(DynamicSite.class, "isClass", MethodType.methodType(boolean.class, Class.class, Object.class));
+            RECORD_MISS = l.findVirtual(DynamicSite.class, "recordMiss", MethodType.methodType(void.class, Object.class));
+            MethodType hit = MethodType.methodType(void.class, int.class);
+            HIT_STRIPED = l.findVirtual(DynamicSite.class, "hitStriped", hit);
+            HIT_LOCAL = l.findVirtual(DynamicSite.class, "hitLocal", hit);
+            HIT_SHARED = l.findVirtual(DynamicSite.class, "hitShared", hit);
+            HIT_SAMPLED = l.findVirtual(DynamicSite.class, "hitSampled", hit);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The per-worker statistics of one stripe. */
+    static final class Stripe {
+        final Class<?>[] cand = new Class<?>[SLOTS];
+        final long[] counts = new long[COUNTERS];
+    }
+
+    public final String name;
+    private final MethodHandles.Lookup lookup;
+    private final String methodName;
+    private final MethodType type;
+    private final MethodHandle fallback;
+    private final MutableCallSite callSite;
+    private final MethodHandle invoker;
+    private final LearningPolicy policy;
+    private final LearningConfig config;
+    private final StatsStrategy stats;
+    private final Executor updater;
+
+    private final Stripe[] stripes;
+    private final ThreadLocal<Stripe> local;
+    private final List<Stripe> localStripes = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean updatePending = new AtomicBoolean();
+    private volatile boolean skipStats;
+    private volatile boolean skipFast;
+    private volatile boolean frozen;
+    private volatile List<Class<?>> installed = List.of();
+
+    private final AtomicLong updates = new AtomicLong();
+    private final AtomicLong patches = new AtomicLong();
+    private final AtomicLong wipes = new AtomicLong();
+    // Totals folded in at each update (guarded by this).
+    private long foldedHits;
+    private long foldedMisses;
+
+    /**
+     * @param lookup     a lookup with access to the interface and its implementations
+     * @param iface      the ops interface (the receiver's static type)
+     * @param methodName the interface method the site calls
+     * @param type       the call's type: the receiver ({@code iface}) first, then the arguments
+     * @param updater    where updates run: a background thread normally, {@code Runnable::run} in tests
+     */
+    public DynamicSite(String name, MethodHandles.Lookup lookup, Class<?> iface, String methodName, MethodType type,
+            LearningPolicy policy, LearningConfig config, StatsStrategy stats, Executor updater) {
+        if (type.parameterCount() == 0 || type.parameterType(0) != iface) {
+            throw new IllegalArgumentException("site " + name + ": type " + type + " must start with the receiver " + iface.getName());
+        }
+        this.name = name;
+        this.lookup = lookup;
+        this.methodName = methodName;
+        this.type = type;
+        this.policy = policy;
+        this.config = config;
+        this.stats = stats;
+        this.updater = updater;
+        this.stripes = new Stripe[stats == StatsStrategy.SHARED ? 1 : STRIPES];
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Stripe();
+        }
+        this.local = ThreadLocal.withInitial(() -> {
+            Stripe s = new Stripe();
+            localStripes.add(s);
+            return s;
+        });
+        try {
+            MethodHandle virtual = lookup.findVirtual(iface, methodName, type.dropParameterTypes(0, 1));
+            MethodHandle record = MethodHandles.dropArguments(RECORD_MISS.bindTo(this).asType(MethodType.methodType(void.class, iface)),
+                    1, type.dropParameterTypes(0, 1).parameterList());
+            this.fallback = MethodHandles.foldArguments(virtual, record);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalArgumentException("site " + name + ": no method " + methodName + type.dropParameterTypes(0, 1)
+                    + " in " + iface.getName(), e);
+        }
+        this.callSite = new MutableCallSite(fallback);
+        this.invoker = callSite.dynamicInvoker();
+        SiteRegistry.register(this);
+    }
+
+    /** The handle callers invoke with {@code invokeExact}; keep it in a {@code static final} field. */
+    public MethodHandle invoker() {
+        return invoker;
+    }
+
+    /** The call site itself (for an invokedynamic bootstrap). */
+    public MutableCallSite callSite() {
+        return callSite;
+    }
+
+    public MethodType type() {
+        return type;
+    }
+
+    // ------------------------------------------------------------------ hot path
+
+    private static boolean isClass(Class<?> c, Object o) {
+        return o != null && o.getClass() == c;
+    }
+
+    private Stripe stripe() {
+        return switch (stats) {
+            case THREAD_LOCAL -> local.get();
+            case SHARED -> stripes[0];
+            default -> stripes[(int) Thread.currentThread().threadId() & (STRIPES - 1)];
+        };
+    }
+
+    @SuppressWarnings("unused") // through HIT_STRIPED
+    private void hitStriped(int slot) {
+        stripes[(int) Thread.currentThread().threadId() & (STRIPES - 1)].counts[FAST + slot]++;
+    }
+
+    @SuppressWarnings("unused") // through HIT_LOCAL
+    private void hitLocal(int slot) {
+        local.get().counts[FAST + slot]++;
+    }
+
+    @SuppressWarnings("unused") // through HIT_SHARED
+    private void hitShared(int slot) {
+        stripes[0].counts[FAST + slot]++;
+    }
+
+    @SuppressWarnings("unused") // through HIT_SAMPLED
+    private void hitSampled(int slot) {
+        long[] c = stripes[(int) Thread.currentThread().threadId() & (STRIPES - 1)].counts;
+        if (--c[SAMPLE] <= 0) {
+            c[SAMPLE] = SAMPLE_PERIOD;
+            c[FAST + slot] += SAMPLE_PERIOD;
+        }
+    }
+
+    /** The fallback's statistics: a call that no guard took. */
+    @SuppressWarnings("unused") // through RECORD_MISS
+    private void recordMiss(Object receiver) {
+        if (receiver == null || skipStats) {
+            // A null receiver: the interface call right after this throws the NullPointerException.
+            return;
+        }
+        Stripe s = stripe();
+        long[] k = s.counts;
+        k[TOTAL_MISSES]++;
+        Class<?> c = receiver.getClass();
+        Class<?>[] cand = s.cand;
+        for (int i = 0; i < SLOTS; i++) {
+            Class<?> slot = cand[i];
+            if (slot == c) {
+                k[CAND + i]++;
+                candidateHit(k);
+                return;
+            }
+            if (slot == null) {
+                cand[i] = c;
+                k[CAND + i] = 1;
+                candidateHit(k);
+                return;
+            }
+        }
+        if (++k[MISS] > config.wipeThreshold()) {
+            for (int i = 0; i < SLOTS; i++) {
+                cand[i] = null;
+                k[CAND + i] = 0;
+            }
+            k[MISS] = 0;
+            wipes.incrementAndGet();
+        }
+    }
+
+    private void candidateHit(long[] k) {
+        long sum = k[CAND] + k[CAND + 1] + k[CAND + 2] + k[CAND + 3];
+        if (sum > config.updateThreshold() && !frozen && updatePending.compareAndSet(false, true)) {
+            updater.execute(this::update);
+        }
+    }
+
+    // ------------------------------------------------------------------ the update (cold)
+
+    private List<Stripe> allStripes() {
+        List<Stripe> all = new ArrayList<>(List.of(stripes));
+        all.addAll(localStripes);
+        return all;
+    }
+
+    /** Runs one update now (normally scheduled by the statistics; tests may call it). */
+    public synchronized void update() {
+        try {
+            if (frozen) {
+                return;
+            }
+            skipStats = true;
+            List<Class<?>> current = installed;
+            Map<Class<?>, Long> merged = new HashMap<>();
+            for (Stripe s : allStripes()) {
+                long[] k = s.counts;
+                for (int i = 0; i < SLOTS; i++) {
+                    Class<?> c = s.cand[i];
+                    if (c != null && k[CAND + i] > 0) {
+                        merged.merge(c, k[CAND + i], Long::sum);
+                    }
+                }
+                for (int i = 0; i < current.size(); i++) {
+                    foldedHits += k[FAST + i];
+                    merged.merge(current.get(i), k[FAST + i], Long::sum);
+                }
+                foldedMisses += k[TOTAL_MISSES];
+            }
+            updates.incrementAndGet();
+            merged.values().removeIf(v -> v == 0);
+            if (!merged.isEmpty()) {
+                List<LearningPolicy.Candidate> sorted = new ArrayList<>();
+                long total = 0;
+                for (Map.Entry<Class<?>, Long> e : merged.entrySet()) {
+                    sorted.add(new LearningPolicy.Candidate(e.getKey(), e.getValue()));
+                    total += e.getValue();
+                }
+                sorted.sort(Comparator.comparingLong(LearningPolicy.Candidate::count).reversed()
+                        .thenComparing(c -> c.target().getName()));
+                List<Class<?>> chosen = policy.select(sorted, total, config);
+                if (chosen != null && chosen.size() > MAX_TARGETS) {
+                    chosen = chosen.subList(0, MAX_TARGETS);
+                }
+                // The same targets in another order are not worth a patch (and its deoptimizations).
+                if (chosen != null && !(chosen.size() == current.size() && current.containsAll(chosen))) {
+                    install(List.copyOf(chosen));
+                }
+            }
+            for (Stripe s : allStripes()) {
+                java.util.Arrays.fill(s.cand, null);
+                java.util.Arrays.fill(s.counts, 0);
+            }
+        } finally {
+            skipStats = frozen;
+            updatePending.set(false);
+        }
+    }
+
+    /** Installs {@code targets} (most frequent first) as the site's guarded direct calls. */
+    public synchronized void install(List<Class<?>> targets) {
+        MethodHandle chain = fallback;
+        boolean counting = !policy.learnOnce() && stats != StatsStrategy.MISSES_ONLY;
+        for (int i = targets.size() - 1; i >= 0; i--) {
+            Class<?> c = targets.get(i);
+            MethodHandle direct;
+            try {
+                direct = lookup.findVirtual(c, methodName, type.dropParameterTypes(0, 1)).asType(type);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("site " + name + ": cannot call " + c.getName() + "." + methodName, e);
+            }
+            if (counting) {
+                MethodHandle hit = switch (stats) {
+                    case THREAD_LOCAL -> HIT_LOCAL;
+                    case SHARED -> HIT_SHARED;
+                    case SAMPLED -> HIT_SAMPLED;
+                    default -> HIT_STRIPED;
+                };
+                MethodHandle count = MethodHandles.insertArguments(hit, 0, this, i);
+                direct = MethodHandles.foldArguments(direct, MethodHandles.dropArguments(count, 0, type.parameterList()));
+            }
+            MethodHandle test = MethodHandles.insertArguments(IS_CLASS, 0, c)
+                    .asType(MethodType.methodType(boolean.class, type.parameterType(0)));
+            test = MethodHandles.dropArguments(test, 1, type.dropParameterTypes(0, 1).parameterList());
+            chain = MethodHandles.guardWithTest(test, direct, chain);
+        }
+        skipFast = true;
+        callSite.setTarget(chain);
+        MutableCallSite.syncAll(new MutableCallSite[] {callSite});
+        installed = targets;
+        patches.incrementAndGet();
+        skipFast = false;
+        if (policy.learnOnce()) {
+            frozen = true;
+            skipStats = true;
+        }
+    }
+
+    // ------------------------------------------------------------------ introspection
+
+    /** The targets installed now, most frequent first. */
+    public List<Class<?>> installed() {
+        return installed;
+    }
+
+    public String policyName() {
+        return policy.name();
+    }
+
+    public StatsStrategy statsStrategy() {
+        return stats;
+    }
+
+    /** Updates that ran (relearns), whether or not they patched. */
+    public long updates() {
+        return updates.get();
+    }
+
+    /** setTarget calls: each one invalidates the compiled code that inlined the site. */
+    public long patches() {
+        return patches.get();
+    }
+
+    /** Workers' slot wipes (misses passed the wipe threshold before hits passed the update threshold). */
+    public long wipes() {
+        return wipes.get();
+    }
+
+    public boolean frozen() {
+        return frozen;
+    }
+
+    /**
+     * Calls that took a guard, as counted by the statistics: exact for per-call strategies, an
+     * estimate for SAMPLED, 0 for MISSES_ONLY and for learn-once sites after their patch.
+     */
+    public synchronized long fastHits() {
+        long sum = foldedHits;
+        List<Class<?>> current = installed;
+        for (Stripe s : allStripes()) {
+            for (int i = 0; i < current.size(); i++) {
+                sum += s.counts[FAST + i];
+            }
+        }
+        return sum;
+    }
+
+    /** Calls that reached the fallback while statistics were on. */
+    public synchronized long misses() {
+        long sum = foldedMisses;
+        for (Stripe s : allStripes()) {
+            sum += s.counts[TOTAL_MISSES];
+        }
+        return sum;
+    }
+
+    /** The candidate slots of the stripe the calling thread uses (tests). */
+    synchronized List<LearningPolicy.Candidate> candidatesOfThisThread() {
+        Stripe s = stripe();
+        List<LearningPolicy.Candidate> out = new ArrayList<>();
+        for (int i = 0; i < SLOTS; i++) {
+            if (s.cand[i] != null) {
+                out.add(new LearningPolicy.Candidate(s.cand[i], s.counts[CAND + i]));
+            }
+        }
+        return out;
+    }
+
+    /** The calling thread's stripe's miss count (tests). */
+    synchronized long missCountOfThisThread() {
+        return stripe().counts[MISS];
+    }
+
+    public boolean skipStats() {
+        return skipStats;
+    }
+
+    public boolean skipFast() {
+        return skipFast;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,18 @@
+package io.icpbench.dispatch;
+
+/**
+ * Where a learned site keeps its per-worker statistics, and whether fast-path hits are counted on
+ * every call. The choice is measured ({@code DispatchStatsBenchmark}), not assumed.
+ */
+public enum StatsStrategy {
+    /** Padded stripes indexed by the calling thread's id: the percpu analog. Every fast-path hit counted. */
+    STRIPED,
+    /** One stripe per thread through a ThreadLocal. Every fast-path hit counted. */
+    THREAD_LOCAL,
+    /** One stripe shared by all threads (racy increments, false sharing between workers). */
+    SHARED,
+    /** Striped, but a fast-path hit is counted 1 in {@link DynamicSite#SAMPLE_PERIOD}, weighted by the period. */
+    SAMPLED,
+    /** Fast-path hits not counted at all: the floor of the cost. Merges then see only misses. */
+    MISSES_ONLY
+}

@@ -1,0 +1,64 @@
+package io.icpbench.harness;
+
+import io.icpbench.dispatch.Dispatch;
+import io.icpbench.dispatch.Mode;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starting a JVM per dispatch mode: the mode is a {@code static final} of the JVM, so another
+ * mode means another process, with {@code -Dicpbench.mode} and that mode's JVM flags.
+ */
+public final class Forks {
+    /** Flags every JVM that uses Netty needs on JDK 25. */
+    public static final List<String> NETTY_FLAGS = List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
+
+    private Forks() {
+    }
+
+    /** Whether this JVM already runs {@code mode} (its property and its flags). */
+    public static boolean runsHere(Mode mode) {
+        if (Dispatch.MODE != mode) {
+            return false;
+        }
+        List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        return jvmArgs.containsAll(mode.jvmFlags());
+    }
+
+    /**
+     * The command line of a JVM that runs {@code io.icpbench.harness.Main args} in {@code mode}.
+     *
+     * @param properties extra system properties (name to value)
+     */
+    public static List<String> command(Mode mode, Map<String, String> properties, List<String> extraJvmArgs, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(NETTY_FLAGS);
+        cmd.addAll(mode.jvmFlags());
+        cmd.addAll(extraJvmArgs);
+        cmd.add("-D" + Mode.PROPERTY + "=" + mode.cliName());
+        properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    /** Runs a child JVM with inherited output and returns its exit code. */
+    public static int run(List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).inheritIO().start();
+            return p.waitFor();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the fork", e);
+        }
+    }
+}
