@@ -302,7 +302,8 @@ public final class DynamicSite {
                     chosen = chosen.subList(0, MAX_TARGETS);
                 }
                 // The same targets in another order are not worth a patch (and its deoptimizations).
-                if (chosen != null && !(chosen.size() == current.size() && current.containsAll(chosen))) {
+                if (chosen != null && !(chosen.size() == current.size() && current.containsAll(chosen))
+                        && gainsEnough(chosen, current, merged, total)) {
                     install(List.copyOf(chosen));
                 }
             }
@@ -314,6 +315,21 @@ public final class DynamicSite {
             skipStats = frozen;
             updatePending.set(false);
         }
+    }
+
+    /** Whether {@code chosen} covers enough more of the merged calls than {@code current} (the hysteresis). */
+    private boolean gainsEnough(List<Class<?>> chosen, List<Class<?>> current, Map<Class<?>, Long> merged, long total) {
+        if (config.hysteresisPercent() == 0 || current.isEmpty()) {
+            return true;
+        }
+        long gain = 0;
+        for (Class<?> c : chosen) {
+            gain += merged.getOrDefault(c, 0L);
+        }
+        for (Class<?> c : current) {
+            gain -= merged.getOrDefault(c, 0L);
+        }
+        return gain * 100 > (long) config.hysteresisPercent() * total;
     }
 
     /** Installs {@code targets} (most frequent first) as the site's guarded direct calls. */

@@ -6,8 +6,12 @@ package io.icpbench.dispatch;
  * @param updateThreshold a worker's candidate hits above which an update is scheduled
  * @param wipeThreshold   a worker's misses (no free slot) above which its slots are wiped
  * @param patchThreshold  the top merged count an update needs before it patches
+ * @param hysteresisPercent a JVM adaptation, 0 (Cree's algorithm) to 100: a new choice is patched in
+ *                        only if it covers more than this percentage of the merged calls beyond what the
+ *                        installed targets cover. Near-equal targets otherwise trade places at every
+ *                        update, and each patch deoptimizes.
  */
-public record LearningConfig(long updateThreshold, long wipeThreshold, long patchThreshold) {
+public record LearningConfig(long updateThreshold, long wipeThreshold, long patchThreshold, int hysteresisPercent) {
     public static final LearningConfig CREE = new LearningConfig(1000, 1000, 250);
 
     public LearningConfig {
@@ -15,5 +19,13 @@ public record LearningConfig(long updateThreshold, long wipeThreshold, long patc
             throw new IllegalArgumentException("thresholds update=" + updateThreshold + ", wipe=" + wipeThreshold
                     + ", patch=" + patchThreshold + ": expected update >= 1, wipe >= 1, patch >= 0");
         }
+        if (hysteresisPercent < 0 || hysteresisPercent > 100) {
+            throw new IllegalArgumentException("hysteresis=" + hysteresisPercent + "%, expected 0..100");
+        }
+    }
+
+    /** Cree's algorithm with these thresholds and no hysteresis. */
+    public LearningConfig(long updateThreshold, long wipeThreshold, long patchThreshold) {
+        this(updateThreshold, wipeThreshold, patchThreshold, 0);
     }
 }

@@ -30,9 +30,9 @@ final class StackCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "virtual",
+    @Option(names = "--mode", paramLabel = "MODE",
             description = "Dispatch mode: virtual, virtual-noprofile, indirect-call, dynamic-call, promoted, devirtualized. "
-                + "Default: ${DEFAULT-VALUE}.")
+                + "Default: this JVM's (-Dicpbench.mode, else virtual).")
     String mode;
 
     @Option(names = "--policy", paramLabel = "POLICY",
@@ -44,9 +44,14 @@ final class StackCommand implements Callable<Integer> {
             description = "Where learned sites count: striped, thread_local, shared, sampled, misses_only. Default: striped.")
     String stats;
 
-    @Option(names = "--thresholds", paramLabel = "U,W,P",
-            description = "Learning thresholds: update, wipe, patch. Default: 1000,1000,250 (Cree's).")
+    @Option(names = "--thresholds", paramLabel = "U,W,P[,H]",
+            description = "Learning thresholds: update, wipe, patch, and optionally a hysteresis in percent (a JVM "
+                + "adaptation: patch only if the new targets cover H% more calls). Default: 1000,1000,250 (Cree's, no hysteresis).")
     String thresholds;
+
+    @Option(names = "--json", paramLabel = "FILE",
+            description = "Also write the run's counters, outcomes and delivery fingerprint as JSON to FILE.")
+    Path json;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Where sites.json goes. Default: results/runs/stack-latest under the project.")
@@ -93,7 +98,7 @@ final class StackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Mode m = Mode.parse(mode);
+        Mode m = mode == null ? Dispatch.MODE : Mode.parse(mode);
         TrafficProfile p = TrafficProfile.load(profile);
         if (packets < 1) {
             throw new IllegalArgumentException("--packets=" + packets + ", expected at least 1");
@@ -136,6 +141,9 @@ final class StackCommand implements Callable<Integer> {
                 jit[0].compilations());
         Path dir = out != null ? out : defaultOut();
         sites.write(dir);
+        if (json != null) {
+            writeJson(json, r);
+        }
         System.out.println();
         if (Dispatch.MODE_ID == Dispatch.DYNAMIC_CALL || Dispatch.MODE_ID == Dispatch.PROMOTED) {
             sites.print(System.out);
@@ -145,6 +153,36 @@ final class StackCommand implements Callable<Integer> {
         }
         System.out.println("(sites saved to " + dir.resolve(SiteReport.FILE) + ")");
         return r.counters().inFlight() == 0 ? 0 : 1;
+    }
+
+    /** The machine-readable summary of a run (schema 1). */
+    static void writeJson(Path file, StackRun.Result r) {
+        Counters c = r.counters();
+        LinkedHashMap<String, Object> root = new LinkedHashMap<>();
+        root.put("schema", 1);
+        root.put("mode", Dispatch.MODE.cliName());
+        root.put("profile", r.profile().name());
+        root.put("packets", r.packets());
+        root.put("nanos", r.nanos());
+        root.put("packetsPerSecond", r.packetsPerSecond());
+        root.put("received", c.received());
+        root.put("delivered", c.delivered());
+        root.put("dropped", c.dropped());
+        LinkedHashMap<String, Long> outcomes = new LinkedHashMap<>();
+        c.outcomeSnapshot().forEach((o, n) -> outcomes.put(o.name().toLowerCase(Locale.ROOT), n));
+        root.put("outcomes", outcomes);
+        root.put("counters", c.snmpSnapshot());
+        root.put("fingerprint", r.fingerprint());
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            java.nio.file.Files.createDirectories(parent);
+            Path tmp = java.nio.file.Files.createTempFile(parent, "stack", ".tmp");
+            new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
+            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
 
     static void print(PrintStream out, StackRun.Result r, boolean allCounters) {

@@ -27,7 +27,8 @@ public final class StackRun {
      *
      * @param nanos wall time of the measured packets only
      */
-    public record Result(TrafficProfile profile, StackOptions options, long packets, int batch, long nanos, Counters counters) {
+    public record Result(TrafficProfile profile, StackOptions options, long packets, int batch, long nanos, Counters counters,
+            Fingerprint fingerprint) {
         public double packetsPerSecond() {
             return packets * 1e9 / Math.max(1, nanos);
         }
@@ -38,6 +39,31 @@ public final class StackRun {
     }
 
     private StackRun() {
+    }
+
+    /**
+     * What a run delivered, beyond the counters: per socket the datagrams queued and read, per
+     * device the packets seen, what the readers read, and a digest of how each ring slot's last
+     * packet ended. Equal fingerprints mean the same packets took the same paths and ended the same way.
+     */
+    public record Fingerprint(java.util.Map<String, Long> socketsQueued, java.util.Map<String, Long> devicesRx, long datagramsRead,
+            long bytesRead, long outcomeDigest) {
+        static Fingerprint of(NetStack stack, FrameRing ring) {
+            java.util.Map<String, Long> socks = new java.util.TreeMap<>();
+            for (io.icpbench.stack.udp.UdpSock sk : stack.udp.sockets()) {
+                socks.put(sk.name, sk.dataReadyCalls);
+            }
+            java.util.Map<String, Long> devs = new java.util.TreeMap<>();
+            for (io.icpbench.stack.NetDevice d : stack.devices()) {
+                devs.put(d.name, d.rxPackets);
+            }
+            long digest = 1;
+            for (int i = 0; i < ring.size(); i++) {
+                io.icpbench.stack.Outcome o = ring.lastOutcome(i);
+                digest = digest * 31 + (o == null ? -1 : o.ordinal());
+            }
+            return new Fingerprint(socks, devs, ring.recvBuffer().datagrams, ring.recvBuffer().bytes, digest);
+        }
     }
 
     /**
@@ -82,7 +108,7 @@ public final class StackRun {
                 }
             }
             long nanos = System.nanoTime() - t0;
-            return new Result(profile, options, packets, batch, nanos, stack.counters);
+            return new Result(profile, options, packets, batch, nanos, stack.counters, Fingerprint.of(stack, ring));
         }
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
  */
 public final class FrameRing implements AutoCloseable {
     private final ByteBuf[] frames;
+    private final ByteBuf[] owners;
     private final NetDevice[] ingress;
     private final SkBuff[] skbs;
     private final RecvBuffer msg = new RecvBuffer();
@@ -36,13 +37,20 @@ public final class FrameRing implements AutoCloseable {
         }
         int n = frames.size();
         this.frames = new ByteBuf[n];
+        this.owners = new ByteBuf[n];
         this.ingress = new NetDevice[n];
         this.skbs = new SkBuff[n];
         for (int i = 0; i < n; i++) {
             byte[] f = frames.get(i);
             ByteBuf buf = alloc.directBuffer(Math.max(1, f.length), Math.max(1, f.length));
             buf.writeBytes(f);
-            this.frames[i] = buf;
+            // Netty's leak detector wraps a sample of pooled buffers in a SimpleLeakAwareByteBuf. A
+            // wrapper in the ring would make every frame access bimorphic (and megamorphic in the
+            // virtual-noprofile JVM), so the stack reads the buffer inside; the ring still releases
+            // the wrapper it was given, which closes the leak tracker.
+            ByteBuf inner = buf.unwrap();
+            this.frames[i] = inner != null ? inner : buf;
+            this.owners[i] = buf;
             this.ingress[i] = ingress.get(i);
             this.skbs[i] = new SkBuff(i);
         }
@@ -102,7 +110,7 @@ public final class FrameRing implements AutoCloseable {
 
     @Override
     public void close() {
-        for (ByteBuf f : frames) {
+        for (ByteBuf f : owners) {
             if (f.refCnt() > 0) {
                 f.release();
             }

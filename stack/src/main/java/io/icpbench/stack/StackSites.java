@@ -33,7 +33,7 @@ import java.lang.invoke.MethodType;
  *
  * <p>Configuration, read once at start-up: {@code -Dicpbench.policy} (cree, top-N, llvm, gcc, with
  * an optional ",learn-once"), {@code -Dicpbench.stats} (a {@link StatsStrategy}, default STRIPED) and
- * {@code -Dicpbench.thresholds=UPDATE,WIPE,PATCH} (default 1000,1000,250).
+ * {@code -Dicpbench.thresholds=UPDATE,WIPE,PATCH[,HYSTERESIS%]} (default 1000,1000,250,0: Cree's).
  */
 public final class StackSites {
     private static final boolean ON = Dispatch.MODE_ID == Dispatch.DYNAMIC_CALL;
@@ -93,12 +93,13 @@ public final class StackSites {
         String s = System.getProperty("icpbench.thresholds", "1000,1000,250");
         String[] p = s.split(",");
         try {
-            if (p.length != 3) {
-                throw new NumberFormatException("3 numbers expected");
+            if (p.length != 3 && p.length != 4) {
+                throw new NumberFormatException("3 or 4 numbers expected");
             }
-            return new LearningConfig(Long.parseLong(p[0].trim()), Long.parseLong(p[1].trim()), Long.parseLong(p[2].trim()));
+            return new LearningConfig(Long.parseLong(p[0].trim()), Long.parseLong(p[1].trim()), Long.parseLong(p[2].trim()),
+                    p.length == 4 ? Integer.parseInt(p[3].trim()) : 0);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("-Dicpbench.thresholds=" + s + ", expected UPDATE,WIPE,PATCH such as 1000,1000,250", e);
+            throw new IllegalArgumentException("-Dicpbench.thresholds=" + s + ", expected UPDATE,WIPE,PATCH[,HYSTERESIS%] such as 1000,1000,250 or 1000,1000,250,10", e);
         }
     }
 }
