@@ -20,9 +20,12 @@ public final class Forks {
     private Forks() {
     }
 
-    /** Whether this JVM already runs {@code mode} (its property and its flags). */
+    /** Whether this JVM already runs {@code mode} (its property, its flags, and for promoted the agent). */
     public static boolean runsHere(Mode mode) {
         if (Dispatch.MODE != mode) {
+            return false;
+        }
+        if (mode == Mode.PROMOTED && io.icpbench.dispatch.promote.PromotionAgent.installed() == null) {
             return false;
         }
         List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
@@ -39,6 +42,9 @@ public final class Forks {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(NETTY_FLAGS);
         cmd.addAll(mode.jvmFlags());
+        if (mode == Mode.PROMOTED) {
+            cmd.add("-javaagent:" + agentJar() + "=" + promotionOptions(properties).format());
+        }
         cmd.addAll(extraJvmArgs);
         cmd.add("-D" + Mode.PROPERTY + "=" + mode.cliName());
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
@@ -47,6 +53,30 @@ public final class Forks {
         cmd.add(Main.class.getName());
         cmd.addAll(args);
         return cmd;
+    }
+
+    /** The packages the promoted mode rewrites. */
+    public static final String STACK_PACKAGE = "io.icpbench.stack";
+
+    /** The promotion agent's options from the learned modes' properties (icpbench.policy, .stats, .thresholds). */
+    static io.icpbench.dispatch.promote.RewriteOptions promotionOptions(Map<String, String> properties) {
+        return new io.icpbench.dispatch.promote.RewriteOptions(List.of(STACK_PACKAGE),
+                List.of(properties.getOrDefault("icpbench.exclude", "").split(",")),
+                properties.getOrDefault("icpbench.policy", "cree"), properties.getOrDefault("icpbench.stats", "striped"),
+                properties.getOrDefault("icpbench.thresholds", "1000,1000,250"));
+    }
+
+    private static Path agentJar;
+
+    private static synchronized Path agentJar() {
+        if (agentJar == null) {
+            try {
+                agentJar = io.icpbench.dispatch.promote.PromotionAgent.manifestJar();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot write the promotion agent's jar: " + e.getMessage(), e);
+            }
+        }
+        return agentJar;
     }
 
     /** Runs a child JVM with inherited output and returns its exit code. */

@@ -108,12 +108,18 @@ public record SiteReport(int schema, String mode, String profile, long packets, 
             out.println("  (no learned sites: mode " + mode + " learns nothing; try --mode dynamic-call)");
             return;
         }
-        out.printf(Locale.ROOT, "  %-26s %-40s %8s %12s %10s %7s %7s %5s%n", "site", "learned targets", "hit rate", "hits",
-                "misses", "updates", "patches", "wipes");
+        int nameWidth = 4;
+        int targetWidth = 15;
+        for (Site s : sites) {
+            nameWidth = Math.max(nameWidth, s.name().length());
+            targetWidth = Math.max(targetWidth, String.join(", ", s.installed()).length());
+        }
+        String row = "  %-" + nameWidth + "s  %-" + targetWidth + "s %8s %12s %10s %7s %7s %5s%n";
+        out.printf(Locale.ROOT, row, "site", "learned targets", "hit rate", "hits", "misses", "updates", "patches", "wipes");
         for (Site s : sites) {
             String targets = s.installed().isEmpty() ? "(none)" : String.join(", ", s.installed());
-            out.printf(Locale.ROOT, "  %-26s %-40s %7.1f%% %12d %10d %7d %7d %5d%n", s.name(), targets, 100 * s.hitRate(), s.hits(),
-                    s.misses(), s.updates(), s.patches(), s.wipes());
+            String rate = Double.isNaN(s.hitRate()) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * s.hitRate());
+            out.printf(Locale.ROOT, row, s.name(), targets, rate, s.hits(), s.misses(), s.updates(), s.patches(), s.wipes());
         }
         if (!sites.isEmpty()) {
             out.println("  policy " + sites.get(0).policy() + ", statistics " + sites.get(0).stats()

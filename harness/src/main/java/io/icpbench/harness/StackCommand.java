@@ -49,6 +49,10 @@ final class StackCommand implements Callable<Integer> {
                 + "adaptation: patch only if the new targets cover H% more calls). Default: 1000,1000,250 (Cree's, no hysteresis).")
     String thresholds;
 
+    @Option(names = "--exclude", paramLabel = "SITE", split = ",",
+            description = "Promoted mode: sites the rewriter leaves alone (prefixes of site names, e.g. NetStack.nfHookSlow).")
+    List<String> exclude;
+
     @Option(names = "--json", paramLabel = "FILE",
             description = "Also write the run's counters, outcomes and delivery fingerprint as JSON to FILE.")
     Path json;
@@ -114,6 +118,9 @@ final class StackCommand implements Callable<Integer> {
         if (thresholds != null) {
             props.put("icpbench.thresholds", thresholds);
         }
+        if (exclude != null && !exclude.isEmpty()) {
+            props.put("icpbench.exclude", String.join(",", exclude));
+        }
         if (!Forks.runsHere(m) || !props.entrySet().stream().allMatch(e -> e.getValue().equals(System.getProperty(e.getKey())))) {
             // originalArgs() is the whole command line, "stack" included.
             return Forks.run(Forks.command(m, props, List.of(), spec.commandLine().getParseResult().originalArgs()));
@@ -145,6 +152,12 @@ final class StackCommand implements Callable<Integer> {
             writeJson(json, r);
         }
         System.out.println();
+        if (Dispatch.MODE_ID == Dispatch.PROMOTED) {
+            System.out.printf(Locale.ROOT, "promoted: %d call sites in %d classes rewritten as they loaded (%d classes failed and "
+                    + "loaded unchanged); class files on disk unchanged: %s%n", io.icpbench.dispatch.promote.PromotionAgent.rewrittenSites(),
+                    io.icpbench.dispatch.promote.PromotionAgent.rewrittenClasses(), io.icpbench.dispatch.promote.PromotionAgent.failedClasses(),
+                    stackClassesDigest());
+        }
         if (Dispatch.MODE_ID == Dispatch.DYNAMIC_CALL || Dispatch.MODE_ID == Dispatch.PROMOTED) {
             sites.print(System.out);
         } else {
@@ -173,6 +186,7 @@ final class StackCommand implements Callable<Integer> {
         root.put("outcomes", outcomes);
         root.put("counters", c.snmpSnapshot());
         root.put("fingerprint", r.fingerprint());
+        root.put("stackClassesSha256", stackClassesDigest());
         try {
             Path parent = file.toAbsolutePath().getParent();
             java.nio.file.Files.createDirectories(parent);
@@ -182,6 +196,30 @@ final class StackCommand implements Callable<Integer> {
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * SHA-256 of the stack's class files as they are on disk (its jar, or every class file of its
+     * directory in name order): the same in every mode, since promotion rewrites only in memory.
+     */
+    static String stackClassesDigest() {
+        try {
+            Path loc = Path.of(io.icpbench.stack.NetStack.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            if (java.nio.file.Files.isDirectory(loc)) {
+                try (var files = java.nio.file.Files.walk(loc)) {
+                    for (Path f : files.filter(f -> f.toString().endsWith(".class")).sorted().toList()) {
+                        md.update(loc.relativize(f).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        md.update(java.nio.file.Files.readAllBytes(f));
+                    }
+                }
+            } else {
+                md.update(java.nio.file.Files.readAllBytes(loc));
+            }
+            return "sha256:" + java.util.HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        } catch (Exception e) {
+            return "unknown (" + e.getMessage() + ")";
         }
     }
 

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * deliveries must be identical. Only timing may differ.
  */
 class DifferentialModesTest {
-    /** Modes this build implements (promoted comes with the rewriter). */
-    static final List<Mode> MODES = List.of(Mode.VIRTUAL, Mode.VIRTUAL_NOPROFILE, Mode.INDIRECT_CALL, Mode.DYNAMIC_CALL, Mode.DEVIRTUALIZED);
+    /** Every mode. */
+    static final List<Mode> MODES = List.of(Mode.values());
 
     @Test
     void everyModeGivesIdenticalOutcomes(@TempDir Path dir) throws IOException {
@@ -57,11 +57,16 @@ class DifferentialModesTest {
             }
         }
         assertThat(diffs).as("modes whose results differ from virtual").isEmpty();
-        // The learned mode did learn (else the comparison would prove little).
-        assertThat(Files.readString(dir.resolve("dynamic-call").resolve("sites.json"))).contains("\"patches\"");
+        // The learned modes did learn (else the comparison would prove little).
         SiteReport sites = SiteReport.read(dir.resolve("dynamic-call"));
         assertThat(sites.sites()).hasSize(12);
         assertThat(sites.sites().stream().mapToLong(SiteReport.Site::patches).sum()).isGreaterThan(12);
+        SiteReport promoted = SiteReport.read(dir.resolve("promoted"));
+        assertThat(promoted.sites()).as("promoted sites that ran").hasSizeGreaterThanOrEqualTo(12);
+        assertThat(promoted.sites().stream().mapToLong(SiteReport.Site::patches).sum()).isGreaterThan(12);
+        assertThat(Files.readString(dir.resolve("promoted.log"))).contains("promoted: ").contains("0 classes failed");
+        // The stack's class files are the same bytes in every mode (stackClassesSha256 is compared above).
+        assertThat(reference.get("stackClassesSha256").asText()).startsWith("sha256:");
     }
 
     /** The result without what may differ between modes: the mode name and timing. */

@@ -1,9 +1,12 @@
 package io.icpbench.stack.ops;
 
+import io.icpbench.dispatch.OpsStruct;
+
 import io.icpbench.stack.SkBuff;
 import io.icpbench.stack.udp.UdpSock;
 
 /** {@code udp_sk(sk)->encap_rcv}: VXLAN, Geneve, ESP-in-UDP, WireGuard, L2TP. Call site 10. */
+@OpsStruct
 public interface EncapRcv {
     /**
      * Takes a UDP datagram that arrived on an encapsulation socket.

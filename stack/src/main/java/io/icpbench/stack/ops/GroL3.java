@@ -1,8 +1,11 @@
 package io.icpbench.stack.ops;
 
+import io.icpbench.dispatch.OpsStruct;
+
 import io.icpbench.stack.SkBuff;
 
 /** {@code packet_offload->callbacks.gro_receive}: inet or IPv6 GRO. Call site 3. */
+@OpsStruct
 public interface GroL3 {
     /** GRO result: the packet goes up the stack unmerged. */
     int GRO_NORMAL = 0;

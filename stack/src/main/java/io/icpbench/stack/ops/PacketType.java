@@ -1,8 +1,11 @@
 package io.icpbench.stack.ops;
 
+import io.icpbench.dispatch.OpsStruct;
+
 import io.icpbench.stack.SkBuff;
 
 /** {@code packet_type->func}: ip_rcv, ipv6_rcv, arp_rcv, or a tap's packet_rcv. Call site 6. */
+@OpsStruct
 public interface PacketType {
     /** NET_RX_SUCCESS or NET_RX_DROP, as the kernel returns them. */
     int NET_RX_SUCCESS = 0, NET_RX_DROP = 1;

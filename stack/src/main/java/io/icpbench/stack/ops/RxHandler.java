@@ -1,8 +1,11 @@
 package io.icpbench.stack.ops;
 
+import io.icpbench.dispatch.OpsStruct;
+
 import io.icpbench.stack.SkBuff;
 
 /** {@code dev->rx_handler}: the bridge, bond or macvlan hook on a lower device. Call site 2. */
+@OpsStruct
 public interface RxHandler {
     /** The packet was consumed by the handler (it ended it). */
     int RX_HANDLER_CONSUMED = 0;

@@ -1,0 +1,66 @@
+package io.icpbench.dispatch.promote;
+
+import io.icpbench.dispatch.DynamicSite;
+import io.icpbench.dispatch.LearningConfig;
+import io.icpbench.dispatch.LearningPolicy;
+import io.icpbench.dispatch.StatsStrategy;
+import io.icpbench.dispatch.Updater;
+import java.lang.invoke.CallSite;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Locale;
+
+/**
+ * The bootstrap of promoted call sites: each rewritten instruction gets its own learned
+ * {@link DynamicSite} (own table, own statistics), configured by the promotion options.
+ */
+public final class Promotion {
+    private static volatile RewriteOptions options = RewriteOptions.forPackages("-");
+
+    private Promotion() {
+    }
+
+    /** Sets the learning configuration of sites bootstrapped from now on (the agent calls this). */
+    public static void configure(RewriteOptions opts) {
+        LearningPolicy.parse(opts.policy());
+        statsOf(opts.stats());
+        configOf(opts.thresholds());
+        options = opts;
+    }
+
+    /**
+     * The invokedynamic bootstrap.
+     *
+     * @param name     the interface method's name
+     * @param type     the call's type, receiver first
+     * @param siteName the site's stable name ("NetStack.netRxAction:253 -> NapiPoll.poll")
+     * @param owner    the receiver's static type (the ops interface, or a class implementing it)
+     */
+    public static CallSite bootstrap(MethodHandles.Lookup caller, String name, MethodType type, String siteName, Class<?> owner) {
+        RewriteOptions o = options;
+        DynamicSite site = new DynamicSite(siteName, caller, owner, name, type, LearningPolicy.parse(o.policy()),
+                configOf(o.thresholds()), statsOf(o.stats()), Updater.background());
+        return site.callSite();
+    }
+
+    static StatsStrategy statsOf(String s) {
+        try {
+            return StatsStrategy.valueOf(s.toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("stats=" + s + ", expected striped, thread_local, shared, sampled or misses_only", e);
+        }
+    }
+
+    static LearningConfig configOf(String s) {
+        String[] p = s.split(",");
+        try {
+            if (p.length != 3 && p.length != 4) {
+                throw new NumberFormatException("3 or 4 numbers expected");
+            }
+            return new LearningConfig(Long.parseLong(p[0].trim()), Long.parseLong(p[1].trim()), Long.parseLong(p[2].trim()),
+                    p.length == 4 ? Integer.parseInt(p[3].trim()) : 0);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("thresholds=" + s + ", expected UPDATE,WIPE,PATCH[,HYSTERESIS%] such as 1000,1000,250", e);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.icpbench.dispatch.promote;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the rewriter touches and how promoted sites learn.
+ *
+ * @param packages   packages whose classes are rewritten (a class is in a package if its name starts
+ *                   with the package name and a dot); never empty
+ * @param exclude    sites left alone: a site is excluded if its name ("Class.method:line -> Iface.method")
+ *                   starts with one of these ("NetStack.nfHookSlow" leaves every site in that method)
+ * @param policy     the learning policy ({@code LearningPolicy.parse} syntax: cree, top-N, llvm, gcc, ,learn-once)
+ * @param stats      the statistics strategy name (striped, thread_local, shared, sampled, misses_only)
+ * @param thresholds UPDATE,WIPE,PATCH[,HYSTERESIS%]
+ */
+public record RewriteOptions(List<String> packages, List<String> exclude, String policy, String stats, String thresholds) {
+    public RewriteOptions {
+        packages = List.copyOf(packages);
+        exclude = List.copyOf(exclude);
+        if (packages.isEmpty()) {
+            throw new IllegalArgumentException("promotion needs at least one package (packages=a.b.c)");
+        }
+    }
+
+    /** The options of the stack: its packages, Cree's policy. */
+    public static RewriteOptions forPackages(String... packages) {
+        return new RewriteOptions(List.of(packages), List.of(), "cree", "striped", "1000,1000,250");
+    }
+
+    /**
+     * Parses agent arguments: {@code key=value} pairs separated by ';' with keys packages and exclude
+     * (comma lists), policy, stats, thresholds; e.g.
+     * {@code packages=io.icpbench.stack;policy=top-2;exclude=NetStack.nfHookSlow}.
+     */
+    public static RewriteOptions parse(String args) {
+        List<String> packages = new ArrayList<>();
+        List<String> exclude = new ArrayList<>();
+        String policy = "cree";
+        String stats = "striped";
+        String thresholds = "1000,1000,250";
+        if (args != null && !args.isBlank()) {
+            for (String pair : args.split(";")) {
+                int eq = pair.indexOf('=');
+                if (eq < 0) {
+                    throw new IllegalArgumentException("promotion option '" + pair + "' is not key=value");
+                }
+                String key = pair.substring(0, eq).trim();
+                String value = pair.substring(eq + 1).trim();
+                switch (key) {
+                    case "packages" -> packages.addAll(List.of(value.split(",")));
+                    case "exclude" -> exclude.addAll(List.of(value.split(",")));
+                    case "policy" -> policy = value;
+                    case "stats" -> stats = value;
+                    case "thresholds" -> thresholds = value;
+                    default -> throw new IllegalArgumentException("unknown promotion option '" + key
+                            + "', expected packages, exclude, policy, stats or thresholds");
+                }
+            }
+        }
+        return new RewriteOptions(packages, exclude, policy, stats, thresholds);
+    }
+
+    /** The agent argument string for these options. */
+    public String format() {
+        StringBuilder b = new StringBuilder("packages=").append(String.join(",", packages));
+        if (!exclude.isEmpty()) {
+            b.append(";exclude=").append(String.join(",", exclude));
+        }
+        return b.append(";policy=").append(policy).append(";stats=").append(stats).append(";thresholds=").append(thresholds).toString();
+    }
+
+    /** Whether the class with this internal name is in one of the packages. */
+    public boolean covers(String internalName) {
+        String dotted = internalName.replace('/', '.');
+        for (String p : packages) {
+            if (dotted.startsWith(p + ".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public boolean excluded(String siteName) {
+        for (String e : exclude) {
+            if (!e.isEmpty() && siteName.startsWith(e)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
