@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,20 +45,25 @@ public final class DynamicSite {
     /** Candidate slots per worker. */
     public static final int SLOTS = 4;
     /** Statistics stripes (a power of two); threads hash onto them by id. */
-    static final int STRIPES = 64;
+    static final int STRIPES = 16;
     /** A sampled fast-path hit stands for this many calls. */
     public static final int SAMPLE_PERIOD = 16;
     /** The most targets a policy may install. */
     static final int MAX_TARGETS = 4;
 
-    // Layout of a stripe's counters: padding, candidate hits, fast-path hits, misses, sample countdown, padding.
-    private static final int PAD = 8;
-    private static final int CAND = PAD;
+    /*
+     * All stripes' counters live in one long[] (and their candidate classes in one Class[]), which
+     * the guard chain binds as a constant: counting a fast-path hit is then one increment at an
+     * address computed from the thread id, with no field loads in between. Each stripe owns
+     * STRIDE longs (256 bytes), so two stripes never share a cache line.
+     */
+    private static final int STRIDE_SHIFT = 5;
+    private static final int STRIDE = 1 << STRIDE_SHIFT;
+    private static final int CAND = 0;
     private static final int FAST = CAND + SLOTS;
     private static final int MISS = FAST + MAX_TARGETS;
     private static final int SAMPLE = MISS + 1;
     private static final int TOTAL_MISSES = SAMPLE + 1;
-    private static final int COUNTERS = TOTAL_MISSES + 1 + PAD;
 
     private static final MethodHandle IS_CLASS;
     private static final MethodHandle RECORD_MISS;
@@ -73,21 +77,16 @@ public final class DynamicSite {
             MethodHandles.Lookup l = MethodHandles.lookup();
             IS_CLASS = l.findStatic(DynamicSite.class, "isClass", MethodType.methodType(boolean.class, Class.class, Object.class));
             RECORD_MISS = l.findVirtual(DynamicSite.class, "recordMiss", MethodType.methodType(void.class, Object.class));
-            MethodType hit = MethodType.methodType(void.class, int.class);
-            HIT_STRIPED = l.findVirtual(DynamicSite.class, "hitStriped", hit);
-            HIT_LOCAL = l.findVirtual(DynamicSite.class, "hitLocal", hit);
-            HIT_SHARED = l.findVirtual(DynamicSite.class, "hitShared", hit);
-            HIT_SAMPLED = l.findVirtual(DynamicSite.class, "hitSampled", hit);
+            MethodType hit = MethodType.methodType(void.class, long[].class, int.class);
+            HIT_STRIPED = l.findStatic(DynamicSite.class, "hitStriped", hit);
+            HIT_SHARED = l.findStatic(DynamicSite.class, "hitShared", hit);
+            HIT_SAMPLED = l.findStatic(DynamicSite.class, "hitSampled", hit);
+            HIT_LOCAL = l.findVirtual(DynamicSite.class, "hitLocal", MethodType.methodType(void.class, int.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** The per-worker statistics of one stripe. */
-    static final class Stripe {
-        final Class<?>[] cand = new Class<?>[SLOTS];
-        final long[] counts = new long[COUNTERS];
-    }
 
     public final String name;
     private final MethodHandles.Lookup lookup;
@@ -101,9 +100,13 @@ public final class DynamicSite {
     private final StatsStrategy stats;
     private final Executor updater;
 
-    private final Stripe[] stripes;
-    private final ThreadLocal<Stripe> local;
-    private final List<Stripe> localStripes = new CopyOnWriteArrayList<>();
+    /** Counters of all stripes, STRIDE longs each. */
+    private final long[] counts;
+    /** Candidate classes of all stripes, SLOTS each. */
+    private final Class<?>[] cand;
+    /** THREAD_LOCAL: each thread's own stripe, handed out in turn. */
+    private final ThreadLocal<Integer> local;
+    private final java.util.concurrent.atomic.AtomicInteger nextLocal = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicBoolean updatePending = new AtomicBoolean();
     private volatile boolean skipStats;
     private volatile boolean skipFast;
@@ -137,15 +140,9 @@ public final class DynamicSite {
         this.config = config;
         this.stats = stats;
         this.updater = updater;
-        this.stripes = new Stripe[stats == StatsStrategy.SHARED ? 1 : STRIPES];
-        for (int i = 0; i < stripes.length; i++) {
-            stripes[i] = new Stripe();
-        }
-        this.local = ThreadLocal.withInitial(() -> {
-            Stripe s = new Stripe();
-            localStripes.add(s);
-            return s;
-        });
+        this.counts = new long[STRIPES * STRIDE];
+        this.cand = new Class<?>[STRIPES * SLOTS];
+        this.local = ThreadLocal.withInitial(() -> nextLocal.getAndIncrement() & (STRIPES - 1));
         try {
             MethodHandle virtual = lookup.findVirtual(iface, methodName, type.dropParameterTypes(0, 1));
             MethodHandle record = MethodHandles.dropArguments(RECORD_MISS.bindTo(this).asType(MethodType.methodType(void.class, iface)),
@@ -180,35 +177,36 @@ public final class DynamicSite {
         return o != null && o.getClass() == c;
     }
 
-    private Stripe stripe() {
+    /** The calling thread's stripe number. */
+    private int stripe() {
         return switch (stats) {
             case THREAD_LOCAL -> local.get();
-            case SHARED -> stripes[0];
-            default -> stripes[(int) Thread.currentThread().threadId() & (STRIPES - 1)];
+            case SHARED -> 0;
+            default -> (int) Thread.currentThread().threadId() & (STRIPES - 1);
         };
     }
 
-    @SuppressWarnings("unused") // through HIT_STRIPED
-    private void hitStriped(int slot) {
-        stripes[(int) Thread.currentThread().threadId() & (STRIPES - 1)].counts[FAST + slot]++;
+    @SuppressWarnings("unused") // through HIT_STRIPED, with c and offset bound as constants
+    private static void hitStriped(long[] c, int offset) {
+        c[(((int) Thread.currentThread().threadId() & (STRIPES - 1)) << STRIDE_SHIFT) + offset]++;
     }
 
     @SuppressWarnings("unused") // through HIT_LOCAL
     private void hitLocal(int slot) {
-        local.get().counts[FAST + slot]++;
+        counts[(local.get() << STRIDE_SHIFT) + FAST + slot]++;
     }
 
-    @SuppressWarnings("unused") // through HIT_SHARED
-    private void hitShared(int slot) {
-        stripes[0].counts[FAST + slot]++;
+    @SuppressWarnings("unused") // through HIT_SHARED, with c and index bound as constants
+    private static void hitShared(long[] c, int index) {
+        c[index]++;
     }
 
     @SuppressWarnings("unused") // through HIT_SAMPLED
-    private void hitSampled(int slot) {
-        long[] c = stripes[(int) Thread.currentThread().threadId() & (STRIPES - 1)].counts;
-        if (--c[SAMPLE] <= 0) {
-            c[SAMPLE] = SAMPLE_PERIOD;
-            c[FAST + slot] += SAMPLE_PERIOD;
+    private static void hitSampled(long[] c, int offset) {
+        int base = ((int) Thread.currentThread().threadId() & (STRIPES - 1)) << STRIDE_SHIFT;
+        if (--c[base + SAMPLE] <= 0) {
+            c[base + SAMPLE] = SAMPLE_PERIOD;
+            c[base + offset] += SAMPLE_PERIOD;
         }
     }
 
@@ -219,37 +217,39 @@ public final class DynamicSite {
             // A null receiver: the interface call right after this throws the NullPointerException.
             return;
         }
-        Stripe s = stripe();
-        long[] k = s.counts;
-        k[TOTAL_MISSES]++;
+        int stripe = stripe();
+        int b = stripe << STRIDE_SHIFT;
+        int cb = stripe * SLOTS;
+        long[] k = counts;
+        Class<?>[] cs = cand;
+        k[b + TOTAL_MISSES]++;
         Class<?> c = receiver.getClass();
-        Class<?>[] cand = s.cand;
         for (int i = 0; i < SLOTS; i++) {
-            Class<?> slot = cand[i];
+            Class<?> slot = cs[cb + i];
             if (slot == c) {
-                k[CAND + i]++;
-                candidateHit(k);
+                k[b + CAND + i]++;
+                candidateHit(k, b);
                 return;
             }
             if (slot == null) {
-                cand[i] = c;
-                k[CAND + i] = 1;
-                candidateHit(k);
+                cs[cb + i] = c;
+                k[b + CAND + i] = 1;
+                candidateHit(k, b);
                 return;
             }
         }
-        if (++k[MISS] > config.wipeThreshold()) {
+        if (++k[b + MISS] > config.wipeThreshold()) {
             for (int i = 0; i < SLOTS; i++) {
-                cand[i] = null;
-                k[CAND + i] = 0;
+                cs[cb + i] = null;
+                k[b + CAND + i] = 0;
             }
-            k[MISS] = 0;
+            k[b + MISS] = 0;
             wipes.incrementAndGet();
         }
     }
 
-    private void candidateHit(long[] k) {
-        long sum = k[CAND] + k[CAND + 1] + k[CAND + 2] + k[CAND + 3];
+    private void candidateHit(long[] k, int b) {
+        long sum = k[b + CAND] + k[b + CAND + 1] + k[b + CAND + 2] + k[b + CAND + 3];
         if (sum > config.updateThreshold() && !frozen && updatePending.compareAndSet(false, true)) {
             updater.execute(this::update);
         }
@@ -257,11 +257,6 @@ public final class DynamicSite {
 
     // ------------------------------------------------------------------ the update (cold)
 
-    private List<Stripe> allStripes() {
-        List<Stripe> all = new ArrayList<>(List.of(stripes));
-        all.addAll(localStripes);
-        return all;
-    }
 
     /** Runs one update now (normally scheduled by the statistics; tests may call it). */
     public synchronized void update() {
@@ -272,19 +267,19 @@ public final class DynamicSite {
             skipStats = true;
             List<Class<?>> current = installed;
             Map<Class<?>, Long> merged = new HashMap<>();
-            for (Stripe s : allStripes()) {
-                long[] k = s.counts;
+            for (int st = 0; st < STRIPES; st++) {
+                int b = st << STRIDE_SHIFT;
                 for (int i = 0; i < SLOTS; i++) {
-                    Class<?> c = s.cand[i];
-                    if (c != null && k[CAND + i] > 0) {
-                        merged.merge(c, k[CAND + i], Long::sum);
+                    Class<?> c = cand[st * SLOTS + i];
+                    if (c != null && counts[b + CAND + i] > 0) {
+                        merged.merge(c, counts[b + CAND + i], Long::sum);
                     }
                 }
                 for (int i = 0; i < current.size(); i++) {
-                    foldedHits += k[FAST + i];
-                    merged.merge(current.get(i), k[FAST + i], Long::sum);
+                    foldedHits += counts[b + FAST + i];
+                    merged.merge(current.get(i), counts[b + FAST + i], Long::sum);
                 }
-                foldedMisses += k[TOTAL_MISSES];
+                foldedMisses += counts[b + TOTAL_MISSES];
             }
             updates.incrementAndGet();
             merged.values().removeIf(v -> v == 0);
@@ -307,10 +302,8 @@ public final class DynamicSite {
                     install(List.copyOf(chosen));
                 }
             }
-            for (Stripe s : allStripes()) {
-                java.util.Arrays.fill(s.cand, null);
-                java.util.Arrays.fill(s.counts, 0);
-            }
+            java.util.Arrays.fill(cand, null);
+            java.util.Arrays.fill(counts, 0);
         } finally {
             skipStats = frozen;
             updatePending.set(false);
@@ -345,13 +338,12 @@ public final class DynamicSite {
                 throw new IllegalStateException("site " + name + ": cannot call " + c.getName() + "." + methodName, e);
             }
             if (counting) {
-                MethodHandle hit = switch (stats) {
-                    case THREAD_LOCAL -> HIT_LOCAL;
-                    case SHARED -> HIT_SHARED;
-                    case SAMPLED -> HIT_SAMPLED;
-                    default -> HIT_STRIPED;
+                MethodHandle count = switch (stats) {
+                    case THREAD_LOCAL -> MethodHandles.insertArguments(HIT_LOCAL, 0, this, i);
+                    case SHARED -> MethodHandles.insertArguments(HIT_SHARED, 0, counts, FAST + i);
+                    case SAMPLED -> MethodHandles.insertArguments(HIT_SAMPLED, 0, counts, FAST + i);
+                    default -> MethodHandles.insertArguments(HIT_STRIPED, 0, counts, FAST + i);
                 };
-                MethodHandle count = MethodHandles.insertArguments(hit, 0, this, i);
                 direct = MethodHandles.foldArguments(direct, MethodHandles.dropArguments(count, 0, type.parameterList()));
             }
             MethodHandle test = MethodHandles.insertArguments(IS_CLASS, 0, c)
@@ -412,9 +404,9 @@ public final class DynamicSite {
     public synchronized long fastHits() {
         long sum = foldedHits;
         List<Class<?>> current = installed;
-        for (Stripe s : allStripes()) {
+        for (int st = 0; st < STRIPES; st++) {
             for (int i = 0; i < current.size(); i++) {
-                sum += s.counts[FAST + i];
+                sum += counts[(st << STRIDE_SHIFT) + FAST + i];
             }
         }
         return sum;
@@ -423,19 +415,20 @@ public final class DynamicSite {
     /** Calls that reached the fallback while statistics were on. */
     public synchronized long misses() {
         long sum = foldedMisses;
-        for (Stripe s : allStripes()) {
-            sum += s.counts[TOTAL_MISSES];
+        for (int st = 0; st < STRIPES; st++) {
+            sum += counts[(st << STRIDE_SHIFT) + TOTAL_MISSES];
         }
         return sum;
     }
 
     /** The candidate slots of the stripe the calling thread uses (tests). */
     synchronized List<LearningPolicy.Candidate> candidatesOfThisThread() {
-        Stripe s = stripe();
+        int st = stripe();
         List<LearningPolicy.Candidate> out = new ArrayList<>();
         for (int i = 0; i < SLOTS; i++) {
-            if (s.cand[i] != null) {
-                out.add(new LearningPolicy.Candidate(s.cand[i], s.counts[CAND + i]));
+            Class<?> c = cand[st * SLOTS + i];
+            if (c != null) {
+                out.add(new LearningPolicy.Candidate(c, counts[(st << STRIDE_SHIFT) + CAND + i]));
             }
         }
         return out;
@@ -443,7 +436,7 @@ public final class DynamicSite {
 
     /** The calling thread's stripe's miss count (tests). */
     synchronized long missCountOfThisThread() {
-        return stripe().counts[MISS];
+        return counts[(stripe() << STRIDE_SHIFT) + MISS];
     }
 
     public boolean skipStats() {

@@ -43,7 +43,7 @@ import org.openjdk.jmh.runner.IterationType;
  *
  * <p>Each variant is its own {@code @Benchmark} method with its own call site in its own bytecode:
  * a helper shared by the variants would share one receiver profile (profile pollution). JMH runs
- * each method in its own forks, so no variant sees another's classes or compiled code.
+ * each method in its own forks, so no variant sees another's profiles or compiled code.
  * <ul>
  * <li>{@code monomorphic}: the baseline. All receivers are R0 (the other seven classes are loaded,
  *     so class hierarchy analysis cannot bind the call): C2's profile sees one class and inlines
@@ -71,11 +71,13 @@ import org.openjdk.jmh.runner.IterationType;
  *     learner installs the top two (R0, R1) and C2 recompiles with the guard chain inlined. After
  *     the trial it prints what it installed and throws if it installed nothing.</li>
  * </ul>
- * What to expect: {@code monomorphic} fastest; {@code handGuard2}, {@code handGuard} and
- * {@code indirectCall} close to it (95% or 89% of calls take a direct, inlined call);
- * {@code virtualNoprofile} the slowest; {@code dynamicCall} much faster than
- * {@code virtualNoprofile} and close to {@code handGuard2}: the difference is what its per-call
- * statistics cost (measured on their own by {@link DispatchStatsBenchmark}).
+ * What the design expects (the hypothesis these numbers test): {@code monomorphic} fastest;
+ * {@code handGuard2}, {@code handGuard} and {@code indirectCall} close to it (95% or 89% of calls take
+ * a direct, inlined call); {@code virtual} and {@code virtualNoprofile} the slowest; {@code dynamicCall}
+ * much faster than {@code virtualNoprofile} and close to {@code handGuard2}. The gap between
+ * {@code dynamicCall} and {@code handGuard2} is what the site's per-call statistics cost:
+ * {@link DispatchStatsBenchmark} measures it per strategy, and its {@code learnOnce} variant is the same
+ * guard chain with no statistics at all.
  *
  * <p>Run all modes in one invocation: {@code icpbench jmh CallSiteBenchmark}; for final numbers
  * override forks and iterations ({@code -f 10 -wi 5 -i 10}).
@@ -184,6 +186,8 @@ public class CallSiteBenchmark {
     // ------------------------------------------------------------------ PROMOTED: comes in a later issue.
     // The `promoted` variant goes here: the plain `op.apply(i)` of `virtual`, in its own method, its
     // call site rewritten at class load by the promotion agent (transparent promotion, Mode.PROMOTED).
+    // It will need Op marked @OpsStruct and the agent (-javaagent, as Forks adds it for the promoted
+    // mode) in that method's own @Fork(jvmArgsAppend), so that no other variant's fork is rewritten.
 
     // ------------------------------------------------------------------ per-variant state
 
@@ -222,6 +226,7 @@ public class CallSiteBenchmark {
 
         @TearDown(Level.Trial)
         public void report() {
+            System.out.println();
             System.out.println(describe(DYNAMIC, patchesBeforeMeasurement));
             if (DYNAMIC.installed().isEmpty()) {
                 throw new IllegalStateException("dynamicCall: site " + DYNAMIC + " installed nothing during the trial:"

@@ -31,10 +31,10 @@ import org.openjdk.jmh.runner.IterationType;
 /**
  * What a learned site's statistics cost per call, one {@link StatsStrategy} per method, so the
  * strategy is picked with data. The call is {@code CallSiteBenchmark.dynamicCall}'s: the same eight
- * receiver classes with the same skew (R0 90%, R1 5%, ...), Cree's top-2 policy and thresholds, the
- * background updater. After warmup each site has installed R0 and R1: 95% of calls take a guard
- * (and, depending on the strategy, count a fast-path hit), 5% reach the fallback (and record a miss).
- * One operation is one call; the score is ns per call.
+ * receiver classes with the same skew ({@link Receivers#skewed()}: R0 89%, R1 6%, ...), Cree's top-2
+ * policy and thresholds, the background updater. After warmup each site has installed R0 and R1: 95%
+ * of calls take a guard (and, depending on the strategy, count a fast-path hit), 5% reach the
+ * fallback (and record a miss). One operation is one call; the score is ns per call.
  * <ul>
  * <li>{@code striped}: every fast-path hit counted in a padded stripe chosen by the thread's id
  *     (the percpu analog; the default).</li>
@@ -42,8 +42,9 @@ import org.openjdk.jmh.runner.IterationType;
  * <li>{@code shared}: every hit counted in one stripe for all threads.</li>
  * <li>{@code sampled}: striped, one hit in {@link DynamicSite#SAMPLE_PERIOD} counted.</li>
  * <li>{@code missesOnly}: hits not counted, misses are. Its merges see only the 5% that miss, so
- *     its updates may choose among R2..R7 and patch the dominant targets out (then back in): the
- *     teardown line prints its patches.</li>
+ *     an update can choose among R2..R7 and patch the dominant targets out, and the next one patches
+ *     them back in: a relearn loop, each patch a deoptimization. The teardown line prints its patches
+ *     (and how many fell in the measurement); this variant measures that loop, not counting.</li>
  * <li>{@code learnOnce}: Cree's policy wrapped in {@link LearningPolicy#learnOnce}: after its one
  *     patch the site counts nothing, not even misses. The floor: the guard chain alone.</li>
  * <li>{@code striped2T}, {@code threadLocal2T}, {@code shared2T}: two threads on one site
@@ -214,6 +215,7 @@ public class DispatchStatsBenchmark {
 
         @TearDown(Level.Trial)
         public void report() {
+            System.out.println();
             System.out.println(CallSiteBenchmark.describe(site, patchesBeforeMeasurement));
             for (DynamicSite other : SITES) {
                 if (other != site && other.misses() > 0) {
