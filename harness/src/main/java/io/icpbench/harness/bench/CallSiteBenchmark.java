@@ -183,11 +183,24 @@ public class CallSiteBenchmark {
         return (int) LearnedSite.SITE.invokeExact(op, i);
     }
 
-    // ------------------------------------------------------------------ PROMOTED: comes in a later issue.
-    // The `promoted` variant goes here: the plain `op.apply(i)` of `virtual`, in its own method, its
-    // call site rewritten at class load by the promotion agent (transparent promotion, Mode.PROMOTED).
-    // It will need Op marked @OpsStruct and the agent (-javaagent, as Forks adds it for the promoted
-    // mode) in that method's own @Fork(jvmArgsAppend), so that no other variant's fork is rewritten.
+    // ------------------------------------------------------------------ PROMOTED: transparent promotion
+    // The plain `op.apply(x)` of `virtual`, compiled in PromotedCaller and rewritten by the promotion
+    // pass into an invokedynamic bound to its own learned site. The Caller instance is a static
+    // final constant, so C2 inlines PromotedCaller.call and the site's guard chain into this method.
+
+    @Benchmark
+    public int promoted(PromotedSites sites) {
+        int i = next();
+        Op op = skewed[i];
+        return PromotedSites.LOAD_TIME.call(op, i);
+    }
+
+    @Benchmark
+    public int promotedAot(PromotedSites sites) {
+        int i = next();
+        Op op = skewed[i];
+        return PromotedSites.AHEAD_OF_TIME.call(op, i);
+    }
 
     // ------------------------------------------------------------------ per-variant state
 
@@ -208,6 +221,23 @@ public class CallSiteBenchmark {
      * Only {@link #dynamicCall}'s forks: the learned site. Its handle is a {@code static final} field,
      * so C2 treats it as a constant and inlines the installed guard chain.
      */
+    @State(Scope.Benchmark)
+    public static class PromotedSites {
+        static final Caller LOAD_TIME = PromotedLoader.loadTime();
+        static final Caller AHEAD_OF_TIME = PromotedLoader.aheadOfTime();
+
+        @TearDown(Level.Trial)
+        public void report() {
+            for (DynamicSite s : io.icpbench.dispatch.SiteRegistry.all()) {
+                if (s.name.contains("PromotedCaller")) {
+                    System.out.println();
+                    System.out.println("promoted site '" + s.name + "': installed " + s.installed() + ", updates " + s.updates()
+                            + ", patches " + s.patches());
+                }
+            }
+        }
+    }
+
     @State(Scope.Benchmark)
     public static class LearnedSite {
         static final DynamicSite DYNAMIC = new DynamicSite("bench", MethodHandles.lookup(), Op.class, "apply",
