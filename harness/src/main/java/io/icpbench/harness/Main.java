@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "icpbench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Does promoting indirect calls to guarded direct calls pay off on a packet receive path?",
             "A UDP receive path modeled on Linux's, with ops-struct handlers, run under dispatch modes."},
-        subcommands = {StackCommand.class, SitesCommand.class, PromoteJarCommand.class, ProfilesCommand.class, JmhCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, StackCommand.class, SitesCommand.class, ForkCommand.class, PromoteJarCommand.class, ProfilesCommand.class, JmhCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -31,6 +31,11 @@ public final class Main implements Runnable {
             if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException) {
                 line.getErr().println(name(line) + ": error: " + ex.getMessage());
                 return 2;
+            }
+            if (ex instanceof IllegalStateException) {
+                // A failure of the run itself (a fork that failed, a broken invariant): its message says what.
+                line.getErr().println(name(line) + ": failed: " + ex.getMessage());
+                return 1;
             }
             throw ex;
         });

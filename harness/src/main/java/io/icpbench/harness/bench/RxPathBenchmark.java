@@ -28,8 +28,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * The modeled receive path: one operation is one packet (a batch of {@link #BATCH} frames per
  * invocation: post to the devices, net_rx_action until idle, readers drain their sockets).
  *
- * <p>Score: ns per packet. With {@code -prof gc}, {@code gc.alloc.rate.norm} divided by
- * {@link #BATCH} is the allocation per packet; it must be 0 in steady state.
+ * <p>Score: ns per packet. With {@code -prof gc}, {@code gc.alloc.rate.norm} is the allocation
+ * per packet; it must be 0 in steady state. With {@code latency=true} (the default) each batch's
+ * receive time goes into an HdrHistogram (two clock reads per {@link #BATCH} packets); set
+ * {@code -p latency=false} to measure what that costs.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,19 +51,70 @@ public class RxPathBenchmark {
     @Param("0")
     public double workNs;
 
+    /** Whether each invocation's receive time goes into the latency histogram. */
+    @Param("true")
+    public boolean latency;
+
+    /**
+     * What the last trial of this JVM left for the fork runner ({@code icpbench run} forks run JMH in
+     * their own JVM without forking again, so they read it after the run).
+     */
+    public record Trial(io.icpbench.stack.Counters counters, long deopts, long compilations) {
+    }
+
+    /** Set at the end of each trial. */
+    public static volatile Trial lastTrial;
+
+    /** The system property naming where the trial writes its latency log (.hlog); none if unset. */
+    public static final String HLOG_PROPERTY = "icpbench.hlog";
+
     private NetStack stack;
     private FrameRing ring;
+    private org.HdrHistogram.Histogram histogram;
+    private io.icpbench.harness.JitEvents jit;
+    private boolean measuring;
 
     @Setup(Level.Trial)
     public void setUp() {
         StackOptions options = StackOptions.DEFAULT.withWork(HandlerWork.calibrated(workNs));
         stack = Topology.build(options);
         ring = TrafficGenerator.ring(TrafficProfile.load(profile), stack, PooledByteBufAllocator.DEFAULT);
+        // 1 ns to 10 s per batch, 3 significant digits: recordValue never allocates in that range.
+        histogram = new org.HdrHistogram.Histogram(10_000_000_000L, 3);
+    }
+
+    /** Counts packets and the JIT only over the measurement iterations. */
+    @Setup(Level.Iteration)
+    public void iterationStart(org.openjdk.jmh.infra.IterationParams params) {
+        if (params.getType() == org.openjdk.jmh.runner.IterationType.MEASUREMENT && !measuring) {
+            measuring = true;
+            stack.counters.reset();
+            histogram.reset();
+            jit = io.icpbench.harness.JitEvents.start();
+        }
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() {
+    public void tearDown() throws java.io.IOException {
         long inFlight = stack.counters.inFlight();
+        long deopts = -1;
+        long compilations = -1;
+        if (jit != null) {
+            jit.close();
+            deopts = jit.deoptimizations();
+            compilations = jit.compilations();
+        }
+        lastTrial = new Trial(stack.counters, deopts, compilations);
+        String hlog = System.getProperty(HLOG_PROPERTY);
+        if (hlog != null && latency) {
+            try (java.io.PrintStream out = new java.io.PrintStream(java.nio.file.Files.newOutputStream(java.nio.file.Path.of(hlog)))) {
+                org.HdrHistogram.HistogramLogWriter w = new org.HdrHistogram.HistogramLogWriter(out);
+                w.outputComment("icpbench: receive time of one batch of " + BATCH + " packets, ns; profile " + profile);
+                w.outputLogFormatVersion();
+                w.outputLegend();
+                w.outputIntervalHistogram(histogram);
+            }
+        }
         ring.close();
         if (inFlight != 0) {
             throw new IllegalStateException(inFlight + " packets never ended: the conservation law is broken");
@@ -71,7 +124,13 @@ public class RxPathBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long receive() {
-        ring.replay(stack, BATCH, BATCH);
+        if (latency) {
+            long t0 = System.nanoTime();
+            ring.replay(stack, BATCH, BATCH);
+            histogram.recordValue(System.nanoTime() - t0);
+        } else {
+            ring.replay(stack, BATCH, BATCH);
+        }
         return stack.counters.received();
     }
 }

@@ -1,0 +1,116 @@
+package io.icpbench.harness;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.icpbench.dispatch.Dispatch;
+import io.icpbench.dispatch.DynamicSite;
+import io.icpbench.dispatch.SiteRegistry;
+import io.icpbench.harness.bench.RxPathBenchmark;
+import io.icpbench.results.RunResults;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * One fork of {@code icpbench run}: this JVM (started in its mode by the orchestrator) runs the
+ * receive-path benchmark with JMH, without forking again, and writes the fork's result.
+ */
+@Command(name = "fork", hidden = true, description = "One fork of 'icpbench run' (started by it).")
+final class ForkCommand implements Callable<Integer> {
+    @Option(names = "--index", required = true)
+    int index;
+
+    @Option(names = "--block", required = true)
+    int block;
+
+    @Option(names = "--profile", required = true)
+    String profile;
+
+    @Option(names = "--work", defaultValue = "0")
+    double workNs;
+
+    @Option(names = "--warmup-iterations", required = true)
+    int warmupIterations;
+
+    @Option(names = "--iterations", required = true)
+    int iterations;
+
+    @Option(names = "--iteration-ms", required = true)
+    long iterationMs;
+
+    @Option(names = "--dir", required = true, description = "The run directory.")
+    Path runDir;
+
+    @Override
+    public Integer call() throws Exception {
+        String name = String.format(Locale.ROOT, "fork-%03d", index);
+        Path dir = runDir.resolve(name);
+        Files.createDirectories(dir);
+        System.setProperty(RxPathBenchmark.HLOG_PROPERTY, dir.resolve("latency.hlog").toString());
+        long t0 = System.nanoTime();
+        Options opt = new OptionsBuilder()
+                .include(RxPathBenchmark.class.getName() + ".receive$")
+                .param("profile", profile)
+                .param("workNs", Double.toString(workNs))
+                .param("latency", "true")
+                .forks(0)
+                .warmupIterations(warmupIterations)
+                .warmupTime(TimeValue.milliseconds(iterationMs))
+                .measurementIterations(iterations)
+                .measurementTime(TimeValue.milliseconds(iterationMs))
+                .resultFormat(ResultFormatType.JSON)
+                .result(dir.resolve("jmh.json").toString())
+                .shouldFailOnError(true)
+                .build();
+        RunResult run = new Runner(opt).run().iterator().next();
+        List<Double> scores = new ArrayList<>();
+        for (BenchmarkResult br : run.getBenchmarkResults()) {
+            for (IterationResult ir : br.getIterationResults()) {
+                scores.add(ir.getPrimaryResult().getScore());
+            }
+        }
+        RxPathBenchmark.Trial trial = RxPathBenchmark.lastTrial;
+        if (trial == null) {
+            throw new IllegalStateException("the benchmark left no trial: JMH did not run it");
+        }
+        if (trial.counters().inFlight() != 0) {
+            throw new IllegalStateException(trial.counters().inFlight() + " packets never ended: the conservation law is broken");
+        }
+        Map<String, Long> outcomes = new LinkedHashMap<>();
+        trial.counters().outcomeSnapshot().forEach((o, n) -> outcomes.put(o.name().toLowerCase(Locale.ROOT), n));
+        Map<String, List<String>> sites = new LinkedHashMap<>();
+        long updates = 0;
+        long patches = 0;
+        for (DynamicSite s : SiteRegistry.all()) {
+            if (s.updates() > 0 || !s.installed().isEmpty()) {
+                sites.put(s.name, s.installed().stream().map(SiteReport::shortName).toList());
+            }
+            updates += s.updates();
+            patches += s.patches();
+        }
+        double mean = scores.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        RunResults.ForkResult result = new RunResults.ForkResult(index, block, Dispatch.MODE.cliName(), scores, 1e9 / mean,
+                trial.counters().snmpSnapshot(), outcomes, sites, updates, patches, trial.deopts(), trial.compilations(),
+                name + "/jmh.json", Files.exists(dir.resolve("latency.hlog")) ? name + "/latency.hlog" : null,
+                (System.nanoTime() - t0) / 1e9);
+        Path tmp = Files.createTempFile(dir, "fork", ".tmp");
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), result);
+        Files.move(tmp, dir.resolve("fork.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return 0;
+    }
+}

@@ -1,0 +1,280 @@
+package io.icpbench.harness;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.icpbench.dispatch.Mode;
+import io.icpbench.harness.traffic.TrafficProfile;
+import io.icpbench.results.ResultsFiles;
+import io.icpbench.results.RunResults;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code icpbench run}: the benchmark suite, one JVM per fork, modes in randomized blocks. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the benchmark suite: every mode in its own JVM forks, in randomized blocks, results on disk.",
+            "",
+            "Each fork runs the receive-path JMH benchmark in its mode and writes its iterations, counters, learned sites, "
+                + "JMH JSON and latency log; results.json and forks.csv are rewritten atomically after every fork, so Ctrl-C "
+                + "or a crash loses no finished fork and 'icpbench run --resume DIR' completes the run."})
+final class RunCommand implements Callable<Integer> {
+    static final List<String> DEFAULT_MODES = List.of("virtual", "dynamic-call", "promoted", "devirtualized");
+
+    @Option(names = "--modes", split = ",", paramLabel = "MODE",
+            description = "Modes to compare. Default: virtual,dynamic-call,promoted,devirtualized.")
+    List<String> modes;
+
+    @Option(names = "--profile", defaultValue = "default", description = "Traffic profile. Default: ${DEFAULT-VALUE}.")
+    String profile;
+
+    @Option(names = "--work", paramLabel = "NS", defaultValue = "0", description = "Work per handler call, ns. Default: ${DEFAULT-VALUE}.")
+    double workNs;
+
+    @Option(names = "--forks", paramLabel = "N", description = "Forks per mode. Default: as many as the budget allows (at least 2).")
+    Integer forks;
+
+    @Option(names = "--budget", paramLabel = "MINUTES", defaultValue = "10",
+            description = "Time the run may take, when --forks is not given. Default: ${DEFAULT-VALUE} minutes.")
+    double budgetMinutes;
+
+    @Option(names = "--warmup-iterations", paramLabel = "N", description = "Warmup iterations per fork. Default: 5 (--quick: 2).")
+    Integer warmupIterations;
+
+    @Option(names = "--iterations", paramLabel = "N", description = "Measurement iterations per fork. Default: 10 (--quick: 3).")
+    Integer iterations;
+
+    @Option(names = "--iteration-time", paramLabel = "SECONDS", description = "Seconds per iteration. Default: 1 (--quick: 0.5).")
+    Double iterationSeconds;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the fork order. Default: from the clock (recorded).")
+    Long seed;
+
+    @Option(names = "--quick", description = "A run of about a minute: 2 forks per mode, short iterations. Valid, if weak.")
+    boolean quick;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory. Default: results/runs/<time> under the project.")
+    Path out;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue a stopped run in DIR (its settings are kept).")
+    Path resume;
+
+    private volatile Process current;
+
+    /** Seconds one fork takes besides its iterations: JVM start, traffic build, JIT (measured here: about 3). */
+    static final double FORK_OVERHEAD_SECONDS = 4;
+
+    @Override
+    public Integer call() throws IOException {
+        RunResults results;
+        Path dir;
+        if (resume != null) {
+            dir = resume;
+            results = ResultsFiles.read(resume);
+            System.err.printf(Locale.ROOT, "icpbench run: resuming %s: %d of %d forks done%n", dir, results.forks().size(), results.plan().size());
+        } else {
+            results = fresh();
+            dir = out != null ? out : defaultDir();
+            if (Files.exists(dir.resolve(ResultsFiles.RESULTS))) {
+                throw new IllegalArgumentException(dir + " already holds a run: use --resume " + dir + " or another --out");
+            }
+            ResultsFiles.write(dir, results);
+        }
+        RunResults.Settings s = results.settings();
+        Thread hook = new Thread(() -> {
+            Process p = current;
+            if (p != null) {
+                p.destroyForcibly();
+            }
+        }, "icpbench-run-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int total = results.plan().size();
+        long started = System.nanoTime();
+        int doneAtStart = results.forks().size();
+        for (RunResults.PlannedFork planned : results.plan()) {
+            if (results.finished(planned.index())) {
+                continue;
+            }
+            int done = results.forks().size();
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            int ranHere = done - doneAtStart;
+            double perFork = ranHere > 0 ? elapsed / ranHere : FORK_OVERHEAD_SECONDS + (s.warmupIterations() + s.iterations()) * s.iterationSeconds();
+            progress(System.err, done, total, planned, perFork * (total - done));
+            RunResults.ForkResult fork = runFork(dir, s, planned);
+            results = results.with(fork);
+            ResultsFiles.write(dir, results);
+        }
+        Runtime.getRuntime().removeShutdownHook(hook);
+        progress(System.err, total, total, null, 0);
+        System.err.println();
+        summary(System.out, results, dir);
+        return 0;
+    }
+
+    private RunResults fresh() {
+        List<String> m = modes != null ? modes : DEFAULT_MODES;
+        for (String mode : m) {
+            Mode.parse(mode);
+        }
+        if (new java.util.HashSet<>(m).size() != m.size()) {
+            throw new IllegalArgumentException("--modes lists a mode twice: " + m);
+        }
+        TrafficProfile.load(profile);
+        if (workNs < 0 || workNs > 1_000_000) {
+            throw new IllegalArgumentException("--work=" + workNs + ", expected 0..1000000 ns");
+        }
+        int wi = warmupIterations != null ? warmupIterations : quick ? 2 : 5;
+        int it = iterations != null ? iterations : quick ? 3 : 10;
+        double secs = iterationSeconds != null ? iterationSeconds : quick ? 0.5 : 1.0;
+        if (wi < 0 || it < 1 || !(secs >= 0.1 && secs <= 600)) {
+            throw new IllegalArgumentException("warmup iterations " + wi + ", iterations " + it + ", iteration time " + secs
+                    + " s: expected >= 0, >= 1 and 0.1..600 s");
+        }
+        int perMode;
+        if (forks != null) {
+            if (forks < 1) {
+                throw new IllegalArgumentException("--forks=" + forks + ", expected at least 1");
+            }
+            perMode = forks;
+        } else if (quick) {
+            perMode = 2;
+        } else {
+            double forkSeconds = FORK_OVERHEAD_SECONDS + (wi + it) * secs;
+            perMode = Math.max(2, (int) (budgetMinutes * 60 / (forkSeconds * m.size())));
+        }
+        long sd = seed != null ? seed : System.nanoTime() & 0xFFFF_FFFFL;
+        RunResults.Settings settings = new RunResults.Settings(m, profile, workNs, perMode, wi, it, secs, sd, quick);
+        return new RunResults(RunResults.SCHEMA, settings, provenance(), ForkPlan.plan(m, perMode, sd), List.of());
+    }
+
+    static Path defaultDir() {
+        String home = System.getenv("ICPBENCH_HOME");
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        return Path.of(home != null ? home : ".", "results", "runs", stamp);
+    }
+
+    private RunResults.ForkResult runFork(Path dir, RunResults.Settings s, RunResults.PlannedFork planned) throws IOException {
+        Mode mode = Mode.parse(planned.mode());
+        String name = String.format(Locale.ROOT, "fork-%03d", planned.index());
+        Path forkDir = dir.resolve(name);
+        Files.createDirectories(forkDir);
+        List<String> args = List.of("fork", "--index", Integer.toString(planned.index()), "--block", Integer.toString(planned.block()),
+                "--profile", s.profile(), "--work", Double.toString(s.workNs()), "--warmup-iterations", Integer.toString(s.warmupIterations()),
+                "--iterations", Integer.toString(s.iterations()), "--iteration-ms", Long.toString(Math.round(s.iterationSeconds() * 1000)),
+                "--dir", dir.toAbsolutePath().toString());
+        List<String> cmd = Forks.command(mode, Map.of(), List.of(), args);
+        Path log = forkDir.resolve("fork.log");
+        Files.writeString(log, String.join(" ", cmd) + System.lineSeparator());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        current = p;
+        int rc;
+        try {
+            rc = p.waitFor();
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } finally {
+            current = null;
+        }
+        Path result = forkDir.resolve("fork.json");
+        if (rc != 0 || !Files.exists(result)) {
+            List<String> tail = Files.readAllLines(log);
+            throw new IllegalStateException("fork " + planned.index() + " (" + planned.mode() + ") failed with exit code " + rc + "; "
+                    + log + " ends with:\n  " + String.join("\n  ", tail.subList(Math.max(0, tail.size() - 15), tail.size())));
+        }
+        return new ObjectMapper().readValue(result.toFile(), RunResults.ForkResult.class);
+    }
+
+    static RunResults.Provenance provenance() {
+        String cpu = "unknown";
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    cpu = line.substring(line.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            cpu = "unknown (" + e.getMessage() + ")";
+        }
+        String commit = "unknown";
+        try {
+            String home = System.getenv("ICPBENCH_HOME");
+            Process git = new ProcessBuilder("git", "-C", home != null ? home : ".", "rev-parse", "--short=12", "HEAD")
+                    .redirectErrorStream(true).start();
+            String outText = new String(git.getInputStream().readAllBytes()).trim();
+            if (git.waitFor() == 0 && outText.matches("[0-9a-f]+")) {
+                commit = outText;
+            }
+        } catch (IOException e) {
+            commit = "unknown (" + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new RunResults.Provenance(System.getProperty("java.vm.version"), new ArrayList<>(Forks.NETTY_FLAGS), cpu,
+                System.getProperty("os.name") + " " + System.getProperty("os.version"), Runtime.getRuntime().availableProcessors(), commit,
+                Instant.now().toString());
+    }
+
+    static void progress(PrintStream err, int done, int total, RunResults.PlannedFork next, double secondsLeft) {
+        int width = 30;
+        int filled = total == 0 ? width : done * width / total;
+        String bar = "#".repeat(filled) + ".".repeat(width - filled);
+        String what = next == null ? "done" : String.format(Locale.ROOT, "fork %d (block %d) %s", next.index(), next.block(), next.mode());
+        err.printf(Locale.ROOT, "%s[%s] %d/%d forks, %s, %s left   %s", System.console() != null ? "\r" : "", bar, done, total, what,
+                duration(secondsLeft), System.console() != null ? "" : System.lineSeparator());
+        err.flush();
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 60 ? (s / 60) + "m" + String.format(Locale.ROOT, "%02d", s % 60) + "s" : s + "s";
+    }
+
+    /** The per-mode table (the statistics issue turns this into the report). */
+    static void summary(PrintStream out, RunResults r, Path dir) {
+        RunResults.Settings s = r.settings();
+        RunResults.Provenance p = r.provenance();
+        out.printf(Locale.ROOT, "icpbench run: JDK %s, %d cores (%s), %s, commit %s%n", p.jdk(), p.cores(), p.cpuModel(), p.kernel(), p.gitCommit());
+        out.printf(Locale.ROOT, "design: %d modes x %d forks, blocked random order (seed %d), %d x %.1f s warmup, %d x %.1f s measurement%n",
+                s.modes().size(), s.forksPerMode(), s.seed(), s.warmupIterations(), s.iterationSeconds(), s.iterations(), s.iterationSeconds());
+        out.printf(Locale.ROOT, "profile %s, work %s ns/handler, 1 RX worker%n%n", s.profile(), s.workNs());
+        out.printf(Locale.ROOT, "%-18s %3s %10s %8s %12s %8s %8s %8s%n", "mode", "n", "Mpps", "CV", "ns/packet", "updates", "patches", "deopts");
+        Map<String, double[]> means = new LinkedHashMap<>();
+        for (String mode : s.modes()) {
+            List<RunResults.ForkResult> fs = r.forks().stream().filter(f -> f.mode().equals(mode)).toList();
+            double[] m = fs.stream().mapToDouble(RunResults.ForkResult::meanNsPerPacket).toArray();
+            means.put(mode, m);
+            double mean = java.util.Arrays.stream(m).average().orElse(Double.NaN);
+            double sd = Math.sqrt(java.util.Arrays.stream(m).map(x -> (x - mean) * (x - mean)).sum() / Math.max(1, m.length - 1));
+            out.printf(Locale.ROOT, "%-18s %3d %10.3f %7.1f%% %12.1f %8d %8d %8d%n", mode, m.length, 1e3 / mean, 100 * sd / mean, mean,
+                    fs.stream().mapToLong(RunResults.ForkResult::updates).sum(), fs.stream().mapToLong(RunResults.ForkResult::patches).sum(),
+                    fs.stream().mapToLong(RunResults.ForkResult::deopts).sum());
+        }
+        double[] base = means.get(s.modes().get(0));
+        double baseMean = base == null ? Double.NaN : java.util.Arrays.stream(base).average().orElse(Double.NaN);
+        out.println();
+        for (Map.Entry<String, double[]> e : means.entrySet()) {
+            if (e.getValue() == base) {
+                continue;
+            }
+            double mean = java.util.Arrays.stream(e.getValue()).average().orElse(Double.NaN);
+            out.printf(Locale.ROOT, "%s vs %s: %+.1f%% packets/s (fork means; significance tests come with the report)%n", e.getKey(),
+                    s.modes().get(0), 100 * (baseMean / mean - 1));
+        }
+        out.println();
+        out.println("results: " + dir.resolve(ResultsFiles.RESULTS) + " (and " + ResultsFiles.CSV + ", fork-NNN/jmh.json, fork-NNN/latency.hlog)");
+    }
+}

@@ -1,0 +1,190 @@
+package io.icpbench.results;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reading and writing a run directory: {@code results.json} (the model) and {@code forks.csv}
+ * (fork x iteration). Every write goes to a temporary file in the same directory and is renamed
+ * over the old file, so a reader (or a crash) never sees half a file.
+ */
+public final class ResultsFiles {
+    public static final String RESULTS = "results.json";
+    public static final String CSV = "forks.csv";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private ResultsFiles() {
+    }
+
+    /** Writes results.json and forks.csv into {@code dir}, atomically each. */
+    public static void write(Path dir, RunResults results) {
+        try {
+            Files.createDirectories(dir);
+            atomicWrite(dir.resolve(RESULTS), MAPPER.writeValueAsBytes(results));
+            atomicWrite(dir.resolve(CSV), csv(results).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write results to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void atomicWrite(Path file, byte[] bytes) throws IOException {
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** fork x iteration, one row per measured iteration. */
+    public static String csv(RunResults results) {
+        StringBuilder b = new StringBuilder("fork,block,mode,iteration,ns_per_packet,packets_per_second\n");
+        for (RunResults.ForkResult f : results.forks()) {
+            List<Double> s = f.scoresNsPerPacket();
+            for (int i = 0; i < s.size(); i++) {
+                b.append(String.format(Locale.ROOT, "%d,%d,%s,%d,%.4f,%.1f%n", f.index(), f.block(), f.mode(), i, s.get(i), 1e9 / s.get(i)));
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * Reads and validates {@code dir/results.json} (or the file itself).
+     *
+     * @throws ResultsException naming the file, the field and the problem
+     */
+    public static RunResults read(Path path) {
+        Path file = Files.isDirectory(path) ? path.resolve(RESULTS) : path;
+        if (!Files.isRegularFile(file)) {
+            throw new ResultsException(file + ": no such results file");
+        }
+        JsonNode tree;
+        try {
+            tree = MAPPER.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new ResultsException(file + ": not valid JSON (truncated or corrupt?) at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new ResultsException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new ResultsException(file + ": expected a JSON object at the top");
+        }
+        JsonNode schema = tree.get("schema");
+        if (schema == null || !schema.isInt()) {
+            throw new ResultsException(file + ": field 'schema' is missing or not a number");
+        }
+        if (schema.asInt() != RunResults.SCHEMA) {
+            throw new ResultsException(file + ": field 'schema' is " + schema.asInt() + ", this icpbench reads schema " + RunResults.SCHEMA);
+        }
+        RunResults r;
+        try {
+            r = MAPPER.treeToValue(tree, RunResults.class);
+        } catch (MismatchedInputException e) {
+            throw new ResultsException(file + ": field '" + path(e) + "': " + e.getOriginalMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw new ResultsException(file + ": " + e.getOriginalMessage(), e);
+        }
+        validate(file, r);
+        return r;
+    }
+
+    private static String path(MismatchedInputException e) {
+        StringBuilder b = new StringBuilder();
+        for (var ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                b.append(b.isEmpty() ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                b.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return b.isEmpty() ? "?" : b.toString();
+    }
+
+    /** Checks what the types cannot: sizes, ranges, references between plan and forks. */
+    static void validate(Path file, RunResults r) {
+        List<String> problems = new ArrayList<>();
+        if (r.settings() == null) {
+            problems.add("field 'settings' is missing");
+        }
+        if (r.provenance() == null) {
+            problems.add("field 'provenance' is missing");
+        }
+        for (int i = 0; i < r.forks().size(); i++) {
+            RunResults.ForkResult f = r.forks().get(i);
+            String where = "forks[" + i + "]";
+            if (f.scoresNsPerPacket().isEmpty()) {
+                problems.add(where + ".scoresNsPerPacket is empty");
+            }
+            for (double d : f.scoresNsPerPacket()) {
+                if (!(d > 0) || Double.isInfinite(d)) {
+                    problems.add(where + ".scoresNsPerPacket has " + d + ", expected positive numbers");
+                    break;
+                }
+            }
+            if (r.plan().stream().noneMatch(p -> p.index() == f.index() && p.mode().equals(f.mode()))) {
+                problems.add(where + " (index " + f.index() + ", mode " + f.mode() + ") is not in the plan");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ResultsException(file + ": " + String.join("; ", problems));
+        }
+    }
+
+    /**
+     * Merges runs (several machines or sessions) into one: forks renumbered after each other, each
+     * keeping its mode; settings and provenance of the first.
+     */
+    public static RunResults merge(List<RunResults> runs) {
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("nothing to merge");
+        }
+        List<RunResults.PlannedFork> plan = new ArrayList<>();
+        List<RunResults.ForkResult> forks = new ArrayList<>();
+        int offset = 0;
+        int blockOffset = 0;
+        for (RunResults r : runs) {
+            int maxIndex = -1;
+            int maxBlock = -1;
+            for (RunResults.PlannedFork p : r.plan()) {
+                plan.add(new RunResults.PlannedFork(p.index() + offset, p.block() + blockOffset, p.mode()));
+                maxIndex = Math.max(maxIndex, p.index());
+                maxBlock = Math.max(maxBlock, p.block());
+            }
+            for (RunResults.ForkResult f : r.forks()) {
+                forks.add(new RunResults.ForkResult(f.index() + offset, f.block() + blockOffset, f.mode(), f.scoresNsPerPacket(),
+                        f.packetsPerSecond(), f.counters(), f.outcomes(), f.sites(), f.updates(), f.patches(), f.deopts(),
+                        f.compilations(), f.jmhJson(), f.hlog(), f.seconds()));
+            }
+            offset += maxIndex + 1;
+            blockOffset += maxBlock + 1;
+        }
+        RunResults first = runs.get(0);
+        return new RunResults(RunResults.SCHEMA, first.settings(), first.provenance(), plan, forks);
+    }
+
+    /** Writes results as JSON to a writer (for tests and tools). */
+    public static void writeJson(Writer out, RunResults r) throws IOException {
+        MAPPER.writeValue(out, r);
+    }
+}

@@ -1,0 +1,115 @@
+package io.icpbench.results;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResultsFilesTest {
+    static RunResults sample() {
+        RunResults.Settings settings = new RunResults.Settings(List.of("virtual", "promoted"), "default", 0, 2, 5, 10, 1.0, 81, false);
+        RunResults.Provenance prov = new RunResults.Provenance("25", List.of("--x"), "cpu", "Linux 6", 2, "abc123", "2026-11-29T00:00:00Z");
+        List<RunResults.PlannedFork> plan = List.of(new RunResults.PlannedFork(0, 0, "promoted"), new RunResults.PlannedFork(1, 0, "virtual"),
+                new RunResults.PlannedFork(2, 1, "virtual"), new RunResults.PlannedFork(3, 1, "promoted"));
+        RunResults r = new RunResults(RunResults.SCHEMA, settings, prov, plan, List.of());
+        r = r.with(fork(0, 0, "promoted", 150.0, 152.0));
+        return r.with(fork(1, 0, "virtual", 160.0, 158.0));
+    }
+
+    static RunResults.ForkResult fork(int index, int block, String mode, double... scores) {
+        return new RunResults.ForkResult(index, block, mode, java.util.Arrays.stream(scores).boxed().toList(), 6.5e6,
+                Map.of("IpInReceives", 10L), Map.of("udp_queued", 10L), Map.of("site", List.of("A", "B")), 3, 1, 0, 100,
+                "fork-000/jmh.json", "fork-000/latency.hlog", 12.5);
+    }
+
+    @Test
+    void roundTrip(@TempDir Path dir) {
+        RunResults r = sample();
+        ResultsFiles.write(dir, r);
+        RunResults back = ResultsFiles.read(dir);
+        assertThat(back).isEqualTo(r);
+        assertThat(back.finished(1)).isTrue();
+        assertThat(back.finished(2)).isFalse();
+        assertThat(back.forks().get(0).meanNsPerPacket()).isEqualTo(151.0);
+    }
+
+    @Test
+    void csvHasOneRowPerIteration(@TempDir Path dir) throws IOException {
+        ResultsFiles.write(dir, sample());
+        List<String> lines = Files.readAllLines(dir.resolve(ResultsFiles.CSV));
+        assertThat(lines).hasSize(5);
+        assertThat(lines.get(0)).isEqualTo("fork,block,mode,iteration,ns_per_packet,packets_per_second");
+        assertThat(lines.get(1)).startsWith("0,0,promoted,0,150.0000,");
+    }
+
+    @Test
+    void truncatedFileNamesTheFileAndThePosition(@TempDir Path dir) throws IOException {
+        ResultsFiles.write(dir, sample());
+        Path f = dir.resolve(ResultsFiles.RESULTS);
+        byte[] all = Files.readAllBytes(f);
+        Files.write(f, java.util.Arrays.copyOf(all, all.length / 2));
+        assertThatThrownBy(() -> ResultsFiles.read(dir)).isInstanceOf(ResultsException.class)
+                .hasMessageContaining(f.toString()).hasMessageContaining("not valid JSON").hasMessageContaining("line");
+    }
+
+    @Test
+    void wrongTypeNamesTheField(@TempDir Path dir) throws IOException {
+        ResultsFiles.write(dir, sample());
+        Path f = dir.resolve(ResultsFiles.RESULTS);
+        Files.writeString(f, Files.readString(f).replaceFirst("\"scoresNsPerPacket\" : \\[", "\"scoresNsPerPacket\" : [\"fast\", "));
+        assertThatThrownBy(() -> ResultsFiles.read(dir)).isInstanceOf(ResultsException.class)
+                .hasMessageContaining("forks[0].scoresNsPerPacket");
+    }
+
+    @Test
+    void otherSchemaAndMissingFieldsAreRejected(@TempDir Path dir) throws IOException {
+        ResultsFiles.write(dir, sample());
+        Path f = dir.resolve(ResultsFiles.RESULTS);
+        String text = Files.readString(f);
+        Files.writeString(f, text.replace("\"schema\" : 1", "\"schema\" : 7"));
+        assertThatThrownBy(() -> ResultsFiles.read(dir)).hasMessageContaining("'schema' is 7");
+        Files.writeString(f, text.replace("\"schema\" : 1,", ""));
+        assertThatThrownBy(() -> ResultsFiles.read(dir)).hasMessageContaining("'schema' is missing");
+        Files.writeString(f, "[1, 2]");
+        assertThatThrownBy(() -> ResultsFiles.read(dir)).hasMessageContaining("expected a JSON object");
+        Files.writeString(f, text.replace("\"mode\" : \"virtual\",\n    \"scoresNsPerPacket\"", "\"mode\" : \"nosuch\",\n    \"scoresNsPerPacket\""));
+        assertThatThrownBy(() -> ResultsFiles.read(dir)).hasMessageContaining("not in the plan");
+    }
+
+    @Test
+    void negativeOrEmptyScoresAreRejected(@TempDir Path dir) {
+        RunResults r = sample().with(fork(2, 1, "virtual", -1.0));
+        ResultsFiles.write(dir, r);
+        assertThatThrownBy(() -> ResultsFiles.read(dir)).hasMessageContaining("forks[2].scoresNsPerPacket has -1.0");
+    }
+
+    @Test
+    void missingFileIsAClearError(@TempDir Path dir) {
+        assertThatThrownBy(() -> ResultsFiles.read(dir.resolve("nope"))).isInstanceOf(ResultsException.class)
+                .hasMessageContaining("no such results file");
+    }
+
+    @Test
+    void mergeRenumbersForksAndBlocks() {
+        RunResults merged = ResultsFiles.merge(List.of(sample(), sample()));
+        assertThat(merged.plan()).hasSize(8);
+        assertThat(merged.forks()).extracting(RunResults.ForkResult::index).containsExactly(0, 1, 4, 5);
+        assertThat(merged.forks()).extracting(RunResults.ForkResult::block).containsExactly(0, 0, 2, 2);
+        assertThat(merged.forks().get(2).mode()).isEqualTo("promoted");
+    }
+
+    @Test
+    void writesLeaveNoTemporaryFiles(@TempDir Path dir) throws IOException {
+        ResultsFiles.write(dir, sample());
+        ResultsFiles.write(dir, sample().with(fork(2, 1, "virtual", 1.0)));
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(ResultsFiles.RESULTS, ResultsFiles.CSV);
+        }
+    }
+}
