@@ -327,6 +327,9 @@ public final class DynamicSite {
 
     /** Installs {@code targets} (most frequent first) as the site's guarded direct calls. */
     public synchronized void install(List<Class<?>> targets) {
+        if (targets.size() > MAX_TARGETS) {
+            throw new IllegalArgumentException("site " + name + ": " + targets.size() + " targets, at most " + MAX_TARGETS);
+        }
         MethodHandle chain = fallback;
         boolean counting = !policy.learnOnce() && stats != StatsStrategy.MISSES_ONLY;
         for (int i = targets.size() - 1; i >= 0; i--) {

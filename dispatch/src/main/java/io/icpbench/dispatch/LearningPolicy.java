@@ -143,8 +143,10 @@ public interface LearningPolicy {
             p = llvm();
         } else if (t.equals("gcc")) {
             p = gcc();
-        } else if (t.matches("top-[0-9]+")) {
+        } else if (t.matches("top-[0-9]{1,9}")) {
             p = topN(Integer.parseInt(t.substring(4)));
+        } else if (t.matches("top-[0-9]+")) {
+            throw new IllegalArgumentException("learning policy '" + text + "': N=" + t.substring(4) + ", expected top-1..top-4");
         } else {
             throw new IllegalArgumentException("unknown learning policy '" + text
                     + "', expected cree, top-1..top-4, llvm or gcc, optionally followed by ,learn-once");

@@ -59,7 +59,7 @@ class DynamicSiteStressTest {
                 try {
                     Receivers.resetThisThread();
                     SplittableRandom rnd = new SplittableRandom(0x5EED + id);
-                    start.await();
+                    start.await(2, java.util.concurrent.TimeUnit.MINUTES); // a hang guard, not a timing check
                     for (int i = 0; i < CALLS; i++) {
                         int k = receiver(rnd, id, i);
                         body.call(site, id, k, rnd);
@@ -79,7 +79,7 @@ class DynamicSiteStressTest {
         AtomicLong forced = new AtomicLong();
         Thread forcer = new Thread(() -> {
             try {
-                start.await();
+                start.await(2, java.util.concurrent.TimeUnit.MINUTES); // a hang guard, not a timing check
                 while (workers.stream().anyMatch(Thread::isAlive)) {
                     site.update();
                     forced.incrementAndGet();

@@ -172,6 +172,44 @@ class StatsStrategyTest {
     }
 
     /**
+     * THREAD_LOCAL is documented as "one stripe per thread": whatever the number of threads that ever
+     * used the site, a thread's slots hold its own calls only. Threads run one after another, so any
+     * sharing shows as another thread's candidates in this thread's slots (not as a lost update).
+     */
+    @org.junit.jupiter.api.Test
+    void threadLocalGivesEveryThreadItsOwnStripe() throws Throwable {
+        // THREAD_LOCAL hands out the STRIPES stripes in turn: the first STRIPES threads each get their own.
+        DynamicSite site = Receivers.site(LearningPolicy.cree(), LearningConfig.CREE, StatsStrategy.THREAD_LOCAL);
+        int threads = DynamicSite.STRIPES;
+        List<String> shared = new ArrayList<>();
+        ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            int k = t % 8;
+            int n = 1 + t; // thread t makes t + 1 calls of T(t % 8)
+            Thread th = new Thread(() -> {
+                try {
+                    for (int i = 0; i < n; i++) {
+                        Receivers.call(site, k, i);
+                    }
+                    List<LearningPolicy.Candidate> mine = site.candidatesOfThisThread();
+                    if (!mine.equals(List.of(new LearningPolicy.Candidate(cls(k), n)))) {
+                        shared.add("thread " + id + " (" + n + " calls of T" + k + ") sees " + mine.stream()
+                                .map(c -> c.target().getSimpleName() + "=" + c.count()).toList());
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            });
+            th.start();
+            th.join();
+        }
+        assertThat(errors).isEmpty();
+        assertThat(shared).as("threads whose slots hold another thread's calls").isEmpty();
+        assertThat(site.misses()).isEqualTo((long) threads * (threads + 1) / 2);
+    }
+
+    /**
      * Concurrent callers on a site with hand-installed targets and no updates: each worker has its own
      * stripe (thread ids chosen to differ), so the per-call strategies are exact; SHARED's racy
      * increments may lose counts (never invent them).

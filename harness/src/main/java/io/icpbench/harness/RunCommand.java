@@ -71,6 +71,7 @@ final class RunCommand implements Callable<Integer> {
     Path resume;
 
     private volatile Process current;
+    private volatile int doneForks;
 
     /** Seconds one fork takes besides its iterations: JVM start, traffic build, JIT (measured here: about 3). */
     static final double FORK_OVERHEAD_SECONDS = 4;
@@ -92,16 +93,20 @@ final class RunCommand implements Callable<Integer> {
             ResultsFiles.write(dir, results);
         }
         RunResults.Settings s = results.settings();
+        Path runDir = dir;
         Thread hook = new Thread(() -> {
             Process p = current;
             if (p != null) {
                 p.destroyForcibly();
             }
+            System.err.printf(Locale.ROOT, "%nicpbench run: stopped; %d finished forks are in %s; continue with: icpbench run --resume %s%n",
+                    doneForks, runDir, runDir);
         }, "icpbench-run-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         int total = results.plan().size();
         long started = System.nanoTime();
         int doneAtStart = results.forks().size();
+        doneForks = doneAtStart;
         for (RunResults.PlannedFork planned : results.plan()) {
             if (results.finished(planned.index())) {
                 continue;
@@ -114,6 +119,7 @@ final class RunCommand implements Callable<Integer> {
             RunResults.ForkResult fork = runFork(dir, s, planned);
             results = results.with(fork);
             ResultsFiles.write(dir, results);
+            doneForks = results.forks().size();
         }
         Runtime.getRuntime().removeShutdownHook(hook);
         progress(System.err, total, total, null, 0);
