@@ -154,7 +154,6 @@ public final class DynamicSite {
         }
         this.callSite = new MutableCallSite(fallback);
         this.invoker = callSite.dynamicInvoker();
-        SiteRegistry.register(this);
     }
 
     /** The handle callers invoke with {@code invokeExact}; keep it in a {@code static final} field. */
@@ -213,6 +212,9 @@ public final class DynamicSite {
     /** The fallback's statistics: a call that no guard took. */
     @SuppressWarnings("unused") // through RECORD_MISS
     private void recordMiss(Object receiver) {
+        if (!registered) {
+            register();
+        }
         if (receiver == null || skipStats) {
             // A null receiver: the interface call right after this throws the NullPointerException.
             return;
@@ -245,6 +247,20 @@ public final class DynamicSite {
             }
             k[b + MISS] = 0;
             wipes.incrementAndGet();
+        }
+    }
+
+    /*
+     * A site registers for introspection on its first call, not when it is made: racing first calls
+     * of one invokedynamic may bootstrap several sites, of which the JVM keeps one; the others are
+     * never called and stay out of the registry.
+     */
+    private volatile boolean registered;
+
+    private synchronized void register() {
+        if (!registered) {
+            registered = true;
+            SiteRegistry.register(this);
         }
     }
 
@@ -310,6 +326,22 @@ public final class DynamicSite {
         }
     }
 
+    /** A direct call of {@code c}'s implementation, or null if the site's lookup cannot reach it. */
+    private MethodHandle direct(Class<?> c) {
+        MethodType callee = type.dropParameterTypes(0, 1);
+        try {
+            return lookup.findVirtual(c, methodName, callee).asType(type);
+        } catch (IllegalAccessException e) {
+            try {
+                return MethodHandles.privateLookupIn(c, lookup).findVirtual(c, methodName, callee).asType(type);
+            } catch (ReflectiveOperationException | RuntimeException e2) {
+                return null;
+            }
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
+    }
+
     /** Whether {@code chosen} covers enough more of the merged calls than {@code current} (the hysteresis). */
     private boolean gainsEnough(List<Class<?>> chosen, List<Class<?>> current, Map<Class<?>, Long> merged, long total) {
         if (config.hysteresisPercent() == 0 || current.isEmpty()) {
@@ -334,11 +366,10 @@ public final class DynamicSite {
         boolean counting = !policy.learnOnce() && stats != StatsStrategy.MISSES_ONLY;
         for (int i = targets.size() - 1; i >= 0; i--) {
             Class<?> c = targets.get(i);
-            MethodHandle direct;
-            try {
-                direct = lookup.findVirtual(c, methodName, type.dropParameterTypes(0, 1)).asType(type);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("site " + name + ": cannot call " + c.getName() + "." + methodName, e);
+            MethodHandle direct = direct(c);
+            if (direct == null) {
+                // The caller cannot name this class (say, package-private elsewhere): it stays on the fallback.
+                continue;
             }
             if (counting) {
                 MethodHandle count = switch (stats) {

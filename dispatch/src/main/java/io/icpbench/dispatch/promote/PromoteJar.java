@@ -32,6 +32,12 @@ public final class PromoteJar {
     public static Report run(Path in, Path out, RewriteOptions options, ClassLoader loader) throws IOException {
         Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
         Manifest manifest;
+        try (InputStream head = Files.newInputStream(in)) {
+            byte[] magic = head.readNBytes(4);
+            if (magic.length < 4 || magic[0] != 'P' || magic[1] != 'K' || magic[2] != 3 || magic[3] != 4) {
+                throw new IOException(in + ": not a jar (no zip header)");
+            }
+        }
         try (JarInputStream jin = new JarInputStream(Files.newInputStream(in))) {
             manifest = jin.getManifest();
             JarEntry e;

@@ -16,8 +16,9 @@ import java.util.List;
  */
 public record RewriteOptions(List<String> packages, List<String> exclude, String policy, String stats, String thresholds) {
     public RewriteOptions {
-        packages = List.copyOf(packages);
-        exclude = List.copyOf(exclude);
+        packages = packages.stream().map(String::trim).filter(p -> !p.isEmpty()).toList();
+        // Leading blanks go; a trailing blank stays: it ends a prefix ("Gro.x:12 " leaves line 12, not 123).
+        exclude = exclude.stream().map(String::stripLeading).filter(e -> !e.isEmpty()).toList();
         if (packages.isEmpty()) {
             throw new IllegalArgumentException("promotion needs at least one package (packages=a.b.c)");
         }

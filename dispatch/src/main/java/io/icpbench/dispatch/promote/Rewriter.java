@@ -79,9 +79,18 @@ public final class Rewriter {
      * @throws IllegalArgumentException if the class file cannot be parsed or rewritten
      */
     public Result rewrite(byte[] classFile, ClassLoader loader) {
-        ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
-                ClassHierarchyResolver.defaultResolver().orElse(ClassHierarchyResolver.ofResourceParsing(
-                        loader != null ? loader : ClassLoader.getSystemClassLoader()))));
+        // Stack maps are recomputed from class files read as bytes, never by loading classes: loading
+        // a class in the middle of a transform would skip the agent for it (or define it twice).
+        ClassBytes fromLoader = ClassBytes.of(loader);
+        ClassBytes source = classBytes == null ? fromLoader : name -> {
+            byte[] b = classBytes.find(name);
+            return b != null ? b : fromLoader.find(name);
+        };
+        ClassHierarchyResolver resolver = ClassHierarchyResolver.ofResourceParsing(desc -> {
+            byte[] b = source.find(desc.descriptorString().substring(1, desc.descriptorString().length() - 1));
+            return b == null ? null : new java.io.ByteArrayInputStream(b);
+        }).cached();
+        ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver));
         ClassModel cm = cf.parse(classFile);
         String className = cm.thisClass().asInternalName();
         if (!options.covers(className) || cm.flags().has(AccessFlag.INTERFACE) && cm.methods().stream().noneMatch(m -> m.code().isPresent())) {
@@ -157,7 +166,7 @@ public final class Rewriter {
         if (depth > 32 || owner == null || owner.startsWith("java/")) {
             return false;
         }
-        byte[] bytes = classBytes.find(owner);
+        byte[] bytes = classBytes != null ? classBytes.find(owner) : null;
         if (bytes == null) {
             return false;
         }

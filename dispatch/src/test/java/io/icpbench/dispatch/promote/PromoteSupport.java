@@ -20,7 +20,6 @@ import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -301,11 +300,5 @@ final class PromoteSupport {
     /** Simple names of the installed targets of a site. */
     static List<String> installedNames(DynamicSite site) {
         return site.installed().stream().map(c -> c.getName().substring(c.getName().lastIndexOf('.') + 1)).toList();
-    }
-
-    static Map<String, Integer> counts(List<String> list) {
-        Map<String, Integer> m = new HashMap<>();
-        list.forEach(s -> m.merge(s, 1, Integer::sum));
-        return m;
     }
 }

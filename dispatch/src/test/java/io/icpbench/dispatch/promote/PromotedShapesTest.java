@@ -18,6 +18,7 @@ import io.icpbench.dispatch.promote.PromoteSupport.World;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -114,6 +115,7 @@ class PromotedShapesTest {
 
     @Test
     void severalThreadsGetTheSameResultsWhileTheSiteLearns() throws Throwable {
+        String name = site("Caller", "applyAt", "applyAt", "Ops.apply");
         Object expected = plain.call("applyLoop", N);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
@@ -136,7 +138,62 @@ class PromotedShapesTest {
             pool.shutdown();
         }
         awaitUpdates();
-        assertThat(learned(site("Caller", "applyAt", "applyAt", "Ops.apply")).installed()).isNotEmpty();
+        // (how many sites the racing bootstraps registered is the next test's business)
+        assertThat(SiteRegistry.all()).filteredOn(s -> s.name.equals(name)).anyMatch(s -> !s.installed().isEmpty());
+    }
+
+    /**
+     * Threads that reach a fresh invokedynamic together may each run the bootstrap; the JVM keeps
+     * one call site and drops the others. The registry should list one learned site per rewritten
+     * instruction, not also the dropped ones (which never see a call). Racy by nature, so the race
+     * is run in many fresh worlds.
+     */
+    @Test
+    void racingFirstCallsRegisterOneSitePerInstruction() throws Throwable {
+        int threads = 8;
+        List<Object[]> calls = List.of(new Object[] {"applyAt", 1}, new Object[] {"describeAt", 1}, new Object[] {"withSecretAt", 1},
+                new Object[] {"bothApplyAt", 1}, new Object[] {"subAt", 1}, new Object[] {"counterAt", 1},
+                new Object[] {"excludedMethod", 1}, new Object[] {"handleRaw", "x"}, new Object[] {"mixAt", 1},
+                new Object[] {"hiddenAt", 1}, new Object[] {"applyAt", 2});
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            Map<String, Long> duplicated = new java.util.TreeMap<>();
+            for (int round = 0; round < 30; round++) {
+                SiteRegistry.clear();
+                World w = World.rewritten(options());
+                w.caller();
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+                List<Future<Object>> runs = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int which = t;
+                    runs.add(pool.submit((Callable<Object>) () -> {
+                        start.await();
+                        try {
+                            for (Object[] c : calls) {
+                                w.call((String) c[0], which, c[1]);
+                            }
+                            return null;
+                        } catch (Exception | Error e) {
+                            throw e;
+                        } catch (Throwable e) {
+                            throw new AssertionError(e);
+                        }
+                    }));
+                }
+                for (Future<Object> f : runs) {
+                    f.get();
+                }
+                SiteRegistry.all().stream().collect(java.util.stream.Collectors.groupingBy(s -> s.name, java.util.stream.Collectors.counting()))
+                        .forEach((n, k) -> {
+                            if (k > 1) {
+                                duplicated.merge(n, k, Math::max);
+                            }
+                        });
+            }
+            assertThat(duplicated).as("site names registered more than once for one instruction in one world (most copies)").isEmpty();
+        } finally {
+            pool.shutdown();
+        }
     }
 
     // ------------------------------------------------------------------ 2
@@ -371,6 +428,20 @@ class PromotedShapesTest {
         awaitUpdates();
         assertThat(installedNames(learned(lambdaSites.getFirst()))).containsExactly("AddOne", "Doubler");
         assertThat(same("lambdaLoop", N)).isEqualTo(first);
+    }
+
+    @Test
+    void nestedClassSiteWithLambdaReceivers() throws Throwable {
+        String name = site("Caller.Relay", "relay", "relay", "Caller.Step.step");
+        promotedWorld.caller();
+        assertThat(sitesOf("Caller$Relay")).containsExactly(name);
+        assertThat(sitesOf("Caller$Step")).isEmpty();
+        assertThat(same("relayAt", 0, 3)).isEqualTo(12);
+        assertThat(same("relayAt", 1, 3)).isEqualTo(12);
+        DynamicSite site = trainAndCompare("relayLoop", name);
+        assertThat(site.installed()).as("both lambda classes (hidden classes)").hasSize(2).allMatch(Class::isHidden);
+        assertThat(same("relayAt", 2, 5)).isEqualTo(14);
+        assertThat(same("relayAt", 3, 5)).isEqualTo(20);
     }
 
     @Test

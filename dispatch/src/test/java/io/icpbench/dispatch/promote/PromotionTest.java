@@ -1,0 +1,109 @@
+package io.icpbench.dispatch.promote;
+
+import static io.icpbench.dispatch.promote.PromoteSupport.FIXTURE;
+import static io.icpbench.dispatch.promote.PromoteSupport.awaitUpdates;
+import static io.icpbench.dispatch.promote.PromoteSupport.learned;
+import static io.icpbench.dispatch.promote.PromoteSupport.options;
+import static io.icpbench.dispatch.promote.PromoteSupport.site;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.icpbench.dispatch.DynamicSite;
+import io.icpbench.dispatch.SiteRegistry;
+import io.icpbench.dispatch.StatsStrategy;
+import io.icpbench.dispatch.promote.PromoteSupport.World;
+import io.icpbench.dispatch.promote.fixture.AddOne;
+import io.icpbench.dispatch.promote.fixture.Doubler;
+import io.icpbench.dispatch.promote.fixture.Ops;
+import java.lang.invoke.CallSite;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The bootstrap and the learning configuration it gives promoted sites. */
+class PromotionTest {
+    @BeforeEach
+    void setUp() {
+        SiteRegistry.clear();
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        awaitUpdates();
+        Promotion.configure(options());
+        SiteRegistry.clear();
+    }
+
+    @Test
+    void bootstrapMakesOneRegisteredLearnedSitePerCall() throws Throwable {
+        MethodType type = MethodType.methodType(int.class, Ops.class, int.class);
+        CallSite cs = Promotion.bootstrap(MethodHandles.lookup(), "apply", type, "T.m:1 -> Ops.apply", Ops.class);
+        CallSite other = Promotion.bootstrap(MethodHandles.lookup(), "apply", type, "T.m:2 -> Ops.apply", Ops.class);
+        assertThat(cs.type()).isEqualTo(type);
+        assertThat(other).isNotSameAs(cs);
+        MethodHandle h = cs.dynamicInvoker();
+        assertThat((int) h.invokeExact((Ops) new AddOne(), 4)).isEqualTo(5);
+        assertThat((int) h.invokeExact((Ops) new Doubler(), 4)).isEqualTo(8);
+        assertThat(SiteRegistry.all()).as("sites register on their first call").extracting(s -> s.name).containsExactly("T.m:1 -> Ops.apply");
+        assertThat((int) other.dynamicInvoker().invokeExact((Ops) new AddOne(), 1)).isEqualTo(2);
+        assertThat(SiteRegistry.all()).extracting(s -> s.name).containsExactly("T.m:1 -> Ops.apply", "T.m:2 -> Ops.apply");
+        assertThat(SiteRegistry.all().getFirst().callSite()).isSameAs(cs);
+    }
+
+    @Test
+    void bootstrapRejectsAMethodTheOwnerDoesNotHave() {
+        MethodType type = MethodType.methodType(int.class, Ops.class, long.class);
+        assertThatThrownBy(() -> Promotion.bootstrap(MethodHandles.lookup(), "apply", type, "T.m:1 -> Ops.apply", Ops.class))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("T.m:1 -> Ops.apply");
+        MethodType wrongReceiver = MethodType.methodType(int.class, AddOne.class, int.class);
+        assertThatThrownBy(() -> Promotion.bootstrap(MethodHandles.lookup(), "apply", wrongReceiver, "T.m:2 -> Ops.apply", Ops.class))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void configuredOptionsReachTheSitesBootstrappedAfterwards() throws Throwable {
+        Promotion.configure(new RewriteOptions(List.of(FIXTURE), List.of(), "top-1", "thread_local", "100,100,10"));
+        World w = World.rewritten(options());
+        Object expected = World.plain().call("applyLoop", 1000);
+        assertThat(w.call("applyLoop", 1000)).isEqualTo(expected);
+        awaitUpdates();
+        DynamicSite s = learned(site("Caller", "applyAt", "applyAt", "Ops.apply"));
+        assertThat(s.policyName()).isEqualTo("top-1");
+        assertThat(s.statsStrategy()).isEqualTo(StatsStrategy.THREAD_LOCAL);
+        assertThat(s.installed()).as("top-1 after 1000 calls with an update threshold of 100").hasSize(1);
+        assertThat(s.installed().getFirst().getSimpleName()).isEqualTo("AddOne");
+        assertThat(w.call("applyLoop", 1000)).isEqualTo(expected);
+    }
+
+    @Test
+    void configureRejectsBadLearningOptionsAndKeepsThePreviousOnes() throws Throwable {
+        Promotion.configure(new RewriteOptions(List.of(FIXTURE), List.of(), "gcc", "shared", "1000,1000,250"));
+        assertThatThrownBy(() -> Promotion.configure(new RewriteOptions(List.of(FIXTURE), List.of(), "best", "striped", "1,1,1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("best");
+        assertThatThrownBy(() -> Promotion.configure(new RewriteOptions(List.of(FIXTURE), List.of(), "cree", "psychic", "1,1,1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stats=psychic");
+        assertThatThrownBy(() -> Promotion.configure(new RewriteOptions(List.of(FIXTURE), List.of(), "cree", "striped", "1,x,1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("thresholds=1,x,1");
+        assertThatThrownBy(() -> Promotion.configure(new RewriteOptions(List.of(FIXTURE), List.of(), "cree", "striped", "1,2,3,4,5")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("thresholds=");
+        assertThatThrownBy(() -> Promotion.configure(new RewriteOptions(List.of(FIXTURE), List.of(), "cree", "striped", "0,1,1")))
+                .isInstanceOf(IllegalArgumentException.class);
+        World w = World.rewritten(options());
+        w.call("applyAt", 0, 1);
+        DynamicSite s = learned(site("Caller", "applyAt", "applyAt", "Ops.apply"));
+        assertThat(s.policyName()).isEqualTo("gcc");
+        assertThat(s.statsStrategy()).isEqualTo(StatsStrategy.SHARED);
+    }
+
+    @Test
+    void statsNamesAcceptDashesAndAnyCase() {
+        assertThat(Promotion.statsOf("thread-local")).isEqualTo(StatsStrategy.THREAD_LOCAL);
+        assertThat(Promotion.statsOf("Misses_Only")).isEqualTo(StatsStrategy.MISSES_ONLY);
+        assertThat(Promotion.configOf(" 5, 6 ,7 ,8").hysteresisPercent()).isEqualTo(8);
+        assertThat(Promotion.configOf("5,6,7").patchThreshold()).isEqualTo(7);
+    }
+}
