@@ -16,11 +16,11 @@ class SharedTableTest {
         SiteRegistry.clear();
     }
 
-    private static int siteA(MethodHandle shared, Op op, int x) throws Throwable {
+    private static int siteA(MethodHandle shared, Receivers.Op op, int x) throws Throwable {
         return (int) shared.invokeExact(op, x);
     }
 
-    private static int siteB(MethodHandle shared, Op op, int x) throws Throwable {
+    private static int siteB(MethodHandle shared, Receivers.Op op, int x) throws Throwable {
         return (int) shared.invokeExact(op, x);
     }
 
