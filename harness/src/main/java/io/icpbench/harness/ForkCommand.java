@@ -61,6 +61,7 @@ final class ForkCommand implements Callable<Integer> {
         Path dir = runDir.resolve(name);
         Files.createDirectories(dir);
         System.setProperty(RxPathBenchmark.HLOG_PROPERTY, dir.resolve("latency.hlog").toString());
+        System.setProperty(RxPathBenchmark.JFR_PROPERTY, "true");
         long t0 = System.nanoTime();
         Options opt = new OptionsBuilder()
                 .include(RxPathBenchmark.class.getName() + ".receive$")

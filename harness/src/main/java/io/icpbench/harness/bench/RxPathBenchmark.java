@@ -65,6 +65,9 @@ public class RxPathBenchmark {
     /** Set at the end of each trial. */
     public static volatile Trial lastTrial;
 
+    /** The system property that turns on counting JIT events (JFR) over the measurement. */
+    public static final String JFR_PROPERTY = "icpbench.jfr";
+
     /** The system property naming where the trial writes its latency log (.hlog); none if unset. */
     public static final String HLOG_PROPERTY = "icpbench.hlog";
 
@@ -90,7 +93,11 @@ public class RxPathBenchmark {
             measuring = true;
             stack.counters.reset();
             histogram.reset();
-            jit = io.icpbench.harness.JitEvents.start();
+            // JFR's event stream allocates on its own thread, which -prof gc would charge to the
+            // packets: only the forks of 'icpbench run' (-Dicpbench.jfr=true) count JIT events.
+            if (Boolean.getBoolean(JFR_PROPERTY)) {
+                jit = io.icpbench.harness.JitEvents.start();
+            }
         }
     }
 
