@@ -24,6 +24,21 @@ public record LearningConfig(long updateThreshold, long wipeThreshold, long patc
         }
     }
 
+    /** Parses "UPDATE,WIPE,PATCH[,HYSTERESIS%]" ("1000,1000,250"); the error says what is expected. */
+    public static LearningConfig parse(String s) {
+        String[] p = s.split(",");
+        try {
+            if (p.length != 3 && p.length != 4) {
+                throw new NumberFormatException("3 or 4 numbers expected");
+            }
+            return new LearningConfig(Long.parseLong(p[0].trim()), Long.parseLong(p[1].trim()), Long.parseLong(p[2].trim()),
+                    p.length == 4 ? Integer.parseInt(p[3].trim()) : 0);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("thresholds=" + s + ", expected UPDATE,WIPE,PATCH[,HYSTERESIS%] such as 1000,1000,250 "
+                    + "or 1000,1000,250,10", e);
+        }
+    }
+
     /** Cree's algorithm with these thresholds and no hysteresis. */
     public LearningConfig(long updateThreshold, long wipeThreshold, long patchThreshold) {
         this(updateThreshold, wipeThreshold, patchThreshold, 0);

@@ -21,5 +21,14 @@ public enum StatsStrategy {
      * learning: merges then see only the classes that missed, so every update installs the pair not
      * installed and the site flaps (measured: a patch per update).
      */
-    MISSES_ONLY
+    MISSES_ONLY;
+
+    /** Parses a name in any case, '-' or '_' ("thread-local"); the error lists the valid ones. */
+    public static StatsStrategy parse(String s) {
+        try {
+            return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("stats=" + s + ", expected striped, thread_local, shared, sampled or misses_only", e);
+        }
+    }
 }

@@ -113,9 +113,11 @@ final class StackCommand implements Callable<Integer> {
             props.put("icpbench.policy", policy);
         }
         if (stats != null) {
+            io.icpbench.dispatch.StatsStrategy.parse(stats);
             props.put("icpbench.stats", stats);
         }
         if (thresholds != null) {
+            io.icpbench.dispatch.LearningConfig.parse(thresholds);
             props.put("icpbench.thresholds", thresholds);
         }
         if (exclude != null && !exclude.isEmpty()) {

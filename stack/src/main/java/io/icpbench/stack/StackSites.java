@@ -80,26 +80,10 @@ public final class StackSites {
     }
 
     static StatsStrategy stats() {
-        String s = System.getProperty("icpbench.stats", "striped");
-        try {
-            return StatsStrategy.valueOf(s.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("-Dicpbench.stats=" + s + ", expected one of "
-                    + java.util.Arrays.toString(StatsStrategy.values()).toLowerCase(java.util.Locale.ROOT), e);
-        }
+        return StatsStrategy.parse(System.getProperty("icpbench.stats", "striped"));
     }
 
     static LearningConfig thresholds() {
-        String s = System.getProperty("icpbench.thresholds", "1000,1000,250");
-        String[] p = s.split(",");
-        try {
-            if (p.length != 3 && p.length != 4) {
-                throw new NumberFormatException("3 or 4 numbers expected");
-            }
-            return new LearningConfig(Long.parseLong(p[0].trim()), Long.parseLong(p[1].trim()), Long.parseLong(p[2].trim()),
-                    p.length == 4 ? Integer.parseInt(p[3].trim()) : 0);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("-Dicpbench.thresholds=" + s + ", expected UPDATE,WIPE,PATCH[,HYSTERESIS%] such as 1000,1000,250 or 1000,1000,250,10", e);
-        }
+        return LearningConfig.parse(System.getProperty("icpbench.thresholds", "1000,1000,250"));
     }
 }

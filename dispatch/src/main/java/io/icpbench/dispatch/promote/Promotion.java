@@ -44,23 +44,10 @@ public final class Promotion {
     }
 
     static StatsStrategy statsOf(String s) {
-        try {
-            return StatsStrategy.valueOf(s.toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("stats=" + s + ", expected striped, thread_local, shared, sampled or misses_only", e);
-        }
+        return StatsStrategy.parse(s);
     }
 
     static LearningConfig configOf(String s) {
-        String[] p = s.split(",");
-        try {
-            if (p.length != 3 && p.length != 4) {
-                throw new NumberFormatException("3 or 4 numbers expected");
-            }
-            return new LearningConfig(Long.parseLong(p[0].trim()), Long.parseLong(p[1].trim()), Long.parseLong(p[2].trim()),
-                    p.length == 4 ? Integer.parseInt(p[3].trim()) : 0);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("thresholds=" + s + ", expected UPDATE,WIPE,PATCH[,HYSTERESIS%] such as 1000,1000,250", e);
-        }
+        return LearningConfig.parse(s);
     }
 }
