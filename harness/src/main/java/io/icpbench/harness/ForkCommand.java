@@ -52,6 +52,9 @@ final class ForkCommand implements Callable<Integer> {
     @Option(names = "--iteration-ms", required = true)
     long iterationMs;
 
+    @Option(names = "--workers", defaultValue = "1", description = "RX workers: benchmark threads, each with its own stack.")
+    int workers;
+
     @Option(names = "--dir", required = true, description = "The run directory.")
     Path runDir;
 
@@ -69,6 +72,7 @@ final class ForkCommand implements Callable<Integer> {
                 .param("workNs", Double.toString(workNs))
                 .param("latency", "true")
                 .forks(0)
+                .threads(workers)
                 .warmupIterations(warmupIterations)
                 .warmupTime(TimeValue.milliseconds(iterationMs))
                 .measurementIterations(iterations)
@@ -84,10 +88,21 @@ final class ForkCommand implements Callable<Integer> {
                 scores.add(ir.getPrimaryResult().getScore());
             }
         }
-        RxPathBenchmark.Trial trial = RxPathBenchmark.lastTrial;
-        if (trial == null) {
+        if (RxPathBenchmark.TRIALS.isEmpty()) {
             throw new IllegalStateException("the benchmark left no trial: JMH did not run it");
         }
+        // One trial per RX worker: their counters add up; each worker's JFR stream saw the whole JVM.
+        io.icpbench.stack.Counters sum = new io.icpbench.stack.Counters();
+        long deopts = -1;
+        long compilations = -1;
+        synchronized (RxPathBenchmark.TRIALS) {
+            for (RxPathBenchmark.Trial t : RxPathBenchmark.TRIALS) {
+                sum.add(t.counters());
+                deopts = Math.max(deopts, t.deopts());
+                compilations = Math.max(compilations, t.compilations());
+            }
+        }
+        RxPathBenchmark.Trial trial = new RxPathBenchmark.Trial(sum, deopts, compilations);
         if (trial.counters().inFlight() != 0) {
             throw new IllegalStateException(trial.counters().inFlight() + " packets never ended: the conservation law is broken");
         }

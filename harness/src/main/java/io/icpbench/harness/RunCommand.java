@@ -42,6 +42,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--work", paramLabel = "NS", defaultValue = "0", description = "Work per handler call, ns. Default: ${DEFAULT-VALUE}.")
     double workNs;
 
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
+            description = "RX workers per fork: threads, each with its own stack and traffic ring; learned sites are shared, "
+                + "their statistics per worker (the percpu analog). Default: ${DEFAULT-VALUE}.")
+    int workers;
+
     @Option(names = "--forks", paramLabel = "N", description = "Forks per mode. Default: as many as the budget allows (at least 2).")
     Integer forks;
 
@@ -160,7 +165,10 @@ final class RunCommand implements Callable<Integer> {
             perMode = Math.max(2, (int) (budgetMinutes * 60 / (forkSeconds * m.size())));
         }
         long sd = seed != null ? seed : System.nanoTime() & 0xFFFF_FFFFL;
-        RunResults.Settings settings = new RunResults.Settings(m, profile, workNs, perMode, wi, it, secs, sd, quick);
+        if (workers < 1 || workers > 64) {
+            throw new IllegalArgumentException("--workers=" + workers + ", expected 1..64");
+        }
+        RunResults.Settings settings = new RunResults.Settings(m, profile, workNs, workers, perMode, wi, it, secs, sd, quick);
         return new RunResults(RunResults.SCHEMA, settings, provenance(), ForkPlan.plan(m, perMode, sd), List.of());
     }
 
@@ -177,7 +185,7 @@ final class RunCommand implements Callable<Integer> {
         Files.createDirectories(forkDir);
         List<String> args = List.of("fork", "--index", Integer.toString(planned.index()), "--block", Integer.toString(planned.block()),
                 "--profile", s.profile(), "--work", Double.toString(s.workNs()), "--warmup-iterations", Integer.toString(s.warmupIterations()),
-                "--iterations", Integer.toString(s.iterations()), "--iteration-ms", Long.toString(Math.round(s.iterationSeconds() * 1000)),
+                "--iterations", Integer.toString(s.iterations()), "--workers", Integer.toString(s.workers()), "--iteration-ms", Long.toString(Math.round(s.iterationSeconds() * 1000)),
                 "--dir", dir.toAbsolutePath().toString());
         List<String> cmd = Forks.command(mode, Map.of(), List.of(), args);
         Path log = forkDir.resolve("fork.log");
@@ -256,7 +264,8 @@ final class RunCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "icpbench run: JDK %s, %d cores (%s), %s, commit %s%n", p.jdk(), p.cores(), p.cpuModel(), p.kernel(), p.gitCommit());
         out.printf(Locale.ROOT, "design: %d modes x %d forks, blocked random order (seed %d), %d x %.1f s warmup, %d x %.1f s measurement%n",
                 s.modes().size(), s.forksPerMode(), s.seed(), s.warmupIterations(), s.iterationSeconds(), s.iterations(), s.iterationSeconds());
-        out.printf(Locale.ROOT, "profile %s, work %s ns/handler, 1 RX worker%n%n", s.profile(), s.workNs());
+        out.printf(Locale.ROOT, "profile %s, work %s ns/handler, %d RX worker%s%n%n", s.profile(), s.workNs(), s.workers(),
+                s.workers() == 1 ? "" : "s");
         out.printf(Locale.ROOT, "%-18s %3s %10s %8s %12s %8s %8s %8s%n", "mode", "n", "Mpps", "CV", "ns/packet", "updates", "patches", "deopts");
         Map<String, double[]> means = new LinkedHashMap<>();
         for (String mode : s.modes()) {

@@ -40,6 +40,7 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
      * @param modes              dispatch modes compared
      * @param profile            traffic profile name
      * @param workNs             handler work, ns
+     * @param workers            RX workers (benchmark threads) per fork; scores are per packet per worker
      * @param forksPerMode       forks of each mode
      * @param warmupIterations   warmup iterations per fork
      * @param iterations         measurement iterations per fork
@@ -47,7 +48,7 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
      * @param seed               the seed of the fork order
      * @param quick              whether this is a --quick run
      */
-    public record Settings(List<String> modes, String profile, double workNs, int forksPerMode, int warmupIterations, int iterations,
+    public record Settings(List<String> modes, String profile, double workNs, int workers, int forksPerMode, int warmupIterations, int iterations,
             double iterationSeconds, long seed, boolean quick) {
         public Settings {
             modes = List.copyOf(modes);

@@ -62,8 +62,8 @@ public class RxPathBenchmark {
     public record Trial(io.icpbench.stack.Counters counters, long deopts, long compilations) {
     }
 
-    /** Set at the end of each trial. */
-    public static volatile Trial lastTrial;
+    /** One entry per trial and thread (RX worker), added at the end of each. */
+    public static final java.util.List<Trial> TRIALS = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     /** The system property that turns on counting JIT events (JFR) over the measurement. */
     public static final String JFR_PROPERTY = "icpbench.jfr";
@@ -111,7 +111,7 @@ public class RxPathBenchmark {
             deopts = jit.deoptimizations();
             compilations = jit.compilations();
         }
-        lastTrial = new Trial(stack.counters, deopts, compilations);
+        TRIALS.add(new Trial(stack.counters, deopts, compilations));
         String hlog = System.getProperty(HLOG_PROPERTY);
         if (hlog != null && latency) {
             try (java.io.PrintStream out = new java.io.PrintStream(java.nio.file.Files.newOutputStream(java.nio.file.Path.of(hlog)))) {
