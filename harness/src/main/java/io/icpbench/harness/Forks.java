@@ -60,8 +60,9 @@ public final class Forks {
 
     /** The promotion agent's options from the learned modes' properties (icpbench.policy, .stats, .thresholds). */
     static io.icpbench.dispatch.promote.RewriteOptions promotionOptions(Map<String, String> properties) {
-        return new io.icpbench.dispatch.promote.RewriteOptions(List.of(STACK_PACKAGE),
-                List.of(properties.getOrDefault("icpbench.exclude", "").split(",")),
+        List<String> exclude = new ArrayList<>(List.of(properties.getOrDefault("icpbench.exclude", "").split(",")));
+        exclude.addAll(io.icpbench.stack.SiteSelection.promotionExcludes(properties.getOrDefault(io.icpbench.stack.SiteSelection.PROPERTY, "all")));
+        return new io.icpbench.dispatch.promote.RewriteOptions(List.of(STACK_PACKAGE), exclude,
                 properties.getOrDefault("icpbench.policy", "cree"), properties.getOrDefault("icpbench.stats", "striped"),
                 properties.getOrDefault("icpbench.thresholds", "1000,1000,250"));
     }

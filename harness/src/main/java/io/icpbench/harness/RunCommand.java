@@ -47,6 +47,11 @@ final class RunCommand implements Callable<Integer> {
                 + "their statistics per worker (the percpu analog). Default: ${DEFAULT-VALUE}.")
     int workers;
 
+    @Option(names = "--sites", paramLabel = "SITES", defaultValue = "all",
+            description = "Which of the 12 call sites the modes convert (the rest stay plain): all, none, or sites and ranges "
+                + "such as 1-5,9. Default: ${DEFAULT-VALUE}.")
+    String sites;
+
     @Option(names = "--forks", paramLabel = "N", description = "Forks per mode. Default: as many as the budget allows (at least 2).")
     Integer forks;
 
@@ -165,10 +170,11 @@ final class RunCommand implements Callable<Integer> {
             perMode = Math.max(2, (int) (budgetMinutes * 60 / (forkSeconds * m.size())));
         }
         long sd = seed != null ? seed : System.nanoTime() & 0xFFFF_FFFFL;
+        io.icpbench.stack.SiteSelection.parse(sites);
         if (workers < 1 || workers > 64) {
             throw new IllegalArgumentException("--workers=" + workers + ", expected 1..64");
         }
-        RunResults.Settings settings = new RunResults.Settings(m, profile, workNs, workers, perMode, wi, it, secs, sd, quick);
+        RunResults.Settings settings = new RunResults.Settings(m, profile, workNs, workers, sites, perMode, wi, it, secs, sd, quick);
         return new RunResults(RunResults.SCHEMA, settings, provenance(), ForkPlan.plan(m, perMode, sd), List.of());
     }
 
@@ -187,7 +193,7 @@ final class RunCommand implements Callable<Integer> {
                 "--profile", s.profile(), "--work", Double.toString(s.workNs()), "--warmup-iterations", Integer.toString(s.warmupIterations()),
                 "--iterations", Integer.toString(s.iterations()), "--workers", Integer.toString(s.workers()), "--iteration-ms", Long.toString(Math.round(s.iterationSeconds() * 1000)),
                 "--dir", dir.toAbsolutePath().toString());
-        List<String> cmd = Forks.command(mode, Map.of(), List.of(), args);
+        List<String> cmd = Forks.command(mode, Map.of(io.icpbench.stack.SiteSelection.PROPERTY, s.sites()), List.of(), args);
         Path log = forkDir.resolve("fork.log");
         Files.writeString(log, String.join(" ", cmd) + System.lineSeparator());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
@@ -264,8 +270,8 @@ final class RunCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "icpbench run: JDK %s, %d cores (%s), %s, commit %s%n", p.jdk(), p.cores(), p.cpuModel(), p.kernel(), p.gitCommit());
         out.printf(Locale.ROOT, "design: %d modes x %d forks, blocked random order (seed %d), %d x %.1f s warmup, %d x %.1f s measurement%n",
                 s.modes().size(), s.forksPerMode(), s.seed(), s.warmupIterations(), s.iterationSeconds(), s.iterations(), s.iterationSeconds());
-        out.printf(Locale.ROOT, "profile %s, work %s ns/handler, %d RX worker%s%n%n", s.profile(), s.workNs(), s.workers(),
-                s.workers() == 1 ? "" : "s");
+        out.printf(Locale.ROOT, "profile %s, work %s ns/handler, %d RX worker%s, sites converted: %s%n%n", s.profile(), s.workNs(),
+                s.workers(), s.workers() == 1 ? "" : "s", s.sites());
         out.printf(Locale.ROOT, "%-18s %3s %10s %8s %12s %8s %8s %8s%n", "mode", "n", "Mpps", "CV", "ns/packet", "updates", "patches", "deopts");
         Map<String, double[]> means = new LinkedHashMap<>();
         for (String mode : s.modes()) {

@@ -49,6 +49,11 @@ final class StackCommand implements Callable<Integer> {
                 + "adaptation: patch only if the new targets cover H% more calls). Default: 1000,1000,250 (Cree's, no hysteresis).")
     String thresholds;
 
+    @Option(names = "--sites", paramLabel = "SITES",
+            description = "Which of the 12 call sites the mode converts, the rest stay plain: all, none, or sites and ranges "
+                + "such as 1-5,9. Default: all.")
+    String sites;
+
     @Option(names = "--exclude", paramLabel = "SITE", split = ",",
             description = "Promoted mode: sites the rewriter leaves alone (prefixes of site names, e.g. NetStack.nfHookSlow).")
     List<String> exclude;
@@ -119,6 +124,10 @@ final class StackCommand implements Callable<Integer> {
         if (thresholds != null) {
             io.icpbench.dispatch.LearningConfig.parse(thresholds);
             props.put("icpbench.thresholds", thresholds);
+        }
+        if (sites != null) {
+            io.icpbench.stack.SiteSelection.parse(sites);
+            props.put(io.icpbench.stack.SiteSelection.PROPERTY, sites);
         }
         if (exclude != null && !exclude.isEmpty()) {
             props.put("icpbench.exclude", String.join(",", exclude));

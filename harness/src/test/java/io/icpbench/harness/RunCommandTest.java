@@ -63,7 +63,7 @@ class RunCommandTest {
     void aRunRefusesToOverwriteAnotherAndBadOptionsAreClearErrors(@TempDir Path tmp) {
         Path dir = tmp.resolve("run");
         ResultsFiles.write(dir, new RunResults(RunResults.SCHEMA,
-                new RunResults.Settings(List.of("virtual"), "default", 0, 1, 1, 1, 1, 1, 1, false),
+                new RunResults.Settings(List.of("virtual"), "default", 0, 1, "all", 1, 1, 1, 1, 1, false),
                 RunCommand.provenance(), ForkPlan.plan(List.of("virtual"), 1, 1), List.of()));
         assertThat(Main.run("run", "--out", dir.toString(), "--forks", "1")).isEqualTo(2);
         assertThat(Main.run("run", "--modes", "virtual,nosuch", "--out", tmp.resolve("x").toString())).isEqualTo(2);

@@ -41,6 +41,7 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
      * @param profile            traffic profile name
      * @param workNs             handler work, ns
      * @param workers            RX workers (benchmark threads) per fork; scores are per packet per worker
+     * @param sites              which of the 12 call sites the modes convert ("all", "none", or sites and ranges such as "1-5,9")
      * @param forksPerMode       forks of each mode
      * @param warmupIterations   warmup iterations per fork
      * @param iterations         measurement iterations per fork
@@ -48,7 +49,7 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
      * @param seed               the seed of the fork order
      * @param quick              whether this is a --quick run
      */
-    public record Settings(List<String> modes, String profile, double workNs, int workers, int forksPerMode, int warmupIterations, int iterations,
+    public record Settings(List<String> modes, String profile, double workNs, int workers, String sites, int forksPerMode, int warmupIterations, int iterations,
             double iterationSeconds, long seed, boolean quick) {
         public Settings {
             modes = List.copyOf(modes);

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ResultsFilesTest {
     static RunResults sample() {
-        RunResults.Settings settings = new RunResults.Settings(List.of("virtual", "promoted"), "default", 0, 1, 2, 5, 10, 1.0, 81, false);
+        RunResults.Settings settings = new RunResults.Settings(List.of("virtual", "promoted"), "default", 0, 1, "all", 2, 5, 10, 1.0, 81, false);
         RunResults.Provenance prov = new RunResults.Provenance("25", List.of("--x"), "cpu", "Linux 6", 2, "abc123", "2026-11-29T00:00:00Z");
         List<RunResults.PlannedFork> plan = List.of(new RunResults.PlannedFork(0, 0, "promoted"), new RunResults.PlannedFork(1, 0, "virtual"),
                 new RunResults.PlannedFork(2, 1, "virtual"), new RunResults.PlannedFork(3, 1, "promoted"));

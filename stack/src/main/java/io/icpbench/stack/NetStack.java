@@ -65,6 +65,12 @@ public final class NetStack {
     /** Netfilter hook numbers. */
     public static final int NF_INET_PRE_ROUTING = 0, NF_INET_LOCAL_IN = 1;
 
+    /** Whether each site is converted in this JVM's mode ({@link SiteSelection}); folded by the JIT. */
+    private static final boolean S1 = SiteSelection.converted(1), S2 = SiteSelection.converted(2), S3 = SiteSelection.converted(3),
+            S4 = SiteSelection.converted(4), S5 = SiteSelection.converted(5), S6 = SiteSelection.converted(6),
+            S7 = SiteSelection.converted(7), S8 = SiteSelection.converted(8), S9 = SiteSelection.converted(9),
+            S10 = SiteSelection.converted(10), S11 = SiteSelection.converted(11), S12 = SiteSelection.converted(12);
+
     public final Counters counters = new Counters();
     public final HandlerWork work;
     /** Encapsulations a packet may go through; one more is an ENCAP_TOO_DEEP drop. */
@@ -253,13 +259,13 @@ public final class NetStack {
             NapiPoll poll = napi.poll;
             int done;
             // CALL SITE 1: napi->poll
-            if (MODE_ID == DYNAMIC_CALL) {
+            if (MODE_ID == DYNAMIC_CALL && S1) {
                 try {
                     done = (int) StackSites.NAPI_POLL.invokeExact(poll, napi, NAPI_BUDGET);
                 } catch (Throwable t) {
                     throw rethrow(t);
                 }
-            } else if (MODE_ID == DEVIRTUALIZED) {
+            } else if (MODE_ID == DEVIRTUALIZED && S1) {
                 done = poll instanceof Drivers.VirtioNet v ? v.poll(napi, NAPI_BUDGET) : poll.poll(napi, NAPI_BUDGET);
             } else {
                 done = poll.poll(napi, NAPI_BUDGET);
@@ -285,17 +291,17 @@ public final class NetStack {
                 int net = skb.network;
                 int ret;
                 // CALL SITE 3: ptype->callbacks.gro_receive
-                if (MODE_ID == DYNAMIC_CALL) {
+                if (MODE_ID == DYNAMIC_CALL && S3) {
                     try {
                         ret = (int) StackSites.GRO_L3.invokeExact(gro, skb, net);
                     } catch (Throwable t) {
                         throw rethrow(t);
                     }
-                } else if (MODE_ID == INDIRECT_CALL) {
+                } else if (MODE_ID == INDIRECT_CALL && S3) {
                     // INDIRECT_CALL_INET(gro_receive, ipv6_gro_receive, inet_gro_receive)
                     ret = gro instanceof GroHandlers.Ipv6Gro g6 ? g6.groReceive(skb, net)
                             : gro instanceof GroHandlers.InetGro g4 ? g4.groReceive(skb, net) : gro.groReceive(skb, net);
-                } else if (MODE_ID == DEVIRTUALIZED) {
+                } else if (MODE_ID == DEVIRTUALIZED && S3) {
                     ret = gro instanceof GroHandlers.InetGro g4 ? g4.groReceive(skb, net)
                             : gro instanceof GroHandlers.Ipv6Gro g6 ? g6.groReceive(skb, net) : gro.groReceive(skb, net);
                 } else {
@@ -313,17 +319,17 @@ public final class NetStack {
     /** The L4 GRO step of inet_gro_receive / ipv6_gro_receive. */
     public int groL4Receive(GroL4 gro, SkBuff skb, int offset, int length) {
         // CALL SITE 4: ops->callbacks.gro_receive
-        if (MODE_ID == DYNAMIC_CALL) {
+        if (MODE_ID == DYNAMIC_CALL && S4) {
             try {
                 return (int) StackSites.GRO_L4.invokeExact(gro, skb, offset, length);
             } catch (Throwable t) {
                 throw rethrow(t);
             }
-        } else if (MODE_ID == INDIRECT_CALL) {
+        } else if (MODE_ID == INDIRECT_CALL && S4) {
             // INDIRECT_CALL_L4(gro_receive, tcp4_gro_receive, udp4_gro_receive)
             return gro instanceof GroHandlers.TcpGro tcp ? tcp.groReceive(skb, offset, length)
                     : gro instanceof GroHandlers.UdpGro udp ? udp.groReceive(skb, offset, length) : gro.groReceive(skb, offset, length);
-        } else if (MODE_ID == DEVIRTUALIZED) {
+        } else if (MODE_ID == DEVIRTUALIZED && S4) {
             return gro instanceof GroHandlers.UdpGro udp ? udp.groReceive(skb, offset, length)
                     : gro instanceof GroHandlers.TcpGro tcp ? tcp.groReceive(skb, offset, length) : gro.groReceive(skb, offset, length);
         }
@@ -334,13 +340,13 @@ public final class NetStack {
     public int udpTunnelGroReceive(UdpTunnelGro gro, SkBuff skb, int offset, int length) {
         counters.inc(Counter.GRO_TUNNEL);
         // CALL SITE 5: udp_sk(sk)->gro_receive
-        if (MODE_ID == DYNAMIC_CALL) {
+        if (MODE_ID == DYNAMIC_CALL && S5) {
             try {
                 return (int) StackSites.TUNNEL_GRO.invokeExact(gro, skb, offset, length);
             } catch (Throwable t) {
                 throw rethrow(t);
             }
-        } else if (MODE_ID == DEVIRTUALIZED) {
+        } else if (MODE_ID == DEVIRTUALIZED && S5) {
             return gro instanceof GroHandlers.VxlanGro vx ? vx.groReceive(skb, offset, length) : gro.groReceive(skb, offset, length);
         }
         return gro.groReceive(skb, offset, length);
@@ -374,13 +380,13 @@ public final class NetStack {
             }
             int ret;
             // CALL SITE 2: dev->rx_handler
-            if (MODE_ID == DYNAMIC_CALL) {
+            if (MODE_ID == DYNAMIC_CALL && S2) {
                 try {
                     ret = (int) StackSites.RX_HANDLER.invokeExact(rxHandler, skb);
                 } catch (Throwable t) {
                     throw rethrow(t);
                 }
-            } else if (MODE_ID == DEVIRTUALIZED) {
+            } else if (MODE_ID == DEVIRTUALIZED && S2) {
                 ret = rxHandler instanceof RxHandlers.Bond bond ? bond.handleFrame(skb) : rxHandler.handleFrame(skb);
             } else {
                 ret = rxHandler.handleFrame(skb);
@@ -401,13 +407,13 @@ public final class NetStack {
             if (types[i] == type) {
                 PacketType pt = ptypes[i];
                 // CALL SITE 6: pt_prev->func
-                if (MODE_ID == DYNAMIC_CALL) {
+                if (MODE_ID == DYNAMIC_CALL && S6) {
                     try {
                         int unused = (int) StackSites.PACKET_TYPE.invokeExact(pt, skb);
                     } catch (Throwable t) {
                         throw rethrow(t);
                     }
-                } else if (MODE_ID == INDIRECT_CALL) {
+                } else if (MODE_ID == INDIRECT_CALL && S6) {
                     // INDIRECT_CALL_INET(pt_prev->func, ipv6_rcv, ip_rcv)
                     if (pt instanceof Ipv6Rcv v6) {
                         v6.func(skb);
@@ -416,7 +422,7 @@ public final class NetStack {
                     } else {
                         pt.func(skb);
                     }
-                } else if (MODE_ID == DEVIRTUALIZED) {
+                } else if (MODE_ID == DEVIRTUALIZED && S6) {
                     if (pt instanceof IpRcv v4) {
                         v4.func(skb);
                     } else if (pt instanceof Ipv6Rcv v6) {
@@ -448,13 +454,13 @@ public final class NetStack {
             NfHook hook = chain[i];
             int verdict;
             // CALL SITE 7: nf_hook_entry->hook
-            if (MODE_ID == DYNAMIC_CALL) {
+            if (MODE_ID == DYNAMIC_CALL && S7) {
                 try {
                     verdict = (int) StackSites.NF_HOOK.invokeExact(hook, skb, hooknum);
                 } catch (Throwable t) {
                     throw rethrow(t);
                 }
-            } else if (MODE_ID == DEVIRTUALIZED) {
+            } else if (MODE_ID == DEVIRTUALIZED && S7) {
                 verdict = hook instanceof Hooks.ConntrackIn ct ? ct.hook(skb, hooknum)
                         : hook instanceof Hooks.Mangle mangle ? mangle.hook(skb, hooknum)
                         : hook instanceof Hooks.Nat nat ? nat.hook(skb, hooknum)
@@ -486,17 +492,17 @@ public final class NetStack {
     public int dstInput(SkBuff skb) {
         DstInput input = skb.dst.input;
         // CALL SITE 8: dst->input
-        if (MODE_ID == DYNAMIC_CALL) {
+        if (MODE_ID == DYNAMIC_CALL && S8) {
             try {
                 return (int) StackSites.DST_INPUT.invokeExact(input, skb);
             } catch (Throwable t) {
                 throw rethrow(t);
             }
-        } else if (MODE_ID == INDIRECT_CALL) {
+        } else if (MODE_ID == INDIRECT_CALL && S8) {
             // INDIRECT_CALL_INET(dst->input, ip6_input, ip_local_deliver)
             return input instanceof DstInputs.Ip6Input v6 ? v6.input(skb)
                     : input instanceof DstInputs.IpLocalDeliver v4 ? v4.input(skb) : input.input(skb);
-        } else if (MODE_ID == DEVIRTUALIZED) {
+        } else if (MODE_ID == DEVIRTUALIZED && S8) {
             return input instanceof DstInputs.IpLocalDeliver v4 ? v4.input(skb)
                     : input instanceof DstInputs.Ip6Input v6 ? v6.input(skb) : input.input(skb);
         }
@@ -517,13 +523,13 @@ public final class NetStack {
         }
         counters.inc(v6 ? Counter.IP6_IN_DELIVERS : Counter.IP_IN_DELIVERS);
         // CALL SITE 9: ipprot->handler
-        if (MODE_ID == DYNAMIC_CALL) {
+        if (MODE_ID == DYNAMIC_CALL && S9) {
             try {
                 int unused = (int) StackSites.PROTOCOL.invokeExact(ipprot, skb);
             } catch (Throwable t) {
                 throw rethrow(t);
             }
-        } else if (MODE_ID == INDIRECT_CALL) {
+        } else if (MODE_ID == INDIRECT_CALL && S9) {
             // INDIRECT_CALL_2(ipprot->handler, tcp_v4_rcv, udp_rcv)
             if (ipprot instanceof Protocols.TcpRcv tcp) {
                 tcp.handler(skb);
@@ -532,7 +538,7 @@ public final class NetStack {
             } else {
                 ipprot.handler(skb);
             }
-        } else if (MODE_ID == DEVIRTUALIZED) {
+        } else if (MODE_ID == DEVIRTUALIZED && S9) {
             if (ipprot instanceof UdpRcv udp) {
                 udp.handler(skb);
             } else {
@@ -552,13 +558,13 @@ public final class NetStack {
         if (encap != null) {
             int ret;
             // CALL SITE 10: udp_sk(sk)->encap_rcv
-            if (MODE_ID == DYNAMIC_CALL) {
+            if (MODE_ID == DYNAMIC_CALL && S10) {
                 try {
                     ret = (int) StackSites.ENCAP_RCV.invokeExact(encap, sk, skb);
                 } catch (Throwable t) {
                     throw rethrow(t);
                 }
-            } else if (MODE_ID == DEVIRTUALIZED) {
+            } else if (MODE_ID == DEVIRTUALIZED && S10) {
                 ret = encap instanceof EncapHandlers.VxlanRcv vx ? vx.encapRcv(sk, skb) : encap.encapRcv(sk, skb);
             } else {
                 ret = encap.encapRcv(sk, skb);
@@ -576,13 +582,13 @@ public final class NetStack {
         counters.finish(skb, Outcome.UDP_QUEUED);
         DataReady ready = sk.dataReady;
         // CALL SITE 11: sk->sk_data_ready
-        if (MODE_ID == DYNAMIC_CALL) {
+        if (MODE_ID == DYNAMIC_CALL && S11) {
             try {
                 StackSites.DATA_READY.invokeExact(ready, sk);
             } catch (Throwable t) {
                 throw rethrow(t);
             }
-        } else if (MODE_ID == INDIRECT_CALL || MODE_ID == DEVIRTUALIZED) {
+        } else if ((MODE_ID == INDIRECT_CALL || MODE_ID == DEVIRTUALIZED) && S11) {
             // INDIRECT_CALL_1(sk->sk_data_ready, sock_def_readable)
             if (ready instanceof SocketOps.SockDefReadable def) {
                 def.dataReady(sk);
@@ -598,17 +604,17 @@ public final class NetStack {
     public int recvmsg(UdpSock sk, RecvBuffer msg) {
         RecvMsg prot = sk.prot;
         // CALL SITE 12: sk->sk_prot->recvmsg
-        if (MODE_ID == DYNAMIC_CALL) {
+        if (MODE_ID == DYNAMIC_CALL && S12) {
             try {
                 return (int) StackSites.RECVMSG.invokeExact(prot, sk, msg);
             } catch (Throwable t) {
                 throw rethrow(t);
             }
-        } else if (MODE_ID == INDIRECT_CALL) {
+        } else if (MODE_ID == INDIRECT_CALL && S12) {
             // INDIRECT_CALL_INET(sock->ops->recvmsg, inet6_recvmsg, inet_recvmsg)
             return prot instanceof SocketOps.Udpv6Recvmsg v6 ? v6.recvmsg(sk, msg)
                     : prot instanceof SocketOps.UdpRecvmsg v4 ? v4.recvmsg(sk, msg) : prot.recvmsg(sk, msg);
-        } else if (MODE_ID == DEVIRTUALIZED) {
+        } else if (MODE_ID == DEVIRTUALIZED && S12) {
             return prot instanceof SocketOps.UdpRecvmsg v4 ? v4.recvmsg(sk, msg)
                     : prot instanceof SocketOps.Udpv6Recvmsg v6 ? v6.recvmsg(sk, msg) : prot.recvmsg(sk, msg);
         }

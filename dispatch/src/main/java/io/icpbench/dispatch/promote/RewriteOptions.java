@@ -82,9 +82,17 @@ public record RewriteOptions(List<String> packages, List<String> exclude, String
         return false;
     }
 
+    /**
+     * Whether a site is on the exclude list: an entry is a prefix of the site's name
+     * ("NetStack.nfHookSlow"), or, if it starts with "-> ", the callee the site ends with
+     * ("-> NfHook.hook" leaves every call of that method alone).
+     */
     public boolean excluded(String siteName) {
         for (String e : exclude) {
-            if (!e.isEmpty() && siteName.startsWith(e)) {
+            if (e.isEmpty()) {
+                continue;
+            }
+            if (e.startsWith("-> ") ? siteName.endsWith(e) : siteName.startsWith(e)) {
                 return true;
             }
         }
