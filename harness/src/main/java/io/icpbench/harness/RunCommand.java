@@ -74,6 +74,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A run of about a minute: 2 forks per mode, short iterations. Valid, if weak.")
     boolean quick;
 
+    @Option(names = "--no-calibration", negatable = false,
+            description = "Skip the calibration suite (single call sites under every mode, about 90 s; never run with --quick).")
+    boolean noCalibration;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory. Default: results/runs/<time> under the project.")
     Path out;
 
@@ -134,7 +138,11 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().removeShutdownHook(hook);
         progress(System.err, total, total, null, 0);
         System.err.println();
+        if (!s.quick() && !noCalibration && !Files.exists(dir.resolve(CALIBRATION))) {
+            calibrate(dir);
+        }
         summary(System.out, results, dir);
+        calibrationSummary(System.out, dir);
         return 0;
     }
 
@@ -167,7 +175,8 @@ final class RunCommand implements Callable<Integer> {
             perMode = 2;
         } else {
             double forkSeconds = FORK_OVERHEAD_SECONDS + (wi + it) * secs;
-            perMode = Math.max(2, (int) (budgetMinutes * 60 / (forkSeconds * m.size())));
+            double forForks = budgetMinutes * 60 - (noCalibration ? 0 : CALIBRATION_SECONDS);
+            perMode = Math.max(2, (int) (forForks / (forkSeconds * m.size())));
         }
         long sd = seed != null ? seed : System.nanoTime() & 0xFFFF_FFFFL;
         io.icpbench.stack.SiteSelection.parse(sites);
@@ -176,6 +185,67 @@ final class RunCommand implements Callable<Integer> {
         }
         RunResults.Settings settings = new RunResults.Settings(m, profile, workNs, workers, sites, perMode, wi, it, secs, sd, quick);
         return new RunResults(RunResults.SCHEMA, settings, provenance(), ForkPlan.plan(m, perMode, sd), List.of());
+    }
+
+    /** The calibration suite's JMH result file in the run directory. */
+    static final String CALIBRATION = "calibration.json";
+    /** Seconds the calibration suite takes (measured here), set aside from the budget. */
+    static final double CALIBRATION_SECONDS = 100;
+    static final String CALIBRATION_BENCHMARKS = "CallSiteBenchmark.(monomorphic|virtual|virtualNoprofile|indirectCall|handGuard2|dynamicCall|promoted)$";
+
+    /**
+     * The calibration suite: one call site, monomorphic, bimorphic and megamorphic at two skews,
+     * under every mode (CallSiteBenchmark, a JMH run of its own with its own forks), so each run
+     * shows what one call costs on the machine it ran on.
+     */
+    private void calibrate(Path dir) throws IOException {
+        System.err.println("icpbench run: calibration suite (single call sites under every mode, about 90 s)...");
+        List<String> cmd = Forks.command(Mode.VIRTUAL, Map.of(), List.of(), List.of("jmh", CALIBRATION_BENCHMARKS, "-f", "1", "-wi", "2",
+                "-w", "500ms", "-i", "3", "-r", "500ms", "-p", "shape=bimorphic,megamorphic", "-p", "r0Percent=50,89", "-rf", "json",
+                "-rff", dir.resolve(CALIBRATION).toAbsolutePath().toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(dir.resolve("calibration.log").toFile())).start();
+        current = p;
+        try {
+            if (p.waitFor() != 0) {
+                System.err.println("icpbench run: the calibration suite failed; see " + dir.resolve("calibration.log"));
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        } finally {
+            current = null;
+        }
+    }
+
+    /** Prints ns per call of each calibration variant: rows are variants, columns the receiver shapes. */
+    static void calibrationSummary(PrintStream out, Path dir) throws IOException {
+        Path file = dir.resolve(CALIBRATION);
+        if (!Files.exists(file)) {
+            return;
+        }
+        com.fasterxml.jackson.databind.JsonNode root = new ObjectMapper().readTree(file.toFile());
+        Map<String, Map<String, Double>> table = new LinkedHashMap<>();
+        List<String> columns = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode b : root) {
+            String variant = b.get("benchmark").asText().replaceAll(".*\\.", "");
+            com.fasterxml.jackson.databind.JsonNode params = b.get("params");
+            String column = params.get("shape").asText().replace("morphic", "") + " " + params.get("r0Percent").asText() + "%";
+            if (!columns.contains(column)) {
+                columns.add(column);
+            }
+            table.computeIfAbsent(variant, k -> new LinkedHashMap<>()).put(column, b.get("primaryMetric").get("score").asDouble());
+        }
+        out.println();
+        out.println("calibration: one call site, ns per call (receiver shape, dominant class's share; monomorphic ignores the shape)");
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "  %-18s", "variant"));
+        columns.forEach(c -> head.append(String.format(Locale.ROOT, " %10s", c)));
+        out.println(head);
+        table.forEach((variant, row) -> {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-18s", variant));
+            columns.forEach(c -> line.append(row.containsKey(c) ? String.format(Locale.ROOT, " %10.2f", row.get(c)) : String.format(" %10s", "-")));
+            out.println(line);
+        });
     }
 
     static Path defaultDir() {

@@ -103,6 +103,10 @@ public class CallSiteBenchmark {
     @Param("" + Receivers.DEFAULT_R0_PERCENT)
     public int r0Percent;
 
+    /** megamorphic: R0..R7 (R0 at r0Percent, R1 up to 95%, the tail 5%); bimorphic: R0 and R1 only. */
+    @Param("megamorphic")
+    public String shape;
+
     private Op[] skewed;
     private Op[] mono;
     private int index;
@@ -110,7 +114,11 @@ public class CallSiteBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         checkNoprofileFlags();
-        skewed = Receivers.skewed(r0Percent);
+        skewed = switch (shape) {
+            case "megamorphic" -> Receivers.skewed(r0Percent);
+            case "bimorphic" -> Receivers.bimorphic(r0Percent);
+            default -> throw new IllegalArgumentException("shape=" + shape + ", expected megamorphic or bimorphic");
+        };
         mono = Receivers.monomorphic();
     }
 

@@ -125,6 +125,27 @@ public final class Receivers {
         return n;
     }
 
+    /** {@link #LENGTH} receivers of two classes only, R0 at {@code r0Percent} (1..99) and R1, shuffled with {@link #SEED}. */
+    public static Op[] bimorphic(int r0Percent) {
+        if (r0Percent < 1 || r0Percent > 99) {
+            throw new IllegalArgumentException("r0Percent=" + r0Percent + ", expected 1..99 for two classes");
+        }
+        Op[] all = all();
+        Op[] out = new Op[LENGTH];
+        int r0 = (int) Math.round(LENGTH * r0Percent / 100.0);
+        for (int i = 0; i < LENGTH; i++) {
+            out[i] = i < r0 ? all[0] : all[1];
+        }
+        java.util.SplittableRandom random = new java.util.SplittableRandom(SEED);
+        for (int i = LENGTH - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            Op t = out[i];
+            out[i] = out[j];
+            out[j] = t;
+        }
+        return out;
+    }
+
     /** {@link #skewed(int)} with R0 at {@link #DEFAULT_R0_PERCENT}. */
     public static Op[] skewed() {
         return skewed(DEFAULT_R0_PERCENT);
