@@ -385,6 +385,8 @@ public final class DynamicSite {
             test = MethodHandles.dropArguments(test, 1, type.dropParameterTypes(0, 1).parameterList());
             chain = MethodHandles.guardWithTest(test, direct, chain);
         }
+        // installed keeps the whole choice, unreachable classes included, so the next update that makes
+        // the same choice does not patch again.
         skipFast = true;
         callSite.setTarget(chain);
         MutableCallSite.syncAll(new MutableCallSite[] {callSite});
