@@ -143,6 +143,7 @@ final class RunCommand implements Callable<Integer> {
         }
         summary(System.out, results, dir);
         calibrationSummary(System.out, dir);
+        report(System.out, results, dir);
         return 0;
     }
 
@@ -185,6 +186,20 @@ final class RunCommand implements Callable<Integer> {
         }
         RunResults.Settings settings = new RunResults.Settings(m, profile, workNs, workers, sites, perMode, wi, it, secs, sd, quick);
         return new RunResults(RunResults.SCHEMA, settings, provenance(), ForkPlan.plan(m, perMode, sd), List.of());
+    }
+
+    /** Writes report.md (Welch tests per pair of modes, 1% margin, planning for 1.5%) and prints its comparison lines. */
+    static void report(PrintStream out, RunResults r, Path dir) throws IOException {
+        if (r.forks().stream().map(RunResults.ForkResult::mode).distinct().count() < 2
+                || r.settings().modes().stream().anyMatch(m -> r.forks().stream().filter(f -> f.mode().equals(m)).count() < 2)) {
+            out.println("\n(no report: every mode needs at least 2 finished forks)");
+            return;
+        }
+        String text = io.icpbench.analysis.MarkdownReport.render(r, 0.01, 0.015);
+        Files.writeString(dir.resolve("report.md"), text);
+        out.println();
+        text.lines().filter(l -> l.contains(" vs ")).forEach(out::println);
+        out.println("(report: " + dir.resolve("report.md") + ")");
     }
 
     /** The calibration suite's JMH result file in the run directory. */
@@ -353,17 +368,6 @@ final class RunCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-18s %3d %10.3f %7.1f%% %12.1f %8d %8d %8d%n", mode, m.length, 1e3 / mean, 100 * sd / mean, mean,
                     fs.stream().mapToLong(RunResults.ForkResult::updates).sum(), fs.stream().mapToLong(RunResults.ForkResult::patches).sum(),
                     fs.stream().mapToLong(RunResults.ForkResult::deopts).sum());
-        }
-        double[] base = means.get(s.modes().get(0));
-        double baseMean = base == null ? Double.NaN : java.util.Arrays.stream(base).average().orElse(Double.NaN);
-        out.println();
-        for (Map.Entry<String, double[]> e : means.entrySet()) {
-            if (e.getValue() == base) {
-                continue;
-            }
-            double mean = java.util.Arrays.stream(e.getValue()).average().orElse(Double.NaN);
-            out.printf(Locale.ROOT, "%s vs %s: %+.1f%% packets/s (fork means; significance tests come with the report)%n", e.getKey(),
-                    s.modes().get(0), 100 * (baseMean / mean - 1));
         }
         out.println();
         out.println("results: " + dir.resolve(ResultsFiles.RESULTS) + " (and " + ResultsFiles.CSV + ", fork-NNN/jmh.json, fork-NNN/latency.hlog)");

@@ -1,0 +1,98 @@
+package io.icpbench.analysis;
+
+import io.icpbench.results.RunResults;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code report.md}: plain text that pastes into a mailing-list reply. The setup, a table per
+ * mode, and per pair of modes one line in the form of the original discussion:
+ * {@code promoted vs virtual: +0.8% [-0.6%, +2.2%], Welch t-test p=0.27 (Holm 0.54), n=6 vs 6: inconclusive ...}.
+ */
+public final class MarkdownReport {
+    private MarkdownReport() {
+    }
+
+    /** Packets per second of each finished fork, by mode, in the settings' mode order. */
+    public static Map<String, double[]> forkRates(RunResults r) {
+        Map<String, double[]> rates = new LinkedHashMap<>();
+        for (String mode : r.settings().modes()) {
+            rates.put(mode, r.forks().stream().filter(f -> f.mode().equals(mode)).mapToDouble(f -> 1e9 / f.meanNsPerPacket()).toArray());
+        }
+        return rates;
+    }
+
+    /** Every pair (a, b) with a after b in mode order, Holm-corrected together. */
+    public static List<Stats.Comparison> comparisons(RunResults r, double margin) {
+        Map<String, double[]> rates = forkRates(r);
+        List<String> modes = new ArrayList<>(rates.keySet());
+        List<Stats.Comparison> cs = new ArrayList<>();
+        for (int j = 0; j < modes.size(); j++) {
+            for (int i = j + 1; i < modes.size(); i++) {
+                double[] xa = rates.get(modes.get(i));
+                double[] xb = rates.get(modes.get(j));
+                if (xa.length >= 2 && xb.length >= 2) {
+                    cs.add(Stats.compare(modes.get(i), xa, modes.get(j), xb, margin));
+                }
+            }
+        }
+        return List.of(Stats.holm(cs.toArray(new Stats.Comparison[0])));
+    }
+
+    public static String render(RunResults r, double margin, double planEffect) {
+        RunResults.Settings s = r.settings();
+        RunResults.Provenance p = r.provenance();
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "icpbench report — run %s, JDK %s, %d cores (%s), %s, commit %s%n", p.started(), p.jdk(),
+                p.cores(), p.cpuModel(), p.kernel(), p.gitCommit()));
+        b.append(String.format(Locale.ROOT, "design: %d modes x %d forks, blocked random order (seed %d), %d x %.1f s warmup, %d x %.1f s "
+                + "measurement%n", s.modes().size(), s.forksPerMode(), s.seed(), s.warmupIterations(), s.iterationSeconds(), s.iterations(),
+                s.iterationSeconds()));
+        b.append(String.format(Locale.ROOT, "profile %s, work %s ns/handler, %d RX worker(s), sites converted: %s; %d of %d forks finished%n%n",
+                s.profile(), s.workNs(), s.workers(), s.sites(), r.forks().size(), r.plan().size()));
+        b.append(String.format(Locale.ROOT, "%-18s %4s %8s %7s %20s %10s %9s %8s%n", "mode", "n", "Mpps", "CV", "95% CI", "relearns",
+                "patches", "deopts"));
+        Map<String, double[]> rates = forkRates(r);
+        for (Map.Entry<String, double[]> e : rates.entrySet()) {
+            double[] x = e.getValue();
+            List<RunResults.ForkResult> fs = r.forks().stream().filter(f -> f.mode().equals(e.getKey())).toList();
+            if (x.length == 0) {
+                b.append(String.format(Locale.ROOT, "%-18s %4d%n", e.getKey(), 0));
+                continue;
+            }
+            Stats.Summary sum = Stats.summarize(e.getKey(), x);
+            b.append(String.format(Locale.ROOT, "%-18s %4d %8.3f %6.1f%% %20s %10d %9d %8d%n", e.getKey(), sum.n(), sum.mean() / 1e6,
+                    100 * sum.cv(), x.length > 1 ? String.format(Locale.ROOT, "[%.3f, %.3f]", sum.ciLow() / 1e6, sum.ciHigh() / 1e6) : "-",
+                    fs.stream().mapToLong(RunResults.ForkResult::updates).sum(), fs.stream().mapToLong(RunResults.ForkResult::patches).sum(),
+                    fs.stream().mapToLong(RunResults.ForkResult::deopts).sum()));
+        }
+        b.append('\n');
+        for (Stats.Comparison c : comparisons(r, margin)) {
+            b.append(line(c, rates.get(c.a()), rates.get(c.b()), planEffect)).append('\n');
+        }
+        b.append(String.format(Locale.ROOT, "%nWelch t-test on fork means (packets/s), two-sided, α = 0.05, Holm-corrected over the %d pairs; "
+                + "equivalence by TOST within ±%.1f%%; MDE at 80%% power.%n", comparisons(r, margin).size(), 100 * margin));
+        return b.toString();
+    }
+
+    /** One comparison as the original discussion wrote it. */
+    public static String line(Stats.Comparison c, double[] xa, double[] xb, double planEffect) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s vs %s: %+.1f%% [%+.1f%%, %+.1f%%], Welch t-test p=%s (Holm %s), n=%d vs %d: %s",
+                c.a(), c.b(), 100 * c.ratio(), 100 * c.ratioLow(), 100 * c.ratioHigh(), pValue(c.p()), pValue(c.pHolm()), c.nA(), c.nB(),
+                c.verdict().word()));
+        switch (c.verdict()) {
+            case EQUIVALENT -> b.append(String.format(Locale.ROOT, " within %.1f%% (TOST p=%s)", 100 * c.margin(), pValue(c.tostP())));
+            case INCONCLUSIVE -> b.append(String.format(Locale.ROOT, ": MDE %.1f%% at 80%% power; about %d forks per mode needed for %.1f%%",
+                    100 * c.mde(), Stats.forksNeeded(xa, xb, planEffect), 100 * planEffect));
+            default -> b.append(String.format(Locale.ROOT, " (Hedges' g %.2f, Mann-Whitney p=%s)", c.hedgesG(), pValue(c.mannWhitneyP())));
+        }
+        return b.toString();
+    }
+
+    static String pValue(double p) {
+        return p < 0.001 ? String.format(Locale.ROOT, "%.0e", p) : String.format(Locale.ROOT, "%.3f", p);
+    }
+}

@@ -1,0 +1,46 @@
+package io.icpbench.harness;
+
+import io.icpbench.analysis.MarkdownReport;
+import io.icpbench.results.ResultsFiles;
+import io.icpbench.results.RunResults;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code icpbench report DIR}: the statistics of a run as report.md. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = {"Write report.md for a run: per mode and per pair of modes, Welch t-tests on fork means.",
+            "",
+            "Per pair: the change in packets/s with its 95% CI, Welch's p raw and Holm-corrected, a verdict (faster, slower, "
+                + "equivalent within --margin by TOST, or inconclusive with the minimum detectable effect and the forks needed for "
+                + "--effect)."})
+final class ReportCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "DIR", description = "A run directory.")
+    Path dir;
+
+    @Option(names = "--margin", paramLabel = "PERCENT", defaultValue = "1",
+            description = "Equivalence margin, percent of the baseline. Default: ${DEFAULT-VALUE}.")
+    double marginPercent;
+
+    @Option(names = "--effect", paramLabel = "PERCENT", defaultValue = "1.5",
+            description = "The effect inconclusive lines plan for (forks per mode needed). Default: ${DEFAULT-VALUE}.")
+    double effectPercent;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!(marginPercent > 0 && marginPercent < 100) || !(effectPercent > 0 && effectPercent < 100)) {
+            throw new IllegalArgumentException("--margin=" + marginPercent + ", --effect=" + effectPercent + ": expected 0..100 percent");
+        }
+        RunResults r = ResultsFiles.read(dir);
+        String text = MarkdownReport.render(r, marginPercent / 100, effectPercent / 100);
+        Path md = (Files.isDirectory(dir) ? dir : dir.getParent()).resolve("report.md");
+        Files.writeString(md, text);
+        System.out.print(text);
+        System.out.println("(written to " + md + ")");
+        return 0;
+    }
+}
