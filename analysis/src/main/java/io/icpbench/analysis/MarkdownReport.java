@@ -53,8 +53,8 @@ public final class MarkdownReport {
                 s.iterationSeconds()));
         b.append(String.format(Locale.ROOT, "profile %s, work %s ns/handler, %d RX worker(s), sites converted: %s; %d of %d forks finished%n%n",
                 s.profile(), s.workNs(), s.workers(), s.sites(), r.forks().size(), r.plan().size()));
-        b.append(String.format(Locale.ROOT, "%-18s %4s %8s %7s %20s %10s %9s %8s%n", "mode", "n", "Mpps", "CV", "95% CI", "relearns",
-                "patches", "deopts"));
+        b.append(String.format(Locale.ROOT, "%-18s %4s %8s %7s %20s %9s %10s %9s %8s%n", "mode", "n", "Mpps", "CV", "95% CI", "within SD",
+                "relearns", "patches", "deopts"));
         Map<String, double[]> rates = forkRates(r);
         for (Map.Entry<String, double[]> e : rates.entrySet()) {
             double[] x = e.getValue();
@@ -64,8 +64,9 @@ public final class MarkdownReport {
                 continue;
             }
             Stats.Summary sum = Stats.summarize(e.getKey(), x);
-            b.append(String.format(Locale.ROOT, "%-18s %4d %8.3f %6.1f%% %20s %10d %9d %8d%n", e.getKey(), sum.n(), sum.mean() / 1e6,
+            b.append(String.format(Locale.ROOT, "%-18s %4d %8.3f %6.1f%% %20s %6.1f ns %10d %9d %8d%n", e.getKey(), sum.n(), sum.mean() / 1e6,
                     100 * sum.cv(), x.length > 1 ? String.format(Locale.ROOT, "[%.3f, %.3f]", sum.ciLow() / 1e6, sum.ciHigh() / 1e6) : "-",
+                    Diagnostics.withinForkSd(r, e.getKey()),
                     fs.stream().mapToLong(RunResults.ForkResult::updates).sum(), fs.stream().mapToLong(RunResults.ForkResult::patches).sum(),
                     fs.stream().mapToLong(RunResults.ForkResult::deopts).sum()));
         }
@@ -74,7 +75,16 @@ public final class MarkdownReport {
             b.append(line(c, rates.get(c.a()), rates.get(c.b()), planEffect)).append('\n');
         }
         b.append(String.format(Locale.ROOT, "%nWelch t-test on fork means (packets/s), two-sided, α = 0.05, Holm-corrected over the %d pairs; "
-                + "equivalence by TOST within ±%.1f%%; MDE at 80%% power.%n", comparisons(r, margin).size(), 100 * margin));
+                + "equivalence by TOST within ±%.1f%%; MDE at 80%% power. Within SD: the SD of a fork's iterations (ns/packet), "
+                + "averaged over its forks.%n", comparisons(r, margin).size(), 100 * margin));
+        List<String> diag = new ArrayList<>();
+        diag.addAll(Diagnostics.outliers(r));
+        diag.addAll(Diagnostics.notSteady(r));
+        diag.addAll(Diagnostics.drift(r));
+        if (!diag.isEmpty()) {
+            b.append("\ndiagnostics:\n");
+            diag.forEach(d -> b.append("  ").append(d).append('\n'));
+        }
         return b.toString();
     }
 

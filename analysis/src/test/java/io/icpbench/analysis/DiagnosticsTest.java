@@ -1,0 +1,74 @@
+package io.icpbench.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.icpbench.results.RunResults;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class DiagnosticsTest {
+    static RunResults run(List<String> modes, double[][] forkIterations, String[] forkModes) {
+        List<RunResults.PlannedFork> plan = new ArrayList<>();
+        List<RunResults.ForkResult> forks = new ArrayList<>();
+        for (int i = 0; i < forkModes.length; i++) {
+            plan.add(new RunResults.PlannedFork(i, i / modes.size(), forkModes[i]));
+            List<Double> scores = java.util.Arrays.stream(forkIterations[i]).boxed().toList();
+            forks.add(new RunResults.ForkResult(i, i / modes.size(), forkModes[i], scores, 1e9 / Stats.mean(forkIterations[i]), Map.of(),
+                    Map.of(), Map.of(), 0, 0, 0, 0, null, null, 1));
+        }
+        RunResults.Settings s = new RunResults.Settings(modes, "default", 0, 1, "all", forkModes.length / modes.size(), 1, 1, 1, 1, false);
+        RunResults.Provenance p = new RunResults.Provenance("25", List.of(), "cpu", "Linux", 2, "x", "t");
+        return new RunResults(RunResults.SCHEMA, s, p, plan, forks);
+    }
+
+    @Test
+    void anOutlierForkIsNamedAndAQuietRunHasNone() {
+        double[][] it = {{150, 151}, {149, 150}, {151, 152}, {150, 150}, {300, 301}, {150, 151}};
+        String[] modes = {"virtual", "virtual", "virtual", "virtual", "virtual", "virtual"};
+        assertThat(Diagnostics.outliers(run(List.of("virtual"), it, modes))).singleElement().asString().contains("fork 4");
+        it[4] = new double[] {150, 151};
+        assertThat(Diagnostics.outliers(run(List.of("virtual"), it, modes))).isEmpty();
+    }
+
+    @Test
+    void driftAlongRunOrderIsFlagged() {
+        double[][] it = new double[10][];
+        String[] modes = new String[10];
+        for (int i = 0; i < 10; i++) {
+            it[i] = new double[] {150 + 5 * i, 150.5 + 5 * i};
+            modes[i] = "virtual";
+        }
+        assertThat(Diagnostics.drift(run(List.of("virtual"), it, modes))).singleElement().asString().contains("the machine changed");
+    }
+
+    @Test
+    void forksStillWarmingUpAreFlagged() {
+        double[][] it = {{200, 198, 201, 150, 151, 149}, {150, 151, 149, 150, 151, 150}};
+        String[] modes = {"virtual", "virtual"};
+        List<String> d = Diagnostics.notSteady(run(List.of("virtual"), it, modes));
+        assertThat(d).singleElement().asString().contains("fork 0");
+    }
+
+    @Test
+    void withinForkSdIsTheMeanOfTheForksIterationSds() {
+        double[][] it = {{1, 3}, {2, 2}};
+        String[] modes = {"virtual", "virtual"};
+        assertThat(Diagnostics.withinForkSd(run(List.of("virtual"), it, modes), "virtual")).isCloseTo(Math.sqrt(2) / 2, org.assertj.core.api.Assertions.within(1e-12));
+    }
+
+    @Test
+    void aaFalsePositiveRateIsNearAlphaForIndependentForks() {
+        SplittableRandom r = new SplittableRandom(42);
+        double[] forks = new double[40];
+        for (int i = 0; i < forks.length; i++) {
+            forks[i] = 6.5e6 + 1e5 * r.nextGaussian();
+        }
+        double fpr = Diagnostics.falsePositiveRate(forks, 20_000, 7);
+        // Tolerance: 20,000 splits of one sample; the rate of a calibrated test is 5%, and resampling one
+        // fixed sample moves it by a few points either way.
+        assertThat(fpr).isBetween(0.02, 0.09);
+    }
+}
