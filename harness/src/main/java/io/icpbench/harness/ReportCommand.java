@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code icpbench report DIR}: the statistics of a run as report.md. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Write report.md for a run: per mode and per pair of modes, Welch t-tests on fork means.",
+        description = {"Write report.md and report.html (with plots) for a run: Welch t-tests on fork means per pair of modes.",
             "",
             "Per pair: the change in packets/s with its 95% CI, Welch's p raw and Holm-corrected, a verdict (faster, slower, "
                 + "equivalent within --margin by TOST, or inconclusive with the minimum detectable effect and the forks needed for "
@@ -37,10 +37,13 @@ final class ReportCommand implements Callable<Integer> {
         }
         RunResults r = ResultsFiles.read(dir);
         String text = MarkdownReport.render(r, marginPercent / 100, effectPercent / 100);
-        Path md = (Files.isDirectory(dir) ? dir : dir.getParent()).resolve("report.md");
+        Path runDir = Files.isDirectory(dir) ? dir : dir.getParent();
+        Path md = runDir.resolve("report.md");
         Files.writeString(md, text);
+        Path html = runDir.resolve("report.html");
+        Files.writeString(html, io.icpbench.analysis.HtmlReport.render(r, runDir, marginPercent / 100, effectPercent / 100));
         System.out.print(text);
-        System.out.println("(written to " + md + ")");
+        System.out.println("(written to " + md + " and " + html + ")");
         return 0;
     }
 }

@@ -197,9 +197,10 @@ final class RunCommand implements Callable<Integer> {
         }
         String text = io.icpbench.analysis.MarkdownReport.render(r, 0.01, 0.015);
         Files.writeString(dir.resolve("report.md"), text);
+        Files.writeString(dir.resolve("report.html"), io.icpbench.analysis.HtmlReport.render(r, dir, 0.01, 0.015));
         out.println();
         text.lines().filter(l -> l.contains(" vs ")).forEach(out::println);
-        out.println("(report: " + dir.resolve("report.md") + ")");
+        out.println("(report: " + dir.resolve("report.md") + " and report.html)");
     }
 
     /** The calibration suite's JMH result file in the run directory. */
