@@ -77,6 +77,12 @@ public final class MarkdownReport {
         b.append(String.format(Locale.ROOT, "%nWelch t-test on fork means (packets/s), two-sided, α = 0.05, Holm-corrected over the %d pairs; "
                 + "equivalence by TOST within ±%.1f%%; MDE at 80%% power. Within SD: the SD of a fork's iterations (ns/packet), "
                 + "averaged over its forks.%n", comparisons(r, margin).size(), 100 * margin));
+        b.append(String.format(Locale.ROOT, "%npower (80%%, α = 0.05):%n"));
+        for (Stats.Comparison c : comparisons(r, margin)) {
+            b.append(String.format(Locale.ROOT, "  %s vs %s: MDE %.2f%%, power against a %.1f%% change %.0f%%, %s forks per mode for %.1f%%%n", c.a(),
+                    c.b(), 100 * c.mde(), 100 * c.margin(), 100 * c.powerAtMargin(), forks(rates.get(c.a()), rates.get(c.b()), planEffect),
+                    100 * planEffect));
+        }
         List<String> diag = new ArrayList<>();
         diag.addAll(Diagnostics.outliers(r));
         diag.addAll(Diagnostics.notSteady(r));
@@ -100,6 +106,11 @@ public final class MarkdownReport {
             default -> b.append(String.format(Locale.ROOT, " (Hedges' g %.2f, Mann-Whitney p=%s)", c.hedgesG(), pValue(c.mannWhitneyP())));
         }
         return b.toString();
+    }
+
+    private static String forks(double[] a, double[] b, double effect) {
+        int n = Stats.forksNeeded(a, b, effect);
+        return n >= 10_000 ? "more than 10,000" : Integer.toString(n);
     }
 
     static String pValue(double p) {
