@@ -101,8 +101,8 @@ public final class MarkdownReport {
                 c.verdict().word()));
         switch (c.verdict()) {
             case EQUIVALENT -> b.append(String.format(Locale.ROOT, " within %.1f%% (TOST p=%s)", 100 * c.margin(), pValue(c.tostP())));
-            case INCONCLUSIVE -> b.append(String.format(Locale.ROOT, ": MDE %.1f%% at 80%% power; about %d forks per mode needed for %.1f%%",
-                    100 * c.mde(), Stats.forksNeeded(xa, xb, planEffect), 100 * planEffect));
+            case INCONCLUSIVE -> b.append(String.format(Locale.ROOT, ": MDE %.1f%% at 80%% power; about %s forks per mode needed for %.1f%%",
+                    100 * c.mde(), forks(xa, xb, planEffect), 100 * planEffect));
             default -> b.append(String.format(Locale.ROOT, " (Hedges' g %.2f, Mann-Whitney p=%s)", c.hedgesG(), pValue(c.mannWhitneyP())));
         }
         return b.toString();

@@ -199,7 +199,7 @@ final class RunCommand implements Callable<Integer> {
         Files.writeString(dir.resolve("report.md"), text);
         Files.writeString(dir.resolve("report.html"), io.icpbench.analysis.HtmlReport.render(r, dir, 0.01, 0.015));
         out.println();
-        text.lines().filter(l -> l.contains(" vs ")).forEach(out::println);
+        text.lines().filter(l -> l.contains("Welch t-test p=")).forEach(out::println);
         out.println("(report: " + dir.resolve("report.md") + " and report.html)");
     }
 
