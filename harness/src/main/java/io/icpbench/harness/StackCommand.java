@@ -99,10 +99,14 @@ final class StackCommand implements Callable<Integer> {
     @Option(names = "--all-counters", description = "Print zero counters too.")
     boolean allCounters;
 
-    /** The default output directory: results/runs/stack-latest under ICPBENCH_HOME (set by the launcher) or here. */
+    /**
+     * The default output directory: results/runs/stack-latest under ICPBENCH_HOME (set by the
+     * launcher), else under the temporary directory (tests, the uber-jar), never the working tree.
+     */
     static Path defaultOut() {
         String home = System.getenv("ICPBENCH_HOME");
-        return Path.of(home != null ? home : ".", "results", "runs", "stack-latest");
+        return home != null ? Path.of(home, "results", "runs", "stack-latest")
+                : Path.of(System.getProperty("java.io.tmpdir"), "icpbench", "stack-latest");
     }
 
     @Override
