@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "icpbench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Does promoting indirect calls to guarded direct calls pay off on a packet receive path?",
             "A UDP receive path modeled on Linux's, with ops-struct handlers, run under dispatch modes."},
-        subcommands = {RunCommand.class, ReportCommand.class, AnalysisCommands.Plan.class, AnalysisCommands.Calibrate.class,
+        subcommands = {RunCommand.class, ReportCommand.class, ReplayCommand.class, AnalysisCommands.Plan.class, AnalysisCommands.Calibrate.class,
             AnalysisCommands.Compare.class, MergeCommand.class, StackCommand.class, SitesCommand.class, ForkCommand.class, PromoteJarCommand.class, ProfilesCommand.class, JmhCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -58,6 +58,11 @@ final class StackCommand implements Callable<Integer> {
             description = "Promoted mode: sites the rewriter leaves alone (prefixes of site names, e.g. NetStack.nfHookSlow).")
     List<String> exclude;
 
+    @Option(names = "--write-pcap", paramLabel = "FILE",
+            description = "Also write the profile's frames (one pass over the ring) as pcapng, one interface per device: "
+                + "opens in Wireshark; 'icpbench replay FILE' puts each frame back on its device.")
+    Path writePcap;
+
     @Option(names = "--json", paramLabel = "FILE",
             description = "Also write the run's counters, outcomes and delivery fingerprint as JSON to FILE.")
     Path json;
@@ -144,6 +149,18 @@ final class StackCommand implements Callable<Integer> {
         PrintStream err = System.err;
         boolean interactive = System.console() != null;
         long[] lastReport = {System.nanoTime()};
+        if (writePcap != null) {
+            java.util.List<io.icpbench.harness.traffic.Pcap.Packet> packets = new java.util.ArrayList<>();
+            for (io.icpbench.harness.traffic.TrafficClass.Frame f : io.icpbench.harness.traffic.TrafficGenerator.frames(p)) {
+                packets.add(new io.icpbench.harness.traffic.Pcap.Packet(f.bytes(), f.device()));
+            }
+            try {
+                io.icpbench.harness.traffic.Pcap.writePcapng(writePcap, packets);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot write " + writePcap + ": " + e.getMessage(), e);
+            }
+            System.err.println("icpbench stack: wrote " + packets.size() + " frames to " + writePcap);
+        }
         int b = batch != null ? batch : Math.min(256, p.frames());
         JitEvents[] jit = new JitEvents[1];
         StackRun.Result r = StackRun.run(p, options, packets, b, warmup, (done, total, elapsed) -> {
@@ -244,6 +261,11 @@ final class StackCommand implements Callable<Integer> {
                 r.profile().name(), r.profile().frames(), Dispatch.MODE.cliName(), r.options().work(), r.batch());
         out.printf(Locale.ROOT, "rate: %.3f Mpps (%.1f ns/packet), %,d packets in %.3f s, 1 RX worker%n%n",
                 r.packetsPerSecond() / 1e6, r.nanosPerPacket(), r.packets(), r.nanos() / 1e9);
+        printCounters(out, c, allCounters);
+    }
+
+    /** How every packet ended and the SNMP counters. */
+    static void printCounters(PrintStream out, Counters c, boolean allCounters) {
         out.printf(Locale.ROOT, "%-22s %14s %8s%n", "outcome", "packets", "share");
         Map<Outcome, Long> outcomes = c.outcomeSnapshot();
         for (boolean delivered : new boolean[] {true, false}) {
