@@ -17,6 +17,8 @@ public final class NetDevice {
     public Napi napi;
     /** VLAN sub-devices by VLAN id, or null if the device has none. */
     public NetDevice[] vlans;
+    /** Whether this is the loopback device (127/8 sources are not martian on it). */
+    public boolean loopback;
     /** Packets this device took in (rx_packets). */
     public long rxPackets;
 

@@ -212,6 +212,7 @@ public final class NetStack {
             return;
         }
         // netif_rx: the sender (veth, loopback) already ran eth_type_trans.
+        skb.csumUnnecessary = dev.loopback;
         if (!Eth.typeTrans(skb, dev)) {
             counters.finish(skb, Outcome.PKT_TOO_SMALL);
             return;

@@ -42,6 +42,11 @@ public final class SkBuff {
     public NetDevice inDev;
     public int mark;
     public int hash;
+    /**
+     * The transport checksum needs no check (the kernel's CHECKSUM_UNNECESSARY): set for packets on
+     * the loopback device, whose sender never computed a full checksum (loopback_xmit).
+     */
+    public boolean csumUnnecessary;
     /** How many encapsulations were removed so far. */
     public int encapDepth;
 
@@ -89,6 +94,7 @@ public final class SkBuff {
         inDev = arrivedOn;
         mark = 0;
         hash = 0;
+        csumUnnecessary = false;
         encapDepth = 0;
         family = 0;
         ipProto = 0;
@@ -121,6 +127,7 @@ public final class SkBuff {
         vlanTci = 0;
         dev = tunnelDev;
         mark = 0;
+        csumUnnecessary = false;
         family = 0;
         ipProto = 0;
         saddr = 0;

@@ -27,6 +27,7 @@ import io.icpbench.stack.udp.UdpSock;
  *   eth2 (ixgbe) ──rx_handler──> mv0 (macvlan)      10.0.2.2 / 10.0.2.1
  *   eth3 (mlx5) ──rx_handler──> br0 (bridge)        10.0.3.1
  *   veth0 (no NAPI: netif_rx -> backlog)           10.0.5.1
+ *   lo (no NAPI: netif_rx -> backlog)              127.0.0.1
  *   vxlan0 (VNI 42, GRO cell)                       192.168.0.1, fd00:42::1
  *   geneve0 (VNI 7, GRO cell)                       192.168.1.1
  *   forwarded: 10.99.0.0/16, fd00:99::/32 ; filter drops 10.66.0.0/16 and port 9
@@ -106,6 +107,9 @@ public final class Topology {
         eth3.rxHandler = new RxHandlers.Bridge(s, br0);
 
         s.addDevice(new NetDevice("veth0", 10, MAC_VETH0));
+        // lo: MAC 00:00:00:00:00:00, fed through netif_rx like veth, as loopback_xmit does; replays of loopback captures use it.
+        NetDevice lo = s.addDevice(new NetDevice("lo", 1, 0L));
+        lo.loopback = true;
 
         NetDevice vxlan0 = s.addDevice(new NetDevice("vxlan0", 11, MAC_VXLAN0));
         vxlan0.napi = new Napi("vxlan0/gro_cell", vxlan0, new Drivers.GroCellPoll(s), s, RING_SIZE);
@@ -155,7 +159,7 @@ public final class Topology {
 
         // routes
         for (int a : new int[] {IP_ETH0, IP_VLAN100, IP_BOND0, IP_ETH2, IP_MACVLAN, IP_BRIDGE, IP_VETH0, IP_VXLAN_INNER,
-            IP_GENEVE_INNER}) {
+            IP_GENEVE_INNER, ip(127, 0, 0, 1)}) {
             s.fib.addLocal4(a);
         }
         s.fib.addLocal6(IP6_ETH0_HI, IP6_ETH0_LO);

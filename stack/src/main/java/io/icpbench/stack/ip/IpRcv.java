@@ -99,7 +99,7 @@ public final class IpRcv implements PacketType {
                 return NET_RX_DROP;
             }
         }
-        if (martian(skb.saddr)) {
+        if (martian(skb.saddr) && !(skb.inDev.loopback && (skb.saddr >>> 24) == 127)) {
             stack.counters.finish(skb, Outcome.IP_INVALID_SOURCE);
             return NET_RX_DROP;
         }

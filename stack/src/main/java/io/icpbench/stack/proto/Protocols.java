@@ -53,7 +53,7 @@ public final class Protocols {
                 stack.counters.finish(skb, Outcome.TCP_INHDR);
                 return 0;
             }
-            if (!InetChecksum.verifies(transportSum(skb, IPPROTO_TCP))) {
+            if (!skb.csumUnnecessary && !InetChecksum.verifies(transportSum(skb, IPPROTO_TCP))) {
                 stack.counters.inc(Counter.TCP_IN_CSUM_ERRORS);
                 stack.counters.inc(Counter.TCP_IN_ERRS);
                 stack.counters.finish(skb, Outcome.TCP_CSUM);
@@ -85,7 +85,7 @@ public final class Protocols {
                 stack.counters.finish(skb, Outcome.ICMP_INHDR);
                 return 0;
             }
-            if (!InetChecksum.verifies(InetChecksum.add(skb.buf, t, len, 0))) {
+            if (!skb.csumUnnecessary && !InetChecksum.verifies(InetChecksum.add(skb.buf, t, len, 0))) {
                 stack.counters.inc(Counter.ICMP_IN_CSUM_ERRORS);
                 stack.counters.inc(Counter.ICMP_IN_ERRORS);
                 stack.counters.finish(skb, Outcome.ICMP_CSUM);
@@ -117,7 +117,7 @@ public final class Protocols {
                 stack.counters.finish(skb, Outcome.ICMP_INHDR);
                 return 0;
             }
-            if (!InetChecksum.verifies(transportSum(skb, IPPROTO_ICMPV6))) {
+            if (!skb.csumUnnecessary && !InetChecksum.verifies(transportSum(skb, IPPROTO_ICMPV6))) {
                 stack.counters.inc(Counter.ICMP6_IN_CSUM_ERRORS);
                 stack.counters.inc(Counter.ICMP6_IN_ERRORS);
                 stack.counters.finish(skb, Outcome.ICMP_CSUM);

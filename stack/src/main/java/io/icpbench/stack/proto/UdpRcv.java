@@ -76,7 +76,7 @@ public final class UdpRcv implements NetProtocol {
                 stack.counters.inc(mib.csumErrors);
                 return error(skb, Outcome.UDP_CSUM);
             }
-        } else {
+        } else if (!skb.csumUnnecessary) {
             int length = skb.end - t;
             int proto = lite ? IPPROTO_UDPLITE : IPPROTO_UDP;
             long sum = v6
