@@ -2,7 +2,6 @@ package io.icpbench.harness;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.icpbench.dispatch.Mode;
-import io.icpbench.harness.traffic.TrafficProfile;
 import io.icpbench.results.ResultsFiles;
 import io.icpbench.results.RunResults;
 import java.io.IOException;
@@ -38,6 +37,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--profile", defaultValue = "default", description = "Traffic profile. Default: ${DEFAULT-VALUE}.")
     String profile;
+
+    @Option(names = "--source", paramLabel = "SOURCE",
+            description = "Where the frames come from: synthetic (the --profile, default) or pcap:FILE (a capture replayed in a loop).")
+    String source;
 
     @Option(names = "--work", paramLabel = "NS", defaultValue = "0", description = "Work per handler call, ns. Default: ${DEFAULT-VALUE}.")
     double workNs;
@@ -155,7 +158,15 @@ final class RunCommand implements Callable<Integer> {
         if (new java.util.HashSet<>(m).size() != m.size()) {
             throw new IllegalArgumentException("--modes lists a mode twice: " + m);
         }
-        TrafficProfile.load(profile);
+        if (source != null && !source.equals("synthetic")) {
+            if (!source.startsWith(io.icpbench.harness.traffic.TrafficSource.PCAP_PREFIX)) {
+                throw new IllegalArgumentException("--source=" + source + ", expected synthetic or pcap:FILE");
+            }
+            // Forks start elsewhere: keep the capture's absolute path.
+            profile = io.icpbench.harness.traffic.TrafficSource.PCAP_PREFIX
+                    + Path.of(source.substring(io.icpbench.harness.traffic.TrafficSource.PCAP_PREFIX.length())).toAbsolutePath();
+        }
+        io.icpbench.harness.traffic.TrafficSource.validate(profile);
         if (workNs < 0 || workNs > 1_000_000) {
             throw new IllegalArgumentException("--work=" + workNs + ", expected 0..1000000 ns");
         }

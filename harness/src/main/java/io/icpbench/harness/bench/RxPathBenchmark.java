@@ -1,7 +1,5 @@
 package io.icpbench.harness.bench;
 
-import io.icpbench.harness.traffic.TrafficGenerator;
-import io.icpbench.harness.traffic.TrafficProfile;
 import io.icpbench.stack.FrameRing;
 import io.icpbench.stack.HandlerWork;
 import io.icpbench.stack.NetStack;
@@ -43,7 +41,7 @@ public class RxPathBenchmark {
     /** Frames per invocation. */
     public static final int BATCH = 256;
 
-    /** A built-in profile name or a profile file. */
+    /** A built-in profile name, a profile file, or pcap:FILE (a capture). */
     @Param("default")
     public String profile;
 
@@ -81,7 +79,7 @@ public class RxPathBenchmark {
     public void setUp() {
         StackOptions options = StackOptions.DEFAULT.withWork(HandlerWork.calibrated(workNs));
         stack = Topology.build(options);
-        ring = TrafficGenerator.ring(TrafficProfile.load(profile), stack, PooledByteBufAllocator.DEFAULT);
+        ring = io.icpbench.harness.traffic.TrafficSource.ring(profile, stack, PooledByteBufAllocator.DEFAULT);
         // 1 ns to 10 s per batch, 3 significant digits: recordValue never allocates in that range.
         histogram = new org.HdrHistogram.Histogram(10_000_000_000L, 3);
     }

@@ -1,0 +1,69 @@
+package io.icpbench.harness.traffic;
+
+import io.icpbench.stack.FrameRing;
+import io.icpbench.stack.NetDevice;
+import io.icpbench.stack.NetStack;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where a benchmark's frames come from: a traffic profile (a built-in name or a profile file), or
+ * a capture, written {@code pcap:FILE}, whose frames arrive on the devices their pcapng interfaces
+ * name (eth0 for the others).
+ */
+public final class TrafficSource {
+    public static final String PCAP_PREFIX = "pcap:";
+
+    private TrafficSource() {
+    }
+
+    /** Checks a source without building it; errors name the problem. */
+    public static void validate(String spec) {
+        if (spec.startsWith(PCAP_PREFIX)) {
+            capture(spec);
+        } else {
+            TrafficProfile.load(spec);
+        }
+    }
+
+    /** The frame ring of a source for {@code stack}. */
+    public static FrameRing ring(String spec, NetStack stack, ByteBufAllocator alloc) {
+        if (!spec.startsWith(PCAP_PREFIX)) {
+            return TrafficGenerator.ring(TrafficProfile.load(spec), stack, alloc);
+        }
+        Pcap.Capture c = capture(spec);
+        List<byte[]> frames = new ArrayList<>();
+        List<NetDevice> ingress = new ArrayList<>();
+        for (Pcap.Packet p : c.packets()) {
+            frames.add(p.frame());
+            NetDevice d = stack.device("eth0");
+            for (NetDevice candidate : stack.devices()) {
+                if (candidate.name.equals(p.device())) {
+                    d = candidate;
+                }
+            }
+            ingress.add(d);
+        }
+        return new FrameRing(frames, ingress, alloc);
+    }
+
+    private static Pcap.Capture capture(String spec) {
+        Path file = Path.of(spec.substring(PCAP_PREFIX.length()));
+        try {
+            Pcap.Capture c = Pcap.read(file);
+            if (c.error() != null) {
+                throw new IllegalArgumentException(file + ": " + c.error());
+            }
+            if (c.packets().isEmpty()) {
+                throw new IllegalArgumentException(file + ": no packets to replay");
+            }
+            return c;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
