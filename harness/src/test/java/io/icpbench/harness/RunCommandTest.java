@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A tiny end-to-end run: real forks (one JVM each), results on disk, then a resume. */
 class RunCommandTest {
     static final String[] TINY = {"--modes", "virtual,dynamic-call", "--forks", "1", "--warmup-iterations", "1", "--iterations", "2",
-        "--iteration-time", "0.2", "--profile", "udp-only", "--seed", "7"};
+        "--iteration-time", "0.2", "--profile", "udp-only", "--seed", "7", "--no-calibration"};
 
     static int run(String... args) {
         PrintStream out = System.out;
@@ -52,7 +52,7 @@ class RunCommandTest {
         // A run stopped after its first fork: the second is missing; --resume runs only that one.
         RunResults stopped = new RunResults(r.schema(), r.settings(), r.provenance(), r.plan(), List.of(r.forks().get(0)));
         ResultsFiles.write(dir, stopped);
-        assertThat(run("run", "--resume", dir.toString())).isZero();
+        assertThat(run("run", "--resume", dir.toString(), "--no-calibration")).isZero();
         RunResults resumed = ResultsFiles.read(dir);
         assertThat(resumed.forks()).hasSize(2);
         assertThat(resumed.forks().get(0)).isEqualTo(r.forks().get(0));
