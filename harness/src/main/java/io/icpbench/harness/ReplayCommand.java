@@ -66,13 +66,8 @@ final class ReplayCommand implements Callable<Integer> {
         List<NetDevice> ingress = new ArrayList<>();
         for (Pcap.Packet p : capture.packets()) {
             frames.add(p.frame());
-            NetDevice d = fallback;
-            for (NetDevice candidate : stack.devices()) {
-                if (candidate.name.equals(p.device())) {
-                    d = candidate;
-                }
-            }
-            ingress.add(d);
+            NetDevice d = stack.findDevice(p.device());
+            ingress.add(d != null ? d : fallback);
         }
         System.out.printf(Locale.ROOT, "icpbench replay: %s, %d frames, mode %s, %d pass(es)%n", file, frames.size(), Dispatch.MODE.cliName(), loops);
         if (!frames.isEmpty()) {

@@ -126,12 +126,22 @@ public final class NetStack {
     }
 
     public NetDevice device(String name) {
+        NetDevice d = findDevice(name);
+        if (d == null) {
+            throw new IllegalArgumentException("no device '" + name + "', expected one of "
+                    + devices.stream().map(x -> x.name).toList());
+        }
+        return d;
+    }
+
+    /** The device called {@code name}, or null. */
+    public NetDevice findDevice(String name) {
         for (NetDevice d : devices) {
             if (d.name.equals(name)) {
                 return d;
             }
         }
-        throw new IllegalArgumentException("no device '" + name + "'");
+        return null;
     }
 
     /** dev_add_pack: a handler for one EtherType, or a tap for all. */

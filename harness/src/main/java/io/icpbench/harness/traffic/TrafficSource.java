@@ -40,13 +40,8 @@ public final class TrafficSource {
         List<NetDevice> ingress = new ArrayList<>();
         for (Pcap.Packet p : c.packets()) {
             frames.add(p.frame());
-            NetDevice d = stack.device("eth0");
-            for (NetDevice candidate : stack.devices()) {
-                if (candidate.name.equals(p.device())) {
-                    d = candidate;
-                }
-            }
-            ingress.add(d);
+            NetDevice d = stack.findDevice(p.device());
+            ingress.add(d != null ? d : stack.device("eth0"));
         }
         return new FrameRing(frames, ingress, alloc);
     }
