@@ -1,6 +1,5 @@
 package io.icpbench.harness;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.icpbench.dispatch.Dispatch;
 import io.icpbench.dispatch.DynamicSite;
 import io.icpbench.dispatch.SiteRegistry;
@@ -123,10 +122,7 @@ final class ForkCommand implements Callable<Integer> {
                 trial.counters().snmpSnapshot(), outcomes, sites, updates, patches, trial.deopts(), trial.compilations(),
                 name + "/jmh.json", Files.exists(dir.resolve("latency.hlog")) ? name + "/latency.hlog" : null,
                 (System.nanoTime() - t0) / 1e9);
-        Path tmp = Files.createTempFile(dir, "fork", ".tmp");
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), result);
-        Files.move(tmp, dir.resolve("fork.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        io.icpbench.results.ResultsFiles.writeJson(dir.resolve("fork.json"), result);
         return 0;
     }
 }

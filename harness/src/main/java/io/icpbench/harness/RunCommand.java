@@ -370,13 +370,11 @@ final class RunCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "profile %s, work %s ns/handler, %d RX worker%s, sites converted: %s%n%n", s.profile(), s.workNs(),
                 s.workers(), s.workers() == 1 ? "" : "s", s.sites());
         out.printf(Locale.ROOT, "%-18s %3s %10s %8s %12s %8s %8s %8s%n", "mode", "n", "Mpps", "CV", "ns/packet", "updates", "patches", "deopts");
-        Map<String, double[]> means = new LinkedHashMap<>();
         for (String mode : s.modes()) {
             List<RunResults.ForkResult> fs = r.forks().stream().filter(f -> f.mode().equals(mode)).toList();
             double[] m = fs.stream().mapToDouble(RunResults.ForkResult::meanNsPerPacket).toArray();
-            means.put(mode, m);
-            double mean = java.util.Arrays.stream(m).average().orElse(Double.NaN);
-            double sd = Math.sqrt(java.util.Arrays.stream(m).map(x -> (x - mean) * (x - mean)).sum() / Math.max(1, m.length - 1));
+            double mean = m.length == 0 ? Double.NaN : io.icpbench.analysis.Stats.mean(m);
+            double sd = m.length > 1 ? io.icpbench.analysis.Stats.sd(m) : 0;
             out.printf(Locale.ROOT, "%-18s %3d %10.3f %7.1f%% %12.1f %8d %8d %8d%n", mode, m.length, 1e3 / mean, 100 * sd / mean, mean,
                     fs.stream().mapToLong(RunResults.ForkResult::updates).sum(), fs.stream().mapToLong(RunResults.ForkResult::patches).sum(),
                     fs.stream().mapToLong(RunResults.ForkResult::deopts).sum());

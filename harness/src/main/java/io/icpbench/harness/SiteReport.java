@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -70,14 +69,7 @@ public record SiteReport(int schema, String mode, String profile, long packets, 
 
     /** Writes {@code dir/sites.json} atomically (a temporary file, then a rename). */
     public void write(Path dir) {
-        try {
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "sites", ".tmp");
-            mapper().writeValue(tmp.toFile(), this);
-            Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + dir.resolve(FILE) + ": " + e.getMessage(), e);
-        }
+        io.icpbench.results.ResultsFiles.writeJson(dir.resolve(FILE), this);
     }
 
     /** Reads {@code dir/sites.json} (or the file itself); errors name the file and the problem. */

@@ -219,16 +219,7 @@ final class StackCommand implements Callable<Integer> {
         root.put("counters", c.snmpSnapshot());
         root.put("fingerprint", r.fingerprint());
         root.put("stackClassesSha256", stackClassesDigest());
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            java.nio.file.Files.createDirectories(parent);
-            Path tmp = java.nio.file.Files.createTempFile(parent, "stack", ".tmp");
-            new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
-            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        io.icpbench.results.ResultsFiles.writeJson(file, root);
     }
 
     /**

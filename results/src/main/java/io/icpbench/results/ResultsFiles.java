@@ -46,7 +46,22 @@ public final class ResultsFiles {
         }
     }
 
-    static void atomicWrite(Path file, byte[] bytes) throws IOException {
+    /**
+     * Writes {@code value} as indented JSON to {@code file} atomically, creating its directory.
+     *
+     * @throws UncheckedIOException naming the file
+     */
+    public static void writeJson(Path file, Object value) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            atomicWrite(file, MAPPER.writeValueAsBytes(value));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes {@code bytes} to a temporary file beside {@code file}, then renames it over {@code file}. */
+    public static void atomicWrite(Path file, byte[] bytes) throws IOException {
         Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
         try {
             Files.write(tmp, bytes);
