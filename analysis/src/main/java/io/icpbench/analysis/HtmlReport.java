@@ -114,7 +114,9 @@ public final class HtmlReport {
     }
 
     static XYChart latency(RunResults r, Path runDir) throws IOException {
-        XYChart c = chart("Latency CDF per mode (batch of 256 packets)", "batch receive time, µs (log scale)", "percentile");
+        boolean live = r.settings().profile().startsWith("live:");
+        XYChart c = live ? chart("Latency CDF per mode (one-way, live datagrams)", "send to end of the model's batch, µs (log scale)", "percentile")
+                : chart("Latency CDF per mode (batch of 256 packets)", "batch receive time, µs (log scale)", "percentile");
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         c.getStyler().setXAxisLogarithmic(true);
         boolean any = false;

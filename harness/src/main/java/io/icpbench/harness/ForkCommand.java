@@ -62,6 +62,9 @@ final class ForkCommand implements Callable<Integer> {
         String name = String.format(Locale.ROOT, "fork-%03d", index);
         Path dir = runDir.resolve(name);
         Files.createDirectories(dir);
+        if (profile.startsWith(io.icpbench.harness.traffic.TrafficSource.LIVE_PREFIX)) {
+            return liveFork(name, dir);
+        }
         System.setProperty(RxPathBenchmark.HLOG_PROPERTY, dir.resolve("latency.hlog").toString());
         System.setProperty(RxPathBenchmark.JFR_PROPERTY, "true");
         long t0 = System.nanoTime();
@@ -107,21 +110,87 @@ final class ForkCommand implements Callable<Integer> {
         }
         Map<String, Long> outcomes = new LinkedHashMap<>();
         trial.counters().outcomeSnapshot().forEach((o, n) -> outcomes.put(o.name().toLowerCase(Locale.ROOT), n));
-        Map<String, List<String>> sites = new LinkedHashMap<>();
-        long updates = 0;
-        long patches = 0;
-        for (DynamicSite s : SiteRegistry.all()) {
-            if (s.updates() > 0 || !s.installed().isEmpty()) {
-                sites.put(s.name, s.installed().stream().map(SiteReport::shortName).toList());
-            }
-            updates += s.updates();
-            patches += s.patches();
-        }
         double mean = scores.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        Sites sites = Sites.now();
         RunResults.ForkResult result = new RunResults.ForkResult(index, block, Dispatch.MODE.cliName(), scores, 1e9 / mean,
-                trial.counters().snmpSnapshot(), outcomes, sites, updates, patches, trial.deopts(), trial.compilations(),
-                name + "/jmh.json", Files.exists(dir.resolve("latency.hlog")) ? name + "/latency.hlog" : null,
+                trial.counters().snmpSnapshot(), outcomes, sites.installed(), sites.updates(), sites.patches(), trial.deopts(),
+                trial.compilations(), name + "/jmh.json", Files.exists(dir.resolve("latency.hlog")) ? name + "/latency.hlog" : null,
                 (System.nanoTime() - t0) / 1e9);
+        io.icpbench.results.ResultsFiles.writeJson(dir.resolve("fork.json"), result);
+        return 0;
+    }
+
+    /** The learned sites of this JVM: what each installed, and the updates and patches of all. */
+    private record Sites(Map<String, List<String>> installed, long updates, long patches) {
+        static Sites now() {
+            Map<String, List<String>> sites = new LinkedHashMap<>();
+            long updates = 0;
+            long patches = 0;
+            for (DynamicSite s : SiteRegistry.all()) {
+                if (s.updates() > 0 || !s.installed().isEmpty()) {
+                    sites.put(s.name, s.installed().stream().map(SiteReport::shortName).toList());
+                }
+                updates += s.updates();
+                patches += s.patches();
+            }
+            return new Sites(sites, updates, patches);
+        }
+    }
+
+    /**
+     * A fork of {@code icpbench run --source live}: the live receiver in this JVM, {@code icpbench
+     * send} flat out in its own process; the score of each iteration is its window's ns per
+     * datagram read, the latency log is one-way latency, and the counters add the live accounting
+     * (Live*) to the model's.
+     */
+    private int liveFork(String name, Path dir) throws Exception {
+        long t0 = System.nanoTime();
+        String prof = profile.substring(io.icpbench.harness.traffic.TrafficSource.LIVE_PREFIX.length());
+        io.icpbench.stack.NetStack stack = io.icpbench.stack.Topology.build(
+                io.icpbench.stack.StackOptions.DEFAULT.withWork(io.icpbench.stack.HandlerWork.calibrated(workNs)));
+        io.icpbench.harness.live.LiveSession.Config c = new io.icpbench.harness.live.LiveSession.Config(prof, null,
+                io.icpbench.harness.live.LiveSession.SENDER_JAVA, 0, 32, 4 << 20, 1);
+        io.icpbench.harness.live.LiveSession.Run run;
+        long deopts;
+        long compilations;
+        try (JitEvents jit = JitEvents.start()) {
+            run = io.icpbench.harness.live.LiveSession.run(c, stack,
+                    new io.icpbench.harness.live.LiveSession.Windows(warmupIterations, iterations, iterationMs), System.out);
+            deopts = jit.deoptimizations();
+            compilations = jit.compilations();
+        }
+        io.icpbench.harness.live.LiveSession.Result r = run.result();
+        io.icpbench.harness.live.LiveSession.print(r, System.out);
+        if (!r.reconciled()) {
+            throw new IllegalStateException("the live counts do not reconcile: " + r.unexplained() + " datagrams unexplained");
+        }
+        List<Double> scores = new ArrayList<>();
+        for (int i = 0; i < r.windowRates().size(); i++) {
+            double rate = r.windowRates().get(i);
+            if (!(rate > 0)) {
+                throw new IllegalStateException("iteration " + (i + 1) + " read no datagram (did the sender stop early?)");
+            }
+            scores.add(1e9 / rate);
+        }
+        try (java.io.PrintStream out = new java.io.PrintStream(Files.newOutputStream(dir.resolve("latency.hlog")))) {
+            org.HdrHistogram.HistogramLogWriter w = new org.HdrHistogram.HistogramLogWriter(out);
+            w.outputComment("icpbench: one-way latency of live datagrams (send stamp to the end of the model's batch), ns; profile " + prof);
+            w.outputLogFormatVersion();
+            w.outputLegend();
+            w.outputIntervalHistogram(run.latency());
+        }
+        Map<String, Long> counters = new LinkedHashMap<>(r.counters());
+        counters.put("LiveSent", r.sent());
+        counters.put("LiveSendFailed", r.sendFailed());
+        counters.put("LiveRead", r.datagrams());
+        counters.put("LiveSocketDrops", r.socketDrops());
+        counters.put("LiveBacklogDrops", r.backlogDrops());
+        counters.put("LiveUnexplained", r.unexplained());
+        double mean = scores.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        Sites sites = Sites.now();
+        RunResults.ForkResult result = new RunResults.ForkResult(index, block, Dispatch.MODE.cliName(), scores, 1e9 / mean,
+                counters, r.outcomes(), sites.installed(), sites.updates(), sites.patches(), deopts, compilations, null,
+                name + "/latency.hlog", (System.nanoTime() - t0) / 1e9);
         io.icpbench.results.ResultsFiles.writeJson(dir.resolve("fork.json"), result);
         return 0;
     }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "icpbench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Does promoting indirect calls to guarded direct calls pay off on a packet receive path?",
             "A UDP receive path modeled on Linux's, with ops-struct handlers, run under dispatch modes."},
-        subcommands = {RunCommand.class, ReportCommand.class, ReplayCommand.class, AnalysisCommands.Plan.class, AnalysisCommands.Calibrate.class,
+        subcommands = {RunCommand.class, ReportCommand.class, ReplayCommand.class, LiveCommand.class, SendCommand.class, AnalysisCommands.Plan.class, AnalysisCommands.Calibrate.class,
             AnalysisCommands.Compare.class, MergeCommand.class, StackCommand.class, SitesCommand.class, ForkCommand.class, PromoteJarCommand.class, ProfilesCommand.class, JmhCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -32,6 +32,11 @@ public final class Main implements Runnable {
             if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException) {
                 line.getErr().println(name(line) + ": error: " + ex.getMessage());
                 return 2;
+            }
+            if (ex instanceof java.io.IOException) {
+                // A file or process the command needed (a capture, the C compiler, a sender) failed.
+                line.getErr().println(name(line) + ": failed: " + ex.getMessage());
+                return 1;
             }
             if (ex instanceof IllegalStateException) {
                 // A failure of the run itself (a fork that failed, a broken invariant): its message says what.

@@ -39,7 +39,9 @@ final class RunCommand implements Callable<Integer> {
     String profile;
 
     @Option(names = "--source", paramLabel = "SOURCE",
-            description = "Where the frames come from: synthetic (the --profile, default) or pcap:FILE (a capture replayed in a loop).")
+            description = "Where the frames come from: synthetic (the --profile, default), pcap:FILE (a capture replayed in a loop), "
+                + "or live (the --profile's frames as VXLAN datagrams from 'icpbench send', flat out, over loopback into a "
+                + "Netty receiver: see 'icpbench live'; the score is then ns per datagram read).")
     String source;
 
     @Option(names = "--work", paramLabel = "NS", defaultValue = "0", description = "Work per handler call, ns. Default: ${DEFAULT-VALUE}.")
@@ -158,9 +160,16 @@ final class RunCommand implements Callable<Integer> {
         if (new java.util.HashSet<>(m).size() != m.size()) {
             throw new IllegalArgumentException("--modes lists a mode twice: " + m);
         }
-        if (source != null && !source.equals("synthetic")) {
+        if ("live".equals(source)) {
+            if (workers != 1) {
+                throw new IllegalArgumentException("--source live has one receive thread; drop --workers");
+            }
+            // Forks start elsewhere: keep a profile file's absolute path.
+            profile = io.icpbench.harness.traffic.TrafficSource.LIVE_PREFIX
+                    + (Files.isRegularFile(Path.of(profile)) ? Path.of(profile).toAbsolutePath().toString() : profile);
+        } else if (source != null && !source.equals("synthetic")) {
             if (!source.startsWith(io.icpbench.harness.traffic.TrafficSource.PCAP_PREFIX)) {
-                throw new IllegalArgumentException("--source=" + source + ", expected synthetic or pcap:FILE");
+                throw new IllegalArgumentException("--source=" + source + ", expected synthetic, pcap:FILE or live");
             }
             // Forks start elsewhere: keep the capture's absolute path.
             profile = io.icpbench.harness.traffic.TrafficSource.PCAP_PREFIX
@@ -380,6 +389,8 @@ final class RunCommand implements Callable<Integer> {
                     fs.stream().mapToLong(RunResults.ForkResult::deopts).sum());
         }
         out.println();
-        out.println("results: " + dir.resolve(ResultsFiles.RESULTS) + " (and " + ResultsFiles.CSV + ", fork-NNN/jmh.json, fork-NNN/latency.hlog)");
+        boolean live = r.settings().profile().startsWith(io.icpbench.harness.traffic.TrafficSource.LIVE_PREFIX);
+        out.println("results: " + dir.resolve(ResultsFiles.RESULTS) + " (and " + ResultsFiles.CSV + (live ? "" : ", fork-NNN/jmh.json")
+                + ", fork-NNN/latency.hlog" + (live ? ", fork-NNN/fork.log with each fork's live accounting" : "") + ")");
     }
 }

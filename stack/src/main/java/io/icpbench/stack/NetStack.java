@@ -232,6 +232,29 @@ public final class NetStack {
         }
     }
 
+    /**
+     * The payload of a VXLAN datagram (the VXLAN header, then the inner Ethernet frame, from
+     * {@code skb.mac} to {@code skb.end}) that a real UDP socket received: the live receiver's
+     * entry. The kernel has run everything up to the VXLAN socket; this is {@code vxlan_rcv} from
+     * there: the header check, the VNI lookup, and the inner frame queued on the tunnel device's
+     * GRO cell, where it enters the stack through call site 1. The packet is counted as received.
+     */
+    public void vxlanSocketRcv(SkBuff skb) {
+        counters.countReceived();
+        int vni = EncapHandlers.VxlanRcv.vni(skb.buf, skb.mac, skb.end);
+        if (vni < 0) {
+            counters.finish(skb, Outcome.VXLAN_INVALID_HDR);
+            return;
+        }
+        NetDevice dev = tunnel(EncapHandlers.KIND_VXLAN, vni);
+        if (dev == null) {
+            counters.finish(skb, Outcome.VXLAN_VNI_NOT_FOUND);
+            return;
+        }
+        counters.inc(Counter.VXLAN_DECAPS);
+        decapsulate(skb, skb.mac + EncapHandlers.VxlanRcv.VXLAN_HLEN, dev);
+    }
+
     /** napi_schedule: puts the context on the poll list unless it is there already. */
     void napiSchedule(Napi napi) {
         if (napi.scheduled) {

@@ -13,17 +13,22 @@ import java.util.List;
 /**
  * Where a benchmark's frames come from: a traffic profile (a built-in name or a profile file), or
  * a capture, written {@code pcap:FILE}, whose frames arrive on the devices their pcapng interfaces
- * name (eth0 for the others).
+ * name (eth0 for the others); or {@code live:PROFILE}, the profile's frames sent over loopback
+ * (the forks of {@code icpbench run --source live}).
  */
 public final class TrafficSource {
     public static final String PCAP_PREFIX = "pcap:";
+    /** {@code live:PROFILE}: real datagrams of PROFILE over loopback ({@code icpbench run --source live}); no frame ring. */
+    public static final String LIVE_PREFIX = "live:";
 
     private TrafficSource() {
     }
 
     /** Checks a source without building it; errors name the problem. */
     public static void validate(String spec) {
-        if (spec.startsWith(PCAP_PREFIX)) {
+        if (spec.startsWith(LIVE_PREFIX)) {
+            TrafficProfile.load(spec.substring(LIVE_PREFIX.length()));
+        } else if (spec.startsWith(PCAP_PREFIX)) {
             capture(spec);
         } else {
             TrafficProfile.load(spec);
@@ -32,6 +37,9 @@ public final class TrafficSource {
 
     /** The frame ring of a source for {@code stack}. */
     public static FrameRing ring(String spec, NetStack stack, ByteBufAllocator alloc) {
+        if (spec.startsWith(LIVE_PREFIX)) {
+            throw new IllegalArgumentException(spec + ": a live source comes from a socket, not from a frame ring");
+        }
         if (!spec.startsWith(PCAP_PREFIX)) {
             return TrafficGenerator.ring(TrafficProfile.load(spec), stack, alloc);
         }

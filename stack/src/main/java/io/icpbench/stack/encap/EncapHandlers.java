@@ -37,7 +37,19 @@ public final class EncapHandlers {
      * </pre>
      */
     public static final class VxlanRcv implements EncapRcv {
-        static final int VXLAN_HLEN = 8;
+        public static final int VXLAN_HLEN = 8;
+
+        /**
+         * The VNI of the VXLAN header at absolute index {@code v} of {@code b}, or -1 if fewer than
+         * 8 bytes are left before {@code end} or the header is invalid (RFC 7348: the I flag set,
+         * every reserved bit zero).
+         */
+        public static int vni(ByteBuf b, int v, int end) {
+            if (end - v < VXLAN_HLEN || b.getInt(v) != 0x0800_0000 || b.getUnsignedByte(v + 7) != 0) {
+                return -1;
+            }
+            return b.getUnsignedMedium(v + 4);
+        }
         private final NetStack stack;
 
         public VxlanRcv(NetStack stack) {
@@ -49,16 +61,12 @@ public final class EncapHandlers {
             stack.work.apply(skb);
             ByteBuf b = skb.buf;
             int v = skb.transport + UDP_HLEN;
-            if (skb.end - v < VXLAN_HLEN) {
+            int vni = vni(b, v, skb.end);
+            if (vni < 0) {
                 stack.counters.finish(skb, Outcome.VXLAN_INVALID_HDR);
                 return 0;
             }
-            // RFC 7348: I flag set, all reserved bits zero.
-            if (b.getInt(v) != 0x0800_0000 || b.getUnsignedByte(v + 7) != 0) {
-                stack.counters.finish(skb, Outcome.VXLAN_INVALID_HDR);
-                return 0;
-            }
-            NetDevice dev = stack.tunnel(KIND_VXLAN, b.getUnsignedMedium(v + 4));
+            NetDevice dev = stack.tunnel(KIND_VXLAN, vni);
             if (dev == null) {
                 stack.counters.finish(skb, Outcome.VXLAN_VNI_NOT_FOUND);
                 return 0;

@@ -1,0 +1,266 @@
+package io.icpbench.harness.live;
+
+import io.icpbench.stack.Counters;
+import io.icpbench.stack.NetStack;
+import io.icpbench.stack.SkBuff;
+import io.icpbench.stack.udp.RecvBuffer;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The live receiver: a Netty epoll datagram channel bound on loopback whose event-loop thread is
+ * the RX worker. Netty reads up to {@link #BATCH} datagrams per {@code recvmmsg}; each datagram
+ * is copied into a slot of the receiver's own ring of pooled direct buffers (the stack sees the
+ * same buffer class as in the benchmarks), its send time is taken from its trailer, and its VXLAN
+ * payload enters the model ({@link NetStack#vxlanSocketRcv}). After each read burst (or
+ * {@link #BATCH} datagrams) the receiver runs {@code net_rx_action}, lets the applications read
+ * their sockets, and records each datagram's one-way latency, send time to the end of that batch.
+ *
+ * <p>Netty allocates a {@code DatagramPacket}, a sender address and a buffer slice per datagram
+ * (its API has no other way); the model allocates nothing. {@link Snapshot#allocatedBytes} counts
+ * the event-loop thread's allocation so that a report can say how much, and {@link Snapshot#cpuNs}
+ * its CPU time (user and system: recvmmsg, Netty, the model).
+ */
+public final class LiveReceiver implements AutoCloseable {
+    /** Datagrams per recvmmsg and per model batch (the kernel's NAPI weight). */
+    public static final int BATCH = 64;
+    /** Latency range: 1 ns to 60 s, 3 significant digits. */
+    static final long MAX_LATENCY_NS = 60_000_000_000L;
+
+    /** What the receiver saw, taken on its own thread. */
+    public record Snapshot(long datagrams, long runts, long oversize, long unstamped, long errors, Counters model,
+            Histogram latency, long allocatedBytes, long cpuNs, long userNs, long firstNs, long lastNs, long datagramsAtFirst, long datagramsAtLast) {
+        /** Datagrams per second between the first and the last read burst (NaN before two bursts). */
+        public double rate() {
+            return lastNs > firstNs ? (datagramsAtLast - datagramsAtFirst) * 1e9 / (lastNs - firstNs) : Double.NaN;
+        }
+    }
+
+    private final NetStack stack;
+    /** The device the outer datagram came in on, as far as the model is told. */
+    private final io.icpbench.stack.NetDevice lo;
+    private final EventLoopGroup group;
+    private final Channel channel;
+    private final ByteBuf[] slots = new ByteBuf[BATCH];
+    private final ByteBuf[] owners = new ByteBuf[BATCH];
+    private final SkBuff[] skbs = new SkBuff[BATCH];
+    private final long[] stamps = new long[BATCH];
+    private final RecvBuffer msg = new RecvBuffer();
+    private final Histogram latency = new Histogram(MAX_LATENCY_NS, 3);
+    private int pending;
+    private long runts;
+    private long oversize;
+    private long unstamped;
+    private long errors;
+    private long firstNs;
+    private long datagramsAtFirst;
+    private volatile long datagrams;
+    private volatile long lastNs;
+    private volatile long datagramsAtLast;
+    private volatile Throwable lastError;
+
+    /**
+     * Binds the receiver.
+     *
+     * @param stack   the model, used only by the receiver's thread from now on
+     * @param port    the loopback port, 0 for an ephemeral one
+     * @param rcvbuf  SO_RCVBUF to ask for (the kernel caps it at net.core.rmem_max)
+     */
+    public LiveReceiver(NetStack stack, int port, int rcvbuf) throws InterruptedException {
+        requireEpoll();
+        this.stack = stack;
+        this.lo = stack.device("lo");
+        for (int i = 0; i < BATCH; i++) {
+            ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(LiveDatagrams.MAX_DATAGRAM, LiveDatagrams.MAX_DATAGRAM);
+            ByteBuf inner = b.unwrap(); // see FrameRing: the stack reads the leak detector's wrapped buffer
+            owners[i] = b;
+            slots[i] = inner != null ? inner : b;
+            skbs[i] = new SkBuff(i);
+        }
+        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        try {
+            channel = new Bootstrap().group(group).channelFactory(() -> new EpollDatagramChannel(io.netty.channel.socket.SocketProtocolFamily.INET))
+                    .option(ChannelOption.SO_RCVBUF, rcvbuf)
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, LiveDatagrams.MAX_DATAGRAM)
+                    // Sized by what the last reads took: Netty sets up one recvmmsg entry per 2 KiB of
+                    // the buffer, so a buffer for 64 datagrams costs 64 entries on every wake-up.
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(LiveDatagrams.MAX_DATAGRAM,
+                            LiveDatagrams.MAX_DATAGRAM * 4, LiveDatagrams.MAX_DATAGRAM * BATCH))
+                    .handler(new Handler())
+                    .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
+        } catch (RuntimeException | InterruptedException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            release();
+            throw e;
+        }
+    }
+
+    /** Fails with the reason when Netty's epoll transport cannot run here. */
+    static void requireEpoll() {
+        if (!Epoll.isAvailable()) {
+            throw new IllegalStateException("icpbench live needs Netty's epoll transport (Linux x86_64), which is unavailable: "
+                    + Epoll.unavailabilityCause());
+        }
+    }
+
+    /** The bound port. */
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** The socket's file descriptor (for its line in /proc/net/udp). */
+    public int fd() {
+        return ((EpollDatagramChannel) channel).fd().intValue();
+    }
+
+    /** The SO_RCVBUF the kernel granted. */
+    public int receiveBufferSize() {
+        return ((EpollDatagramChannel) channel).config().getReceiveBufferSize();
+    }
+
+    /** Datagrams read so far (any thread). */
+    public long datagrams() {
+        return datagrams;
+    }
+
+    /** The last error Netty reported, or null. */
+    public Throwable lastError() {
+        return lastError;
+    }
+
+    /** A consistent snapshot, taken on the receiver's thread between batches. */
+    public Snapshot snapshot() throws InterruptedException {
+        return onLoop(() -> {
+            Counters model = new Counters();
+            model.add(stack.counters);
+            com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            return new Snapshot(datagrams, runts, oversize, unstamped, errors, model, latency.copy(),
+                    threads.getCurrentThreadAllocatedBytes(), threads.getCurrentThreadCpuTime(), threads.getCurrentThreadUserTime(), firstNs, lastNs,
+                    datagramsAtFirst, datagramsAtLast);
+        });
+    }
+
+    /** Empties the latency histogram (the start of a measurement). */
+    public void resetLatency() throws InterruptedException {
+        onLoop(() -> {
+            latency.reset();
+            return null;
+        });
+    }
+
+    private <T> T onLoop(java.util.concurrent.Callable<T> task) throws InterruptedException {
+        try {
+            return channel.eventLoop().submit(task).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the receiver's thread failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private final class Handler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object m) {
+            if (m instanceof DatagramPacket p) {
+                try {
+                    datagram(p.content());
+                } finally {
+                    p.release();
+                }
+            } else {
+                ReferenceCountUtil.release(m);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            runBatch();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            errors++;
+            lastError = cause;
+        }
+    }
+
+    private void datagram(ByteBuf c) {
+        datagrams++;
+        int len = c.readableBytes();
+        if (len < LiveDatagrams.TRAILER) {
+            runts++;
+            return;
+        }
+        if (len >= LiveDatagrams.MAX_DATAGRAM) {
+            // recvmmsg cut it at the slot size: not the datagram that was sent.
+            oversize++;
+            return;
+        }
+        int k = pending;
+        int frame = len - LiveDatagrams.TRAILER;
+        ByteBuf slot = slots[k];
+        slot.setBytes(0, c, c.readerIndex(), frame);
+        stamps[k] = c.getLong(c.readerIndex() + frame);
+        stack.vxlanSocketRcv(skbs[k].reset(slot, 0, frame, lo));
+        if (++pending == BATCH) {
+            runBatch();
+        }
+    }
+
+    private void runBatch() {
+        if (pending > 0) {
+            stack.netRxAction();
+            stack.drainSockets(msg);
+        }
+        long now = System.nanoTime();
+        for (int i = 0; i < pending; i++) {
+            long l = now - stamps[i];
+            if (l >= 0 && l <= MAX_LATENCY_NS) {
+                latency.recordValue(l);
+            } else {
+                unstamped++;
+            }
+        }
+        pending = 0;
+        if (firstNs == 0 && datagrams > 0) {
+            firstNs = now;
+            datagramsAtFirst = datagrams;
+        }
+        datagramsAtLast = datagrams;
+        lastNs = now;
+    }
+
+    private void release() {
+        for (ByteBuf b : owners) {
+            if (b != null && b.refCnt() > 0) {
+                b.release();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close().syncUninterruptibly();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            release();
+        }
+    }
+}
