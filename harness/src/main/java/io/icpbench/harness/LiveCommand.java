@@ -52,6 +52,11 @@ final class LiveCommand implements Callable<Integer> {
             description = "java: 'icpbench send' (Netty, sendmmsg); c: the C reference sender with the same datagrams. Default: ${DEFAULT-VALUE}.")
     String sender;
 
+    @Option(names = "--senders", paramLabel = "N", defaultValue = "1",
+            description = "Sender processes, each sending the profile (at --rate / N): more than one can make the receiver the "
+                + "bottleneck where there are cores for them. Default: ${DEFAULT-VALUE}.")
+    int senders;
+
     @Option(names = "--batch", paramLabel = "N", defaultValue = "32", description = "Datagrams per sendmmsg. Default: ${DEFAULT-VALUE}.")
     int batch;
 
@@ -76,7 +81,7 @@ final class LiveCommand implements Callable<Integer> {
         }
         String prof = profile != null ? profile : baseline ? "udp-only" : "default";
         Integer pay = payload != null ? payload : baseline ? Integer.valueOf(6) : null;
-        LiveSession.Config c = new LiveSession.Config(prof, pay, sender, rate, batch, rcvbuf, seconds);
+        LiveSession.Config c = new LiveSession.Config(prof, pay, sender, rate, batch, rcvbuf, seconds, senders);
         LiveSession.profile(prof, pay); // a bad profile fails here, before any process starts
         if (!Forks.runsHere(m)) {
             return Forks.run(Forks.command(m, Map.of(), List.of(), spec.commandLine().getParseResult().originalArgs()));

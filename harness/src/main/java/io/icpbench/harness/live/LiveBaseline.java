@@ -47,14 +47,15 @@ public final class LiveBaseline {
 
     public static Result run(LiveSession.Config c, int rounds, PrintStream out) throws IOException, InterruptedException {
         Path exe = NativeTool.udpblast();
-        out.printf(Locale.ROOT, "icpbench live --baseline: %d rounds of %.1f s, profile %s%s, C sender flat out (udpblast, sendmmsg of %d)%n",
-                rounds, c.seconds(), c.profile(), c.payload() == null ? "" : " (payload " + c.payload() + " B)", c.batch());
+        out.printf(Locale.ROOT, "icpbench live --baseline: %d rounds of %.1f s, profile %s%s, %d C sender%s flat out (udpblast, sendmmsg of %d)%n",
+                rounds, c.seconds(), c.profile(), c.payload() == null ? "" : " (payload " + c.payload() + " B)", c.senders(),
+                c.senders() == 1 ? "" : "s", c.batch());
         List<byte[]> datagrams = LiveDatagrams.of(LiveSession.profile(c.profile(), c.payload()));
         out.printf(Locale.ROOT, "  datagrams of %d to %d bytes; a warm-up round of the Netty receiver first (not counted)%n",
                 datagrams.stream().mapToInt(b -> b.length).min().orElse(0), datagrams.stream().mapToInt(b -> b.length).max().orElse(0));
         NetStack stack = Topology.build(StackOptions.DEFAULT);
         LiveSession.run(new LiveSession.Config(c.profile(), c.payload(), LiveSession.SENDER_C, 0, c.batch(), c.rcvbuf(),
-                Math.min(3, c.seconds())), stack, null, null);
+                Math.min(3, c.seconds()), c.senders()), stack, null, null);
         List<Round> all = new ArrayList<>();
         for (int r = 1; r <= rounds; r++) {
             boolean cFirst = r % 2 == 1;
@@ -85,7 +86,7 @@ public final class LiveBaseline {
 
     private static Round nettyRound(int round, LiveSession.Config c, NetStack stack) throws IOException, InterruptedException {
         LiveSession.Result r = LiveSession.run(new LiveSession.Config(c.profile(), c.payload(), LiveSession.SENDER_C, 0, c.batch(),
-                c.rcvbuf(), c.seconds()), stack, null, null).result();
+                c.rcvbuf(), c.seconds(), c.senders()), stack, null, null).result();
         if (!r.reconciled()) {
             throw new IllegalStateException("round " + round + ": the Netty receiver's counts do not reconcile (" + r.unexplained()
                     + " datagrams unexplained)");
@@ -102,18 +103,27 @@ public final class LiveBaseline {
         long ms = Math.max(1, Math.round(c.seconds() * 1000));
         Process rx = new ProcessBuilder(exe.toString(), "recv", "0", Long.toString(ms + 60_000), "300", "64")
                 .redirectError(work.resolve("recv.err").toFile()).start();
-        Process tx = null;
+        List<Process> txs = new ArrayList<>();
         try (BufferedReader rxOut = new BufferedReader(new InputStreamReader(rx.getInputStream(), StandardCharsets.UTF_8))) {
             String first = rxOut.readLine();
             if (first == null) {
                 throw new IOException("the C receiver did not start: " + Files.readString(work.resolve("recv.err")).strip());
             }
             int port = new ObjectMapper().readTree(first).path("port").asInt();
-            tx = new ProcessBuilder(exe.toString(), "send", Integer.toString(port), file.toString(), Long.toString(ms), "0",
-                    Integer.toString(c.batch())).redirectError(work.resolve("send.err").toFile()).start();
-            String sent = new String(tx.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (tx.waitFor() != 0 || sent.isEmpty()) {
-                throw new IOException("the C sender failed: " + Files.readString(work.resolve("send.err")).strip());
+            for (int i = 0; i < c.senders(); i++) {
+                txs.add(new ProcessBuilder(exe.toString(), "send", Integer.toString(port), file.toString(), Long.toString(ms), "0",
+                        Integer.toString(c.batch())).redirectError(work.resolve("send-" + i + ".err").toFile()).start());
+            }
+            long sentCount = 0;
+            double senderRate = 0;
+            for (int i = 0; i < txs.size(); i++) {
+                String sent = new String(txs.get(i).getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                if (txs.get(i).waitFor() != 0 || sent.isEmpty()) {
+                    throw new IOException("the C sender failed: " + Files.readString(work.resolve("send-" + i + ".err")).strip());
+                }
+                JsonNode s = new ObjectMapper().readTree(sent);
+                sentCount += s.path("sent").asLong();
+                senderRate += s.path("rate").asDouble();
             }
             String line;
             String last = null;
@@ -123,21 +133,18 @@ public final class LiveBaseline {
             if (rx.waitFor() != 0 || last == null) {
                 throw new IOException("the C receiver failed: " + Files.readString(work.resolve("recv.err")).strip());
             }
-            JsonNode s = new ObjectMapper().readTree(sent);
             JsonNode r = new ObjectMapper().readTree(last);
             long received = r.path("received").asLong();
             long drops = r.path("drops").asLong();
-            if (s.path("sent").asLong() != received + drops) {
-                throw new IllegalStateException("round " + round + ": the C pair's counts do not reconcile: sent " + s.path("sent").asLong()
+            if (sentCount != received + drops) {
+                throw new IllegalStateException("round " + round + ": the C pair's counts do not reconcile: sent " + sentCount
                         + ", received " + received + ", dropped " + drops);
             }
-            return new Round(round, "C recvmmsg", r.path("rate").asDouble(), s.path("rate").asDouble(), received, drops,
+            return new Round(round, "C recvmmsg", r.path("rate").asDouble(), senderRate, received, drops,
                     received == 0 ? Double.NaN : r.path("cpu_ns").asDouble() / received);
         } finally {
             rx.destroyForcibly();
-            if (tx != null) {
-                tx.destroyForcibly();
-            }
+            txs.forEach(Process::destroyForcibly);
             try (var w = Files.walk(work)) {
                 for (Path p : w.sorted(java.util.Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);

@@ -36,9 +36,19 @@ public final class LiveSession {
      * @param batch    datagrams per sendmmsg
      * @param rcvbuf   SO_RCVBUF to ask for
      * @param seconds  how long the sender sends
+     * @param senders  sender processes (each sends the whole profile, at ratePps / senders); more than one
+     *                 makes the receiver the bottleneck on a machine with the cores for them
      */
-    public record Config(String profile, Integer payload, String sender, long ratePps, int batch, int rcvbuf, double seconds) {
+    public record Config(String profile, Integer payload, String sender, long ratePps, int batch, int rcvbuf, double seconds, int senders) {
+        /** One sender. */
+        public Config(String profile, Integer payload, String sender, long ratePps, int batch, int rcvbuf, double seconds) {
+            this(profile, payload, sender, ratePps, batch, rcvbuf, seconds, 1);
+        }
+
         public Config {
+            if (senders < 1 || senders > 64) {
+                throw new IllegalArgumentException("--senders=" + senders + ", expected 1..64");
+            }
             if (!SENDER_JAVA.equals(sender) && !SENDER_C.equals(sender)) {
                 throw new IllegalArgumentException("--sender=" + sender + ", expected java or c");
             }
@@ -87,7 +97,7 @@ public final class LiveSession {
      * @param userNsPerDatagram  the user part of it (Netty and the model; the rest is the kernel's: epoll, recvmmsg)
      * @param windowRates        datagrams/s of each measurement window (forks of icpbench run only)
      */
-    public record Result(String mode, String profile, Integer payload, String sender, long ratePps, double seconds, int rcvbuf,
+    public record Result(String mode, String profile, Integer payload, String sender, long ratePps, int senders, double seconds, int rcvbuf,
             long sent, long sendFailed, double senderRate, long datagrams, long runts, long oversize, long unstamped,
             long nettyErrors, long socketDrops, long backlogDrops, Map<String, Long> udpDelta, long unexplained,
             long modelReceived, long delivered, long dropped, Map<String, Long> outcomes, Map<String, Long> counters,
@@ -130,16 +140,21 @@ public final class LiveSession {
             long backlog0 = KernelUdp.backlogDrops();
             KernelUdp.Socket sock0 = requireSocket(inode);
             LiveReceiver.Snapshot start = rx.snapshot();
-            Process sender = startSender(c, rx.port(), sendSeconds, datagrams, work);
+            List<Process> senders = new ArrayList<>();
             List<Double> windowRates = new ArrayList<>();
             try {
-                awaitFirst(rx, sender, work);
+                for (int i = 0; i < c.senders(); i++) {
+                    long rate = c.ratePps() / c.senders() + (i < c.ratePps() % c.senders() ? 1 : 0);
+                    senders.add(startSender(c, i, rate, rx.port(), sendSeconds, datagrams, work));
+                }
+                awaitFirst(rx, senders, work);
                 if (windows != null) {
                     measureWindows(rx, windows, windowRates, progress);
                 }
                 long last = rx.datagrams();
                 long tick = System.nanoTime();
-                while (!sender.waitFor(200, TimeUnit.MILLISECONDS)) {
+                while (senders.stream().anyMatch(Process::isAlive)) {
+                    senders.stream().filter(Process::isAlive).findFirst().get().waitFor(200, TimeUnit.MILLISECONDS);
                     if (System.nanoTime() - tick >= 1_000_000_000L && progress != null) {
                         long now = rx.datagrams();
                         long t = System.nanoTime();
@@ -151,11 +166,21 @@ public final class LiveSession {
                     }
                 }
             } finally {
-                if (sender.isAlive()) {
-                    sender.destroyForcibly();
+                for (Process p : senders) {
+                    if (p.isAlive()) {
+                        p.destroyForcibly();
+                    }
                 }
             }
-            JsonNode sent = senderResult(sender, work);
+            long sentCount = 0;
+            long sendFailed = 0;
+            double senderRate = 0;
+            for (int i = 0; i < senders.size(); i++) {
+                JsonNode sent = senderResult(senders.get(i), i, work);
+                sentCount += sent.path("sent").asLong();
+                sendFailed += sent.path("failed").asLong();
+                senderRate += sent.path("rate").asDouble();
+            }
             drain(rx, inode);
             LiveReceiver.Snapshot snap = rx.snapshot();
             KernelUdp.Socket sock1 = requireSocket(inode);
@@ -165,7 +190,6 @@ public final class LiveSession {
             Counters m = snap.model();
             Map<String, Long> outcomes = new LinkedHashMap<>();
             m.outcomeSnapshot().forEach((o, n) -> outcomes.put(o.name().toLowerCase(Locale.ROOT), n));
-            long sentCount = sent.path("sent").asLong();
             Histogram h = snap.latency();
             Map<String, Double> pct = new LinkedHashMap<>();
             for (double p : new double[] {50, 90, 99, 99.9}) {
@@ -173,7 +197,7 @@ public final class LiveSession {
             }
             pct.put("max", h.getMaxValue() / 1000.0);
             Result r = new Result(io.icpbench.dispatch.Dispatch.MODE.cliName(), c.profile(), c.payload(), c.sender(), c.ratePps(),
-                    sendSeconds, rx.receiveBufferSize(), sentCount, sent.path("failed").asLong(), sent.path("rate").asDouble(),
+                    c.senders(), sendSeconds, rx.receiveBufferSize(), sentCount, sendFailed, senderRate,
                     snap.datagrams(), snap.runts(), snap.oversize(), snap.unstamped(), snap.errors(), socketDrops, backlog, udp,
                     sentCount - snap.datagrams() - socketDrops - backlog, m.received(), m.delivered(), m.dropped(), outcomes,
                     m.snmpSnapshot(), snap.rate(), h.getTotalCount(), pct,
@@ -194,34 +218,41 @@ public final class LiveSession {
         return s;
     }
 
-    private static Process startSender(Config c, int port, double seconds, List<byte[]> datagrams, Path work) throws IOException {
+    private static Process startSender(Config c, int index, long rate, int port, double seconds, List<byte[]> datagrams, Path work)
+            throws IOException {
+        if (rate == 0 && c.ratePps() > 0) {
+            throw new IllegalArgumentException("--rate=" + c.ratePps() + " is less than one datagram per second per sender (--senders="
+                    + c.senders() + ")");
+        }
         List<String> cmd;
         if (SENDER_C.equals(c.sender())) {
             Path file = work.resolve("datagrams.bin");
-            Files.write(file, LiveDatagrams.toBytes(datagrams));
+            if (!Files.exists(file)) {
+                Files.write(file, LiveDatagrams.toBytes(datagrams));
+            }
             cmd = List.of(NativeTool.udpblast().toString(), "send", Integer.toString(port), file.toString(),
-                    Long.toString(Math.max(1, Math.round(seconds * 1000))), Long.toString(c.ratePps()), Integer.toString(c.batch()));
+                    Long.toString(Math.max(1, Math.round(seconds * 1000))), Long.toString(rate), Integer.toString(c.batch()));
         } else {
             List<String> args = new ArrayList<>(List.of("send", "--quiet", "--port", Integer.toString(port), "--profile", c.profile(),
-                    "--seconds", Double.toString(seconds), "--rate", Long.toString(c.ratePps()), "--batch", Integer.toString(c.batch())));
+                    "--seconds", Double.toString(seconds), "--rate", Long.toString(rate), "--batch", Integer.toString(c.batch())));
             if (c.payload() != null) {
                 args.addAll(List.of("--payload", Integer.toString(c.payload())));
             }
             cmd = Forks.command(Mode.VIRTUAL, Map.of(), List.of(), args);
         }
-        return new ProcessBuilder(cmd).redirectOutput(work.resolve("sender.out").toFile())
-                .redirectError(work.resolve("sender.err").toFile()).start();
+        return new ProcessBuilder(cmd).redirectOutput(work.resolve("sender-" + index + ".out").toFile())
+                .redirectError(work.resolve("sender-" + index + ".err").toFile()).start();
     }
 
     /** Waits for the first datagram (the sender's start-up), at most 60 s. */
-    private static void awaitFirst(LiveReceiver rx, Process sender, Path work) throws IOException, InterruptedException {
+    private static void awaitFirst(LiveReceiver rx, List<Process> senders, Path work) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (rx.datagrams() == 0) {
-            if (!sender.isAlive()) {
+            if (senders.stream().noneMatch(Process::isAlive)) {
                 return; // senderResult reports why
             }
             if (System.nanoTime() > deadline) {
-                throw new IOException("no datagram arrived within 60 s of starting the sender" + senderErrors(work));
+                throw new IOException("no datagram arrived within 60 s of starting the sender" + senderErrors(0, work));
             }
             Thread.sleep(2);
         }
@@ -255,11 +286,11 @@ public final class LiveSession {
         }
     }
 
-    private static JsonNode senderResult(Process sender, Path work) throws IOException {
-        String out = Files.readString(work.resolve("sender.out")).strip();
+    private static JsonNode senderResult(Process sender, int index, Path work) throws IOException {
+        String out = Files.readString(work.resolve("sender-" + index + ".out")).strip();
         String lastLine = out.isEmpty() ? "" : out.substring(out.lastIndexOf('\n') + 1);
         if (sender.exitValue() != 0 || !lastLine.startsWith("{")) {
-            throw new IOException("the sender failed (exit " + sender.exitValue() + ")" + senderErrors(work));
+            throw new IOException("the sender failed (exit " + sender.exitValue() + ")" + senderErrors(index, work));
         }
         JsonNode n = new ObjectMapper().readTree(lastLine);
         if (!n.has("sent")) {
@@ -268,8 +299,8 @@ public final class LiveSession {
         return n;
     }
 
-    private static String senderErrors(Path work) throws IOException {
-        Path err = work.resolve("sender.err");
+    private static String senderErrors(int index, Path work) throws IOException {
+        Path err = work.resolve("sender-" + index + ".err");
         String s = Files.exists(err) ? Files.readString(err).strip() : "";
         return s.isEmpty() ? "" : ":\n" + s;
     }
@@ -299,8 +330,8 @@ public final class LiveSession {
 
     /** Prints a result the way {@code icpbench live} does. */
     public static void print(Result r, PrintStream out) {
-        out.printf(Locale.ROOT, "icpbench live: %.1f s, profile %s%s, sender %s (%s), mode %s, SO_RCVBUF %,d%n", r.seconds(),
-                r.profile(), r.payload() == null ? "" : " (payload " + r.payload() + " B)",
+        out.printf(Locale.ROOT, "icpbench live: %.1f s, profile %s%s, %ssender %s (%s), mode %s, SO_RCVBUF %,d%n", r.seconds(),
+                r.profile(), r.payload() == null ? "" : " (payload " + r.payload() + " B)", r.senders() == 1 ? "" : r.senders() + " x ",
                 r.sender().equals(SENDER_C) ? "c (udpblast, sendmmsg)" : "java (icpbench send, Netty sendmmsg)",
                 r.ratePps() == 0 ? "flat out" : String.format(Locale.ROOT, "%,d/s", r.ratePps()), r.mode(), r.rcvbuf());
         out.printf(Locale.ROOT, "  sender      sent %,14d datagrams  %,.0f /s; %,d refused%n", r.sent(), r.senderRate(), r.sendFailed());
