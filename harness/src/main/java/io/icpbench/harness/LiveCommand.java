@@ -33,8 +33,15 @@ final class LiveCommand implements Callable<Integer> {
     @Option(names = "--mode", paramLabel = "MODE", description = "Dispatch mode of the model (its own JVM). Default: this JVM's (virtual).")
     String mode;
 
-    @Option(names = "--seconds", paramLabel = "S", defaultValue = "10", description = "How long the sender sends. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "10",
+            description = "Measurement: 1-second iterations (or one shorter one), each with its read rate; latency is recorded over "
+                + "them. With --baseline, the length of each round. Default: ${DEFAULT-VALUE}.")
     double seconds;
+
+    @Option(names = "--warmup", paramLabel = "S", defaultValue = "1",
+            description = "Whole seconds of warm-up before the measurement (counted in the accounting, not in the rate or the "
+                + "latency). Default: ${DEFAULT-VALUE}.")
+    int warmup;
 
     @Option(names = "--profile", paramLabel = "NAME|FILE",
             description = "Traffic profile the sender sends (see 'icpbench profiles'). Default: default, or udp-only with --baseline.")
@@ -96,10 +103,15 @@ final class LiveCommand implements Callable<Integer> {
             }
             return 0;
         }
+        if (warmup < 0 || warmup > 3600) {
+            throw new IllegalArgumentException("--warmup=" + warmup + ", expected 0..3600 s");
+        }
+        long windowMs = Math.min(1000, Math.round(seconds * 1000));
+        LiveSession.Windows windows = new LiveSession.Windows((int) (warmup * 1000 / windowMs), (int) Math.max(1, Math.round(seconds * 1000 / windowMs)), windowMs);
         NetStack stack = Topology.build(StackOptions.DEFAULT);
-        System.out.printf(java.util.Locale.ROOT, "icpbench live: receiving on 127.0.0.1, mode %s, sender %s for %.1f s...%n",
-                Dispatch.MODE.cliName(), sender, seconds);
-        LiveSession.Result r = LiveSession.run(c, stack, null, System.out).result();
+        System.out.printf(java.util.Locale.ROOT, "icpbench live: receiving on 127.0.0.1, mode %s, %s sender%s, %d s warm-up, %.1f s measured...%n",
+                Dispatch.MODE.cliName(), senders == 1 ? sender : senders + " x " + sender, senders == 1 ? "" : "s", warmup, windows.iterations() * windowMs / 1000.0);
+        LiveSession.Result r = LiveSession.run(c, stack, windows, System.out).result();
         System.out.println();
         LiveSession.print(r, System.out);
         if (json != null) {

@@ -29,6 +29,7 @@ class LiveCommandTest {
         assertThat(sent).isPositive();
         assertThat(n.path("datagrams").asLong() + n.path("socketDrops").asLong() + n.path("backlogDrops").asLong()).isEqualTo(sent);
         assertThat(n.path("unexplained").asLong()).isZero();
+        assertThat(n.path("reconciled").asBoolean()).isTrue();
         assertThat(n.path("modelReceived").asLong()).isEqualTo(n.path("delivered").asLong() + n.path("dropped").asLong());
         assertThat(n.path("latencyUs").path("p99").asDouble()).isPositive();
     }
@@ -109,5 +110,6 @@ class LiveCommandTest {
         assertThat(n.path("cMedian").asDouble()).isPositive();
         assertThat(n.path("nettyMedian").asDouble()).isPositive();
         assertThat(n.path("cCpuNs").asDouble()).isPositive();
+        assertThat(n.path("ratio").asDouble()).isEqualTo(n.path("nettyMedian").asDouble() / n.path("cMedian").asDouble());
     }
 }

@@ -33,10 +33,12 @@ public final class LiveBaseline {
      * {@link #capacityRatio} compares what each receiver could take with a CPU to itself.
      */
     public record Result(List<Round> rounds, double cMedian, double nettyMedian, double cCpuNs, double nettyCpuNs) {
+        @com.fasterxml.jackson.annotation.JsonProperty("ratio")
         public double ratio() {
             return nettyMedian / cMedian;
         }
 
+        @com.fasterxml.jackson.annotation.JsonProperty("capacityRatio")
         public double capacityRatio() {
             return cCpuNs / nettyCpuNs;
         }

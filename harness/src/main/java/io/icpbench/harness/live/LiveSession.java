@@ -91,11 +91,11 @@ public final class LiveSession {
      * @param udpDelta           the change of /proc/net/snmp's Udp counters (system-wide)
      * @param unexplained        sent - datagrams - socketDrops - backlogDrops: 0 when the counts reconcile
      * @param receiveRate        datagrams/s Netty read, first to last read burst
-     * @param latencyUs          one-way latency percentiles, µs
+     * @param latencyUs          one-way latency percentiles, µs, over the measurement windows (all datagrams without windows)
      * @param allocatedBytesPerDatagram the receive thread's allocation per datagram
      * @param cpuNsPerDatagram   the receive thread's CPU time (user + system) per datagram
      * @param userNsPerDatagram  the user part of it (Netty and the model; the rest is the kernel's: epoll, recvmmsg)
-     * @param windowRates        datagrams/s of each measurement window (forks of icpbench run only)
+     * @param windowRates        datagrams/s read in each measurement window after the warm-up ones (empty without windows)
      */
     public record Result(String mode, String profile, Integer payload, String sender, long ratePps, int senders, double seconds, int rcvbuf,
             long sent, long sendFailed, double senderRate, long datagrams, long runts, long oversize, long unstamped,
@@ -104,6 +104,7 @@ public final class LiveSession {
             double receiveRate, long latencyCount, Map<String, Double> latencyUs, double allocatedBytesPerDatagram,
             double cpuNsPerDatagram, double userNsPerDatagram, List<Double> windowRates) {
         /** Whether every datagram is accounted for, and every packet the model took ended. */
+        @com.fasterxml.jackson.annotation.JsonProperty("reconciled")
         public boolean reconciled() {
             return unexplained == 0 && datagrams == runts + oversize + modelReceived && modelReceived == delivered + dropped;
         }
@@ -330,7 +331,7 @@ public final class LiveSession {
 
     /** Prints a result the way {@code icpbench live} does. */
     public static void print(Result r, PrintStream out) {
-        out.printf(Locale.ROOT, "icpbench live: %.1f s, profile %s%s, %ssender %s (%s), mode %s, SO_RCVBUF %,d%n", r.seconds(),
+        out.printf(Locale.ROOT, "icpbench live: sent for %.1f s, profile %s%s, %ssender %s, %s, mode %s, SO_RCVBUF %,d%n", r.seconds(),
                 r.profile(), r.payload() == null ? "" : " (payload " + r.payload() + " B)", r.senders() == 1 ? "" : r.senders() + " x ",
                 r.sender().equals(SENDER_C) ? "c (udpblast, sendmmsg)" : "java (icpbench send, Netty sendmmsg)",
                 r.ratePps() == 0 ? "flat out" : String.format(Locale.ROOT, "%,d/s", r.ratePps()), r.mode(), r.rcvbuf());
@@ -348,6 +349,12 @@ public final class LiveSession {
         out.printf(Locale.ROOT, "  reconciled  sent %,d = read %,d + socket drops %,d + backlog drops %,d, %s%n", r.sent(), r.datagrams(),
                 r.socketDrops(), r.backlogDrops(), r.reconciled() ? "nothing unexplained"
                         : String.format(Locale.ROOT, "%,d UNEXPLAINED", r.unexplained()));
+        if (!r.windowRates().isEmpty()) {
+            double[] w = r.windowRates().stream().mapToDouble(Double::doubleValue).toArray();
+            out.printf(Locale.ROOT, "  rate        %,.0f datagrams/s read, mean of %d measured iteration%s (min %,.0f, max %,.0f)%n",
+                    java.util.Arrays.stream(w).average().orElse(0), w.length, w.length == 1 ? "" : "s",
+                    java.util.Arrays.stream(w).min().orElse(0), java.util.Arrays.stream(w).max().orElse(0));
+        }
         Map<String, Double> l = r.latencyUs();
         out.printf(Locale.ROOT, "  latency     one-way, send time to the end of the model's batch, %,d datagrams: "
                 + "p50 %.1f µs, p90 %.1f, p99 %.1f, p99.9 %.1f, max %.1f%n", r.latencyCount(), l.get("p50"), l.get("p90"),
