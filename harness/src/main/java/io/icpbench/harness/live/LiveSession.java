@@ -141,8 +141,11 @@ public final class LiveSession {
             long backlog0 = KernelUdp.backlogDrops();
             KernelUdp.Socket sock0 = requireSocket(inode);
             LiveReceiver.Snapshot start = rx.snapshot();
-            List<Process> senders = new ArrayList<>();
+            List<Process> senders = new java.util.concurrent.CopyOnWriteArrayList<>();
             List<Double> windowRates = new ArrayList<>();
+            // A receiver stopped by a signal takes its senders with it.
+            Thread reaper = new Thread(() -> senders.forEach(Process::destroy), "icpbench-live-senders");
+            Runtime.getRuntime().addShutdownHook(reaper);
             try {
                 for (int i = 0; i < c.senders(); i++) {
                     long rate = c.ratePps() / c.senders() + (i < c.ratePps() % c.senders() ? 1 : 0);
@@ -171,6 +174,11 @@ public final class LiveSession {
                     if (p.isAlive()) {
                         p.destroyForcibly();
                     }
+                }
+                try {
+                    Runtime.getRuntime().removeShutdownHook(reaper);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running or has run
                 }
             }
             long sentCount = 0;
