@@ -108,8 +108,7 @@ final class ForkCommand implements Callable<Integer> {
         if (trial.counters().inFlight() != 0) {
             throw new IllegalStateException(trial.counters().inFlight() + " packets never ended: the conservation law is broken");
         }
-        Map<String, Long> outcomes = new LinkedHashMap<>();
-        trial.counters().outcomeSnapshot().forEach((o, n) -> outcomes.put(o.name().toLowerCase(Locale.ROOT), n));
+        Map<String, Long> outcomes = trial.counters().outcomeNames();
         double mean = scores.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         Sites sites = Sites.now();
         RunResults.ForkResult result = new RunResults.ForkResult(index, block, Dispatch.MODE.cliName(), scores, 1e9 / mean,
@@ -172,13 +171,8 @@ final class ForkCommand implements Callable<Integer> {
             }
             scores.add(1e9 / rate);
         }
-        try (java.io.PrintStream out = new java.io.PrintStream(Files.newOutputStream(dir.resolve("latency.hlog")))) {
-            org.HdrHistogram.HistogramLogWriter w = new org.HdrHistogram.HistogramLogWriter(out);
-            w.outputComment("icpbench: one-way latency of live datagrams (send stamp to the end of the model's batch), ns; profile " + prof);
-            w.outputLogFormatVersion();
-            w.outputLegend();
-            w.outputIntervalHistogram(run.latency());
-        }
+        RxPathBenchmark.writeLatencyLog(dir.resolve("latency.hlog"),
+                "one-way latency of live datagrams (send stamp to the end of the model's batch), ns; profile " + prof, run.latency());
         Map<String, Long> counters = new LinkedHashMap<>(r.counters());
         counters.put("LiveSent", r.sent());
         counters.put("LiveSendFailed", r.sendFailed());

@@ -213,9 +213,7 @@ final class StackCommand implements Callable<Integer> {
         root.put("received", c.received());
         root.put("delivered", c.delivered());
         root.put("dropped", c.dropped());
-        LinkedHashMap<String, Long> outcomes = new LinkedHashMap<>();
-        c.outcomeSnapshot().forEach((o, n) -> outcomes.put(o.name().toLowerCase(Locale.ROOT), n));
-        root.put("outcomes", outcomes);
+        root.put("outcomes", c.outcomeNames());
         root.put("counters", c.snmpSnapshot());
         root.put("fingerprint", r.fingerprint());
         root.put("stackClassesSha256", stackClassesDigest());

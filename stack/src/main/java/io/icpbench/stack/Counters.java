@@ -119,4 +119,11 @@ public final class Counters {
         }
         return map;
     }
+
+    /** Non-zero outcome counts by lower-case name ({@code udp_queued}), in declaration order: the result files' form. */
+    public Map<String, Long> outcomeNames() {
+        Map<String, Long> map = new LinkedHashMap<>();
+        outcomeSnapshot().forEach((o, n) -> map.put(o.name().toLowerCase(java.util.Locale.ROOT), n));
+        return map;
+    }
 }

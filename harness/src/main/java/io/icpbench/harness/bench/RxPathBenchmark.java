@@ -112,17 +112,22 @@ public class RxPathBenchmark {
         TRIALS.add(new Trial(stack.counters, deopts, compilations));
         String hlog = System.getProperty(HLOG_PROPERTY);
         if (hlog != null && latency) {
-            try (java.io.PrintStream out = new java.io.PrintStream(java.nio.file.Files.newOutputStream(java.nio.file.Path.of(hlog)))) {
-                org.HdrHistogram.HistogramLogWriter w = new org.HdrHistogram.HistogramLogWriter(out);
-                w.outputComment("icpbench: receive time of one batch of " + BATCH + " packets, ns; profile " + profile);
-                w.outputLogFormatVersion();
-                w.outputLegend();
-                w.outputIntervalHistogram(histogram);
-            }
+            writeLatencyLog(java.nio.file.Path.of(hlog), "receive time of one batch of " + BATCH + " packets, ns; profile " + profile, histogram);
         }
         ring.close();
         if (inFlight != 0) {
             throw new IllegalStateException(inFlight + " packets never ended: the conservation law is broken");
+        }
+    }
+
+    /** Writes {@code histogram} as an HdrHistogram log (one interval) with a comment saying what it holds. */
+    public static void writeLatencyLog(java.nio.file.Path file, String what, org.HdrHistogram.Histogram histogram) throws java.io.IOException {
+        try (java.io.PrintStream out = new java.io.PrintStream(java.nio.file.Files.newOutputStream(file))) {
+            org.HdrHistogram.HistogramLogWriter w = new org.HdrHistogram.HistogramLogWriter(out);
+            w.outputComment("icpbench: " + what);
+            w.outputLogFormatVersion();
+            w.outputLegend();
+            w.outputIntervalHistogram(histogram);
         }
     }
 

@@ -197,8 +197,7 @@ public final class LiveSession {
             long backlog = KernelUdp.backlogDrops() - backlog0;
             long socketDrops = sock1.drops() - sock0.drops();
             Counters m = snap.model();
-            Map<String, Long> outcomes = new LinkedHashMap<>();
-            m.outcomeSnapshot().forEach((o, n) -> outcomes.put(o.name().toLowerCase(Locale.ROOT), n));
+            Map<String, Long> outcomes = m.outcomeNames();
             Histogram h = snap.latency();
             Map<String, Double> pct = new LinkedHashMap<>();
             for (double p : new double[] {50, 90, 99, 99.9}) {
