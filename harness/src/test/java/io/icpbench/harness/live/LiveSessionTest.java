@@ -29,10 +29,10 @@ class LiveSessionTest {
     @Test
     void aPacedJavaSenderIsReadInFullAndTheModelSeesWhatItWouldInProcess() throws Exception {
         NetStack live = Topology.build(StackOptions.DEFAULT);
-        LiveSession.Result r = run(new LiveSession.Config("default", null, LiveSession.SENDER_JAVA, 20_000, 32, 4 << 20, 1.5), live);
+        LiveSession.Result r = run(new LiveSession.Config("default", null, LiveSession.SENDER_JAVA, 10_000, 32, 4 << 20, 1.5), live);
         assertThat(r.reconciled()).isTrue();
-        assertThat(r.sent()).isBetween(20_000L, 31_000L);
-        assertThat(r.socketDrops()).as("20k datagrams/s into a 4 MiB buffer").isZero();
+        assertThat(r.sent()).isBetween(10_000L, 15_500L);
+        assertThat(r.socketDrops()).as("10k datagrams/s into a 4 MiB buffer: a second's worth of slack").isZero();
         assertThat(r.datagrams()).isEqualTo(r.sent());
         assertThat(r.modelReceived()).isEqualTo(r.datagrams());
         assertThat(r.latencyCount() + r.unstamped()).isEqualTo(r.datagrams());
@@ -69,9 +69,9 @@ class LiveSessionTest {
     void theCSenderSendsTheSameDatagrams() throws Exception {
         assumeThatCode(NativeTool::udpblast).as("a C compiler to build udpblast").doesNotThrowAnyException();
         NetStack stack = Topology.build(StackOptions.DEFAULT);
-        LiveSession.Result r = run(new LiveSession.Config("udp-only", null, LiveSession.SENDER_C, 20_000, 32, 4 << 20, 1.0), stack);
+        LiveSession.Result r = run(new LiveSession.Config("udp-only", null, LiveSession.SENDER_C, 10_000, 32, 4 << 20, 1.0), stack);
         assertThat(r.reconciled()).isTrue();
-        assertThat(r.sent()).isBetween(15_000L, 21_000L);
+        assertThat(r.sent()).isBetween(7_500L, 10_500L);
         assertThat(r.datagrams()).isEqualTo(r.sent());
         assertThat(r.outcomes()).containsOnlyKeys("udp_queued");
         assertThat(r.unstamped()).as("C stamps CLOCK_MONOTONIC like System.nanoTime").isZero();
