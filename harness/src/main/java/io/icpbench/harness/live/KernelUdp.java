@@ -41,7 +41,7 @@ public final class KernelUdp {
             }
             Map<String, Long> out = new LinkedHashMap<>();
             for (int i = 0; i < f.length; i++) {
-                out.put(header[i], Long.parseLong(f[i]));
+                out.put(header[i], number("/proc/net/snmp: Udp " + header[i], f[i], 10));
             }
             return out;
         }
@@ -58,17 +58,32 @@ public final class KernelUdp {
         for (String line : text.split("\n")) {
             String[] f = line.trim().split("\\s+");
             // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ref pointer drops
-            if (f.length < 13 || !f[0].endsWith(":") || !f[0].substring(0, f[0].length() - 1).chars().allMatch(Character::isDigit)) {
+            if (f.length < 13 || f[0].length() < 2 || !f[0].endsWith(":")
+                    || !f[0].substring(0, f[0].length() - 1).chars().allMatch(c -> c >= '0' && c <= '9')) {
                 continue;
             }
-            if (Long.parseLong(f[9]) != inode) {
+            String where = "/proc/net/udp: socket " + f[0].substring(0, f[0].length() - 1);
+            if (number(where + " inode", f[9], 10) != inode) {
                 continue;
             }
-            int port = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
-            long rx = Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16);
-            return new Socket(inode, port, rx, Long.parseLong(f[12]));
+            long port = number(where + " local port", f[1].substring(f[1].indexOf(':') + 1), 16);
+            long rx = number(where + " rx_queue", f[4].substring(f[4].indexOf(':') + 1), 16);
+            return new Socket(inode, (int) port, rx, number(where + " drops", f[12], 10));
         }
         return null;
+    }
+
+    /** A non-negative number, or an IllegalArgumentException that says where it was not one. */
+    private static long number(String what, String text, int radix) {
+        try {
+            long v = Long.parseLong(text, radix);
+            if (v < 0) {
+                throw new NumberFormatException("negative");
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + ": '" + text + "' is not a " + (radix == 16 ? "hexadecimal " : "") + "count");
+        }
     }
 
     /** The inode of the socket behind file descriptor {@code fd} of this process. */
@@ -85,13 +100,16 @@ public final class KernelUdp {
         return parseSoftnetDrops(Files.readString(Path.of("/proc/net/softnet_stat")));
     }
 
-    static long parseSoftnetDrops(String text) {
+    /** Parses /proc/net/softnet_stat text: the dropped column (the second, hexadecimal) summed over the CPUs' lines. */
+    public static long parseSoftnetDrops(String text) {
         long sum = 0;
+        int cpu = 0;
         for (String line : text.split("\n")) {
             String[] f = line.trim().split("\\s+");
             if (f.length >= 2) {
-                sum += Long.parseLong(f[1], 16);
+                sum += number("/proc/net/softnet_stat: line " + (cpu + 1) + " dropped", f[1], 16);
             }
+            cpu++;
         }
         return sum;
     }

@@ -98,7 +98,15 @@ public final class Pcap {
      *         message names the file, the offset and what was found)
      */
     public static Capture read(Path file) throws IOException {
-        byte[] all = Files.readAllBytes(file);
+        return read(file.toString(), Files.readAllBytes(file));
+    }
+
+    /**
+     * Reads the bytes of a pcap or pcapng file called {@code file} (the name errors use).
+     *
+     * @throws IllegalArgumentException as {@link #read(Path)}
+     */
+    public static Capture read(String file, byte[] all) {
         if (all.length < 4) {
             throw new IllegalArgumentException(file + ": " + all.length + " bytes, not a pcap or pcapng file");
         }
@@ -110,7 +118,7 @@ public final class Pcap {
         return readPcap(file, b, magic);
     }
 
-    private static Capture readPcap(Path file, ByteBuffer b, int magic) {
+    private static Capture readPcap(String file, ByteBuffer b, int magic) {
         // Micro- (a1b2c3d4) and nanosecond (a1b23c4d) files differ only in their timestamps, which a replay ignores.
         if (magic == 0xD4C3B2A1 || magic == 0x4D3CB2A1) {
             b.order(ByteOrder.BIG_ENDIAN);
@@ -146,7 +154,7 @@ public final class Pcap {
         return new Capture(packets, null);
     }
 
-    private static Capture readPcapng(Path file, ByteBuffer b) {
+    private static Capture readPcapng(String file, ByteBuffer b) {
         List<Packet> packets = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<Integer> linktypes = new ArrayList<>();
@@ -171,6 +179,11 @@ public final class Pcap {
             if (len < 12 || (len & 3) != 0 || len > b.limit() - off) {
                 return new Capture(packets, "block at offset " + off + " has length " + len + ", " + (b.limit() - off) + " bytes left");
             }
+            int least = type == 1 ? 20 : type == 6 ? 32 : type == 3 ? 16 : 12;
+            if (len < least) {
+                return new Capture(packets, "block at offset " + off + " (type " + type + ") has length " + len + ", its type needs "
+                        + least);
+            }
             switch (type) {
                 case 1 -> {
                     linktypes.add(b.getShort(off + 8) & 0xFFFF);
@@ -188,7 +201,8 @@ public final class Pcap {
                     }
                     int cap = type == 6 ? b.getInt(off + 20) : Math.min(b.getInt(off + 8), len - 16);
                     int data = off + (type == 6 ? 28 : 12);
-                    if (cap < 0 || data + cap > off + len - 4) {
+                    // Compared as lengths: data + cap could overflow an int.
+                    if (cap < 0 || cap > off + len - 4 - data) {
                         return new Capture(packets, "packet block at offset " + off + " claims " + cap + " bytes, its block holds fewer");
                     }
                     byte[] frame = new byte[cap];
