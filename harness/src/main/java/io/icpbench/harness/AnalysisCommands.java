@@ -29,7 +29,7 @@ final class AnalysisCommands {
 
     /** {@code icpbench plan DIR --effect 1}: forks per mode needed, from a pilot run's variances. */
     @Command(name = "plan", mixinStandardHelpOptions = true,
-            description = {"From a pilot run, the forks per mode needed to detect an effect (80% power, α = 0.05), per pair of modes."})
+            description = {"From a pilot run, the forks per mode needed to detect an effect (80%% power, α = 0.05), per pair of modes."})
     static final class Plan implements Callable<Integer> {
         @Parameters(paramLabel = "DIR", description = "The pilot run's directory.")
         Path dir;
@@ -67,7 +67,7 @@ final class AnalysisCommands {
     /** {@code icpbench calibrate DIR}: the A/A false-positive rate of the Welch test, by resampling a run. */
     @Command(name = "calibrate", mixinStandardHelpOptions = true,
             description = {"A/A calibration: split one mode's forks at random into two arms many times and report how often the "
-                + "Welch test calls them different at α = 0.05 (an honest test: about 5%)."})
+                + "Welch test calls them different at α = 0.05 (an honest test: about 5%%)."})
     static final class Calibrate implements Callable<Integer> {
         @Parameters(paramLabel = "DIR", description = "A run directory.")
         Path dir;

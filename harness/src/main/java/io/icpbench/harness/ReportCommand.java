@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Write report.md and report.html (with plots) for a run: Welch t-tests on fork means per pair of modes.",
             "",
-            "Per pair: the change in packets/s with its 95% CI, Welch's p raw and Holm-corrected, a verdict (faster, slower, "
+            "Per pair: the change in packets/s with its 95%% CI, Welch's p raw and Holm-corrected, a verdict (faster, slower, "
                 + "equivalent within --margin by TOST, or inconclusive with the minimum detectable effect and the forks needed for "
                 + "--effect)."})
 final class ReportCommand implements Callable<Integer> {

@@ -46,7 +46,7 @@ final class StackCommand implements Callable<Integer> {
 
     @Option(names = "--thresholds", paramLabel = "U,W,P[,H]",
             description = "Learning thresholds: update, wipe, patch, and optionally a hysteresis in percent (a JVM "
-                + "adaptation: patch only if the new targets cover H% more calls). Default: 1000,1000,250 (Cree's, no hysteresis).")
+                + "adaptation: patch only if the new targets cover H%% more calls). Default: 1000,1000,250 (Cree's, no hysteresis).")
     String thresholds;
 
     @Option(names = "--sites", paramLabel = "SITES",

@@ -48,9 +48,20 @@ class MainTest {
         Run r = run("--help");
         assertThat(r.exit()).isZero();
         String text = r.out() + r.err();
-        for (String command : List.of("stack", "profiles", "jmh")) {
+        for (String command : List.of("stack", "profiles", "jmh", "live", "send", "replay")) {
             assertThat(text).containsPattern("(?m)^\\s+" + command + "\\s");
         }
+    }
+
+    /** picocli formats help text with String.format: a bare '%' in a description prints a warning instead. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"", "run", "report", "replay", "live", "send", "plan", "calibrate", "compare",
+        "merge", "stack", "sites", "promote-jar", "profiles"})
+    void everyHelpPrintsWithoutWarnings(String command) {
+        Run r = command.isEmpty() ? run("--help") : run(command, "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).doesNotContain("WARN");
+        assertThat(r.out()).startsWith("Usage: icpbench");
     }
 
     @Test
