@@ -42,6 +42,7 @@ class LiveCommandTest {
         "live --seconds 0         | 0",
         "live --batch 0           | 0",
         "live --senders 0         | 0",
+        "live --senders 3 --rate 2 | --rate=2",
         "live --rounds 0          | 0",
         "live --profile nosuch    | nosuch",
         "live --mode fast         | fast",

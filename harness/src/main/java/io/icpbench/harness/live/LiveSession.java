@@ -49,6 +49,10 @@ public final class LiveSession {
             if (senders < 1 || senders > 64) {
                 throw new IllegalArgumentException("--senders=" + senders + ", expected 1..64");
             }
+            if (ratePps > 0 && ratePps < senders) {
+                throw new IllegalArgumentException("--rate=" + ratePps + " is less than one datagram per second for each of "
+                        + senders + " senders");
+            }
             if (!SENDER_JAVA.equals(sender) && !SENDER_C.equals(sender)) {
                 throw new IllegalArgumentException("--sender=" + sender + ", expected java or c");
             }
@@ -157,8 +161,9 @@ public final class LiveSession {
                 }
                 long last = rx.datagrams();
                 long tick = System.nanoTime();
-                while (senders.stream().anyMatch(Process::isAlive)) {
-                    senders.stream().filter(Process::isAlive).findFirst().get().waitFor(200, TimeUnit.MILLISECONDS);
+                Process alive;
+                while ((alive = senders.stream().filter(Process::isAlive).findFirst().orElse(null)) != null) {
+                    alive.waitFor(200, TimeUnit.MILLISECONDS);
                     if (System.nanoTime() - tick >= 1_000_000_000L && progress != null) {
                         long now = rx.datagrams();
                         long t = System.nanoTime();
@@ -228,10 +233,6 @@ public final class LiveSession {
 
     private static Process startSender(Config c, int index, long rate, int port, double seconds, List<byte[]> datagrams, Path work)
             throws IOException {
-        if (rate == 0 && c.ratePps() > 0) {
-            throw new IllegalArgumentException("--rate=" + c.ratePps() + " is less than one datagram per second per sender (--senders="
-                    + c.senders() + ")");
-        }
         List<String> cmd;
         if (SENDER_C.equals(c.sender())) {
             Path file = work.resolve("datagrams.bin");
