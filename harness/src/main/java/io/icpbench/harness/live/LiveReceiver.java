@@ -2,11 +2,7 @@ package io.icpbench.harness.live;
 
 import io.icpbench.stack.Counters;
 import io.icpbench.stack.NetStack;
-import io.icpbench.stack.SkBuff;
-import io.icpbench.stack.udp.RecvBuffer;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -27,12 +23,9 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The live receiver: a Netty epoll datagram channel bound on loopback whose event-loop thread is
- * the RX worker. Netty reads up to {@link #BATCH} datagrams per {@code recvmmsg}; each datagram
- * is copied into a slot of the receiver's own ring of pooled direct buffers (the stack sees the
- * same buffer class as in the benchmarks), its send time is taken from its trailer, and its VXLAN
- * payload enters the model ({@link NetStack#vxlanSocketRcv}). After each read burst (or
- * {@link #BATCH} datagrams) the receiver runs {@code net_rx_action}, lets the applications read
- * their sockets, and records each datagram's one-way latency, send time to the end of that batch.
+ * the RX worker. Netty reads up to {@link #BATCH} datagrams per {@code recvmmsg} and hands each to
+ * a {@link LiveFeed} (a copy into the worker's ring, the send time from the trailer, the VXLAN
+ * payload into the model); each read burst ends the model's batch.
  *
  * <p>Netty allocates a {@code DatagramPacket}, a sender address and a buffer slice per datagram
  * (its API has no other way); the model allocates nothing. {@link Snapshot#allocatedBytes} counts
@@ -40,10 +33,8 @@ import org.HdrHistogram.Histogram;
  * its CPU time (user and system: recvmmsg, Netty, the model).
  */
 public final class LiveReceiver implements AutoCloseable {
-    /** Datagrams per recvmmsg and per model batch (the kernel's NAPI weight). */
-    public static final int BATCH = 64;
-    /** Latency range: 1 ns to 60 s, 3 significant digits. */
-    static final long MAX_LATENCY_NS = 60_000_000_000L;
+    /** Datagrams per recvmmsg (and per model batch: {@link LiveFeed#BATCH}). */
+    public static final int BATCH = LiveFeed.BATCH;
 
     /** What the receiver saw, taken on its own thread. */
     public record Snapshot(long datagrams, long runts, long oversize, long unstamped, long errors, Counters model,
@@ -55,20 +46,9 @@ public final class LiveReceiver implements AutoCloseable {
     }
 
     private final NetStack stack;
-    /** The device the outer datagram came in on, as far as the model is told. */
-    private final io.icpbench.stack.NetDevice lo;
+    private final LiveFeed feed;
     private final EventLoopGroup group;
     private final Channel channel;
-    private final ByteBuf[] slots = new ByteBuf[BATCH];
-    private final ByteBuf[] owners = new ByteBuf[BATCH];
-    private final SkBuff[] skbs = new SkBuff[BATCH];
-    private final long[] stamps = new long[BATCH];
-    private final RecvBuffer msg = new RecvBuffer();
-    private final Histogram latency = new Histogram(MAX_LATENCY_NS, 3);
-    private int pending;
-    private long runts;
-    private long oversize;
-    private long unstamped;
     private long errors;
     private long firstNs;
     private long datagramsAtFirst;
@@ -87,14 +67,7 @@ public final class LiveReceiver implements AutoCloseable {
     public LiveReceiver(NetStack stack, int port, int rcvbuf) throws InterruptedException {
         requireEpoll();
         this.stack = stack;
-        this.lo = stack.device("lo");
-        for (int i = 0; i < BATCH; i++) {
-            ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(LiveDatagrams.MAX_DATAGRAM, LiveDatagrams.MAX_DATAGRAM);
-            ByteBuf inner = b.unwrap(); // see FrameRing: the stack reads the leak detector's wrapped buffer
-            owners[i] = b;
-            slots[i] = inner != null ? inner : b;
-            skbs[i] = new SkBuff(i);
-        }
+        this.feed = new LiveFeed(stack);
         group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         try {
             channel = new Bootstrap().group(group).channelFactory(() -> new EpollDatagramChannel(io.netty.channel.socket.SocketProtocolFamily.INET))
@@ -108,7 +81,7 @@ public final class LiveReceiver implements AutoCloseable {
                     .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
         } catch (RuntimeException | InterruptedException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            release();
+            feed.close();
             throw e;
         }
     }
@@ -152,7 +125,7 @@ public final class LiveReceiver implements AutoCloseable {
             Counters model = new Counters();
             model.add(stack.counters);
             com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-            return new Snapshot(datagrams, runts, oversize, unstamped, errors, model, latency.copy(),
+            return new Snapshot(feed.datagrams(), feed.runts(), feed.oversize(), feed.unstamped(), errors, model, feed.latency().copy(),
                     threads.getCurrentThreadAllocatedBytes(), threads.getCurrentThreadCpuTime(), threads.getCurrentThreadUserTime(), firstNs, lastNs,
                     datagramsAtFirst, datagramsAtLast);
         });
@@ -161,7 +134,7 @@ public final class LiveReceiver implements AutoCloseable {
     /** Empties the latency histogram (the start of a measurement). */
     public void resetLatency() throws InterruptedException {
         onLoop(() -> {
-            latency.reset();
+            feed.latency().reset();
             return null;
         });
     }
@@ -179,7 +152,7 @@ public final class LiveReceiver implements AutoCloseable {
         public void channelRead(ChannelHandlerContext ctx, Object m) {
             if (m instanceof DatagramPacket p) {
                 try {
-                    datagram(p.content());
+                    feed.datagram(p.content());
                 } finally {
                     p.release();
                 }
@@ -190,7 +163,15 @@ public final class LiveReceiver implements AutoCloseable {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            runBatch();
+            long now = feed.runBatch();
+            long n = feed.datagrams();
+            if (firstNs == 0 && n > 0) {
+                firstNs = now;
+                datagramsAtFirst = n;
+            }
+            datagramsAtLast = n;
+            lastNs = now;
+            datagrams = n;
         }
 
         @Override
@@ -200,67 +181,13 @@ public final class LiveReceiver implements AutoCloseable {
         }
     }
 
-    private void datagram(ByteBuf c) {
-        datagrams++;
-        int len = c.readableBytes();
-        if (len < LiveDatagrams.TRAILER) {
-            runts++;
-            return;
-        }
-        if (len >= LiveDatagrams.MAX_DATAGRAM) {
-            // recvmmsg cut it at the slot size: not the datagram that was sent.
-            oversize++;
-            return;
-        }
-        int k = pending;
-        int frame = len - LiveDatagrams.TRAILER;
-        ByteBuf slot = slots[k];
-        slot.setBytes(0, c, c.readerIndex(), frame);
-        stamps[k] = c.getLong(c.readerIndex() + frame);
-        stack.vxlanSocketRcv(skbs[k].reset(slot, 0, frame, lo));
-        if (++pending == BATCH) {
-            runBatch();
-        }
-    }
-
-    private void runBatch() {
-        if (pending > 0) {
-            stack.netRxAction();
-            stack.drainSockets(msg);
-        }
-        long now = System.nanoTime();
-        for (int i = 0; i < pending; i++) {
-            long l = now - stamps[i];
-            if (l >= 0 && l <= MAX_LATENCY_NS) {
-                latency.recordValue(l);
-            } else {
-                unstamped++;
-            }
-        }
-        pending = 0;
-        if (firstNs == 0 && datagrams > 0) {
-            firstNs = now;
-            datagramsAtFirst = datagrams;
-        }
-        datagramsAtLast = datagrams;
-        lastNs = now;
-    }
-
-    private void release() {
-        for (ByteBuf b : owners) {
-            if (b != null && b.refCnt() > 0) {
-                b.release();
-            }
-        }
-    }
-
     @Override
     public void close() {
         try {
             channel.close().syncUninterruptibly();
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-            release();
+            feed.close();
         }
     }
 }

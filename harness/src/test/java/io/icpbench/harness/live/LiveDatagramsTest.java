@@ -7,11 +7,8 @@ import io.icpbench.harness.traffic.TrafficProfile;
 import io.icpbench.stack.Counter;
 import io.icpbench.stack.NetStack;
 import io.icpbench.stack.Outcome;
-import io.icpbench.stack.SkBuff;
 import io.icpbench.stack.StackOptions;
 import io.icpbench.stack.Topology;
-import io.icpbench.stack.udp.RecvBuffer;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -96,24 +93,14 @@ class LiveDatagramsTest {
         assertThat(stack.counters.inFlight()).isZero();
     }
 
-    /** Feeds datagrams (trailer cut off) as {@link LiveReceiver} does, in batches of its size. */
+    /** Feeds datagrams through a {@link LiveFeed}, as {@link LiveReceiver} does (their send times are 0). */
     static void feed(NetStack stack, List<byte[]> datagrams) {
-        RecvBuffer msg = new RecvBuffer();
-        SkBuff[] skbs = new SkBuff[LiveReceiver.BATCH];
-        for (int i = 0; i < skbs.length; i++) {
-            skbs[i] = new SkBuff(i);
-        }
-        int k = 0;
-        for (byte[] d : datagrams) {
-            ByteBuf b = Unpooled.wrappedBuffer(d, 0, d.length - LiveDatagrams.TRAILER);
-            stack.vxlanSocketRcv(skbs[k].reset(b, 0, b.readableBytes(), stack.device("lo")));
-            if (++k == skbs.length) {
-                stack.netRxAction();
-                stack.drainSockets(msg);
-                k = 0;
+        try (LiveFeed feed = new LiveFeed(stack)) {
+            for (byte[] d : datagrams) {
+                feed.datagram(Unpooled.wrappedBuffer(d));
             }
+            feed.runBatch();
+            assertThat(feed.datagrams()).isEqualTo(datagrams.size());
         }
-        stack.netRxAction();
-        stack.drainSockets(msg);
     }
 }
