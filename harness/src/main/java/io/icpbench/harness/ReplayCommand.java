@@ -3,6 +3,7 @@ package io.icpbench.harness;
 import io.icpbench.dispatch.Dispatch;
 import io.icpbench.dispatch.Mode;
 import io.icpbench.harness.traffic.Pcap;
+import io.icpbench.harness.traffic.TrafficSource;
 import io.icpbench.stack.FrameRing;
 import io.icpbench.stack.NetDevice;
 import io.icpbench.stack.NetStack;
@@ -12,7 +13,6 @@ import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,23 +62,17 @@ final class ReplayCommand implements Callable<Integer> {
         Pcap.Capture capture = Pcap.read(file);
         NetStack stack = Topology.build(StackOptions.DEFAULT);
         NetDevice fallback = stack.device(device);
-        List<byte[]> frames = new ArrayList<>();
-        List<NetDevice> ingress = new ArrayList<>();
-        for (Pcap.Packet p : capture.packets()) {
-            frames.add(p.frame());
-            NetDevice d = stack.findDevice(p.device());
-            ingress.add(d != null ? d : fallback);
-        }
-        System.out.printf(Locale.ROOT, "icpbench replay: %s, %d frames, mode %s, %d pass(es)%n", file, frames.size(), Dispatch.MODE.cliName(), loops);
-        if (!frames.isEmpty()) {
-            try (FrameRing ring = new FrameRing(frames, ingress, PooledByteBufAllocator.DEFAULT)) {
-                ring.replay(stack, (long) frames.size() * loops, Math.min(256, frames.size()));
+        int frames = capture.packets().size();
+        System.out.printf(Locale.ROOT, "icpbench replay: %s, %d frames, mode %s, %d pass(es)%n", file, frames, Dispatch.MODE.cliName(), loops);
+        if (frames > 0) {
+            try (FrameRing ring = TrafficSource.ring(capture, stack, fallback, PooledByteBufAllocator.DEFAULT)) {
+                ring.replay(stack, (long) frames * loops, Math.min(256, frames));
             }
             System.out.println();
             StackCommand.printCounters(System.out, stack.counters, allCounters);
         }
         if (capture.error() != null) {
-            System.err.println("icpbench replay: " + file + ": " + capture.error() + "; the " + frames.size() + " frames before it were replayed");
+            System.err.println("icpbench replay: " + file + ": " + capture.error() + "; the " + frames + " frames before it were replayed");
             return 1;
         }
         return stack.counters.inFlight() == 0 ? 0 : 1;

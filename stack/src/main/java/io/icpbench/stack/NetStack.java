@@ -241,7 +241,15 @@ public final class NetStack {
      */
     public void vxlanSocketRcv(SkBuff skb) {
         counters.countReceived();
-        int vni = EncapHandlers.VxlanRcv.vni(skb.buf, skb.mac, skb.end);
+        vxlanRcv(skb, skb.mac);
+    }
+
+    /**
+     * vxlan_rcv from the VXLAN header at absolute index {@code v}: the header check (RFC 7348), the
+     * VNI lookup and the decapsulation; bad headers and unknown VNIs end the packet.
+     */
+    public void vxlanRcv(SkBuff skb, int v) {
+        int vni = EncapHandlers.VxlanRcv.vni(skb.buf, v, skb.end);
         if (vni < 0) {
             counters.finish(skb, Outcome.VXLAN_INVALID_HDR);
             return;
@@ -252,7 +260,7 @@ public final class NetStack {
             return;
         }
         counters.inc(Counter.VXLAN_DECAPS);
-        decapsulate(skb, skb.mac + EncapHandlers.VxlanRcv.VXLAN_HLEN, dev);
+        decapsulate(skb, v + EncapHandlers.VxlanRcv.VXLAN_HLEN, dev);
     }
 
     /** napi_schedule: puts the context on the poll list unless it is there already. */

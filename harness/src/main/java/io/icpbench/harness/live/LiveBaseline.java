@@ -68,10 +68,10 @@ public final class LiveBaseline {
                 all.add(x);
             }
         }
-        double cm = median(all.stream().filter(x -> x.receiver().startsWith("C")).mapToDouble(Round::rate).toArray());
-        double nm = median(all.stream().filter(x -> !x.receiver().startsWith("C")).mapToDouble(Round::rate).toArray());
-        double cc = median(all.stream().filter(x -> x.receiver().startsWith("C")).mapToDouble(Round::cpuNsPerDatagram).toArray());
-        double nc = median(all.stream().filter(x -> !x.receiver().startsWith("C")).mapToDouble(Round::cpuNsPerDatagram).toArray());
+        double cm = median(all, true, Round::rate);
+        double nm = median(all, false, Round::rate);
+        double cc = median(all, true, Round::cpuNsPerDatagram);
+        double nc = median(all, false, Round::cpuNsPerDatagram);
         Result res = new Result(all, cm, nm, cc, nc);
         String mode = io.icpbench.dispatch.Dispatch.MODE.cliName();
         out.printf(Locale.ROOT, "  median    read rate: C recvmmsg %,.0f /s, Netty + model (%s) %,.0f /s: Netty at %.1f%% of C%n", cm, mode, nm,
@@ -147,19 +147,13 @@ public final class LiveBaseline {
         } finally {
             rx.destroyForcibly();
             txs.forEach(Process::destroyForcibly);
-            try (var w = Files.walk(work)) {
-                for (Path p : w.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            LiveSession.deleteTree(work);
             rx.waitFor(5, TimeUnit.SECONDS);
         }
     }
 
-    static double median(double[] xs) {
-        double[] s = xs.clone();
-        java.util.Arrays.sort(s);
-        int n = s.length;
-        return n == 0 ? Double.NaN : n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    /** The median of {@code metric} over the C receiver's rounds ({@code c}) or the Netty receiver's. */
+    private static double median(List<Round> rounds, boolean c, java.util.function.ToDoubleFunction<Round> metric) {
+        return io.icpbench.analysis.Stats.median(rounds.stream().filter(x -> x.receiver().startsWith("C") == c).mapToDouble(metric).toArray());
     }
 }

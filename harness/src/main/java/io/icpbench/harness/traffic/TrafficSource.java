@@ -43,13 +43,20 @@ public final class TrafficSource {
         if (!spec.startsWith(PCAP_PREFIX)) {
             return TrafficGenerator.ring(TrafficProfile.load(spec), stack, alloc);
         }
-        Pcap.Capture c = capture(spec);
+        return ring(capture(spec), stack, stack.device("eth0"), alloc);
+    }
+
+    /**
+     * The ring of a capture's packets (at least one): each arrives on the device its pcapng
+     * interface names, or on {@code fallback}.
+     */
+    public static FrameRing ring(Pcap.Capture c, NetStack stack, NetDevice fallback, ByteBufAllocator alloc) {
         List<byte[]> frames = new ArrayList<>();
         List<NetDevice> ingress = new ArrayList<>();
         for (Pcap.Packet p : c.packets()) {
             frames.add(p.frame());
             NetDevice d = stack.findDevice(p.device());
-            ingress.add(d != null ? d : stack.device("eth0"));
+            ingress.add(d != null ? d : fallback);
         }
         return new FrameRing(frames, ingress, alloc);
     }

@@ -6,7 +6,6 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.icpbench.harness.live.KernelUdp;
 import io.icpbench.harness.live.LiveDatagrams;
 import io.icpbench.stack.FrameRing;
-import io.icpbench.stack.NetDevice;
 import io.icpbench.stack.NetStack;
 import io.icpbench.stack.StackOptions;
 import io.icpbench.stack.Topology;
@@ -14,7 +13,6 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,17 +43,11 @@ class CaptureFuzzTest {
             return;
         }
         NetStack stack = Topology.build(StackOptions.DEFAULT);
-        List<byte[]> frames = new ArrayList<>();
-        List<NetDevice> ingress = new ArrayList<>();
-        for (Pcap.Packet p : c.packets()) {
-            frames.add(p.frame());
-            NetDevice d = stack.findDevice(p.device());
-            ingress.add(d != null ? d : stack.device("eth0"));
+        int frames = c.packets().size();
+        try (FrameRing ring = TrafficSource.ring(c, stack, stack.device("eth0"), UnpooledByteBufAllocator.DEFAULT)) {
+            ring.replay(stack, frames, Math.min(64, frames));
         }
-        try (FrameRing ring = new FrameRing(frames, ingress, UnpooledByteBufAllocator.DEFAULT)) {
-            ring.replay(stack, frames.size(), Math.min(64, frames.size()));
-        }
-        assertThat(stack.counters.received()).isEqualTo(frames.size());
+        assertThat(stack.counters.received()).isEqualTo(frames);
         assertThat(stack.counters.inFlight()).isZero();
     }
 

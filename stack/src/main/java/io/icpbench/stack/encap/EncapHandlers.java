@@ -59,20 +59,7 @@ public final class EncapHandlers {
         @Override
         public int encapRcv(UdpSock sk, SkBuff skb) {
             stack.work.apply(skb);
-            ByteBuf b = skb.buf;
-            int v = skb.transport + UDP_HLEN;
-            int vni = vni(b, v, skb.end);
-            if (vni < 0) {
-                stack.counters.finish(skb, Outcome.VXLAN_INVALID_HDR);
-                return 0;
-            }
-            NetDevice dev = stack.tunnel(KIND_VXLAN, vni);
-            if (dev == null) {
-                stack.counters.finish(skb, Outcome.VXLAN_VNI_NOT_FOUND);
-                return 0;
-            }
-            stack.counters.inc(Counter.VXLAN_DECAPS);
-            stack.decapsulate(skb, v + VXLAN_HLEN, dev);
+            stack.vxlanRcv(skb, skb.transport + UDP_HLEN);
             return 0;
         }
     }
