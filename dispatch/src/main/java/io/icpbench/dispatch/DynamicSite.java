@@ -129,6 +129,12 @@ public final class DynamicSite {
      */
     public DynamicSite(String name, MethodHandles.Lookup lookup, Class<?> iface, String methodName, MethodType type,
             LearningPolicy policy, LearningConfig config, StatsStrategy stats, Executor updater) {
+        this(name, lookup, iface, methodName, type, policy, config, stats, Placement.STUB, updater);
+    }
+
+    /** As above, with the chain's {@link Placement}. */
+    public DynamicSite(String name, MethodHandles.Lookup lookup, Class<?> iface, String methodName, MethodType type,
+            LearningPolicy policy, LearningConfig config, StatsStrategy stats, Placement placement, Executor updater) {
         if (type.parameterCount() == 0 || type.parameterType(0) != iface) {
             throw new IllegalArgumentException("site " + name + ": type " + type + " must start with the receiver " + iface.getName());
         }
