@@ -16,112 +16,110 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One learned indirect call site: Cree's {@code dynamic_call} on the JVM.
  *
- * <p>The site is a {@link MutableCallSite} whose target is a chain of class guards, each calling
- * one learned target directly, ending in the fallback: the plain interface call, which records the
- * receiver class in the calling worker's statistics. Callers invoke {@link #invoker()} (held in a
- * {@code static final} field, so C2 inlines the current chain); an update swaps the chain with
- * {@code setTarget}, which deoptimizes the compiled code that inlined the old one.
+ * <p>The site's code is a chain of exact-class guards, each calling one learned target directly,
+ * ending in the miss path: the plain interface call, after recording the receiver class in the
+ * calling worker's statistics. The chain is plain bytecode generated per target set
+ * ({@link ChainFactory}) and cached, and the {@link Placement} decides how callers reach it and so
+ * what a patch costs: through a per-site stub that is never inlined into the caller (a patch
+ * recompiles the stub alone; the default), inlined into the caller (a patch recompiles the
+ * caller), or through a plain field (a patch is a store; every call an indirect jump). Callers
+ * invoke {@link #invoker()} with {@code invokeExact}, held in a {@code static final} field.
  *
  * <p>IMPLEMENTATION NOTES. The learning algorithm is Cree's:
  * <ul>
- * <li>Per worker (here: per stripe, chosen by the {@link StatsStrategy}), 4 candidate slots
- *     {@code {target, hits}} filled first come first served, and a miss count for receivers that
- *     find all 4 taken.</li>
+ * <li>Per worker (here: per stripe, chosen by the {@link StatsStrategy}; {@link Stripes} gives each
+ *     thread its own), 4 candidate slots {@code {target, hits}} filled first come first served, and
+ *     a miss count for receivers that find all 4 taken.</li>
  * <li>When one worker's candidate hits pass {@code updateThreshold} (1000), an update is scheduled
  *     on the updater (off the hot path). When its misses pass {@code wipeThreshold} (1000) first, its
  *     slots are wiped ("roll the dice again").</li>
- * <li>The update switches statistics off ({@code skip_stats}), merges all workers' candidates and
- *     the fast path's hit counts, sorts, and asks the policy (default: top 2 if the top count passes
- *     250). A new choice is installed with one {@code setTarget} and {@code syncAll}; counts are
- *     zeroed and statistics switched back on.</li>
+ * <li>The update switches statistics off ({@code skip_stats}, on the miss path and the fast path
+ *     alike), merges all workers' candidates and the fast path's hit counts, sorts, and asks the
+ *     policy (default: top 2 if the top count passes 250). A new choice is installed with one patch;
+ *     counts are zeroed and statistics switched back on.</li>
  * </ul>
  * JVM adaptations, each reported separately: an update that picks the targets already installed
- * (in any order) does not patch again (a patch costs deoptimizations here, not a cheap text poke); the kernel's
- * {@code skip_fast} window is the atomic {@code setTarget} itself: callers inside the old chain
- * finish in it, which is safe because every guard tests the receiver's exact class and calls that
- * class's own method, so a stale guard can only miss, never call the wrong method.
+ * (in any order) does not patch again (a patch costs recompilation here, not a cheap text poke). The
+ * kernel's {@code skip_fast} window (callers bypass the fast path while it is rewritten) has no
+ * counterpart: a patch is one atomic store of the new chain, callers inside the old chain finish in
+ * it, and that is safe because every guard tests the receiver's exact class and calls that class's
+ * own method, so a stale guard can only miss, never call the wrong method. A call that read the
+ * skip-stats word just before an update began may still add its one count after the reset.
  */
 public final class DynamicSite {
     /** Candidate slots per worker. */
     public static final int SLOTS = 4;
-    /** Statistics stripes (a power of two); threads hash onto them by id. */
-    static final int STRIPES = 16;
     /** A sampled fast-path hit stands for this many calls. */
     public static final int SAMPLE_PERIOD = 16;
     /** The most targets a policy may install. */
     static final int MAX_TARGETS = 4;
+    /** Distinct chains (target lists) a site keeps compiled code for; the least recently used goes first. */
+    static final int CHAIN_CACHE = 256;
 
     /*
      * All stripes' counters live in one long[] (and their candidate classes in one Class[]), which
-     * the guard chain binds as a constant: counting a fast-path hit is then one increment at an
-     * address computed from the thread id, with no field loads in between. Each stripe owns
-     * STRIDE longs (256 bytes), so two stripes never share a cache line.
+     * the generated chain holds as a constant: counting a fast-path hit is then one increment at an
+     * address computed from the stripe, with no field loads in between. Each stripe owns STRIDE
+     * longs (256 bytes), so two stripes never share a cache line; one more line at the end holds the
+     * skip-stats word.
      */
-    private static final int STRIDE_SHIFT = 5;
-    private static final int STRIDE = 1 << STRIDE_SHIFT;
-    private static final int CAND = 0;
-    private static final int FAST = CAND + SLOTS;
-    private static final int MISS = FAST + MAX_TARGETS;
-    private static final int SAMPLE = MISS + 1;
-    private static final int TOTAL_MISSES = SAMPLE + 1;
+    static final int STRIDE_SHIFT = 5;
+    static final int STRIDE = 1 << STRIDE_SHIFT;
+    static final int CAND = 0;
+    static final int FAST = CAND + SLOTS;
+    static final int MISS = FAST + MAX_TARGETS;
+    static final int SAMPLE = MISS + 1;
+    static final int TOTAL_MISSES = SAMPLE + 1;
+    /** The skip-stats word: non-zero while statistics are off. */
+    static final int SKIP = Stripes.COUNT * STRIDE;
 
-    private static final MethodHandle IS_CLASS;
-    private static final MethodHandle RECORD_MISS;
-    private static final MethodHandle HIT_STRIPED;
-    private static final MethodHandle HIT_LOCAL;
-    private static final MethodHandle HIT_SHARED;
-    private static final MethodHandle HIT_SAMPLED;
-
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            IS_CLASS = l.findStatic(DynamicSite.class, "isClass", MethodType.methodType(boolean.class, Class.class, Object.class));
-            RECORD_MISS = l.findVirtual(DynamicSite.class, "recordMiss", MethodType.methodType(void.class, Object.class));
-            MethodType hit = MethodType.methodType(void.class, long[].class, int.class);
-            HIT_STRIPED = l.findStatic(DynamicSite.class, "hitStriped", hit);
-            HIT_SHARED = l.findStatic(DynamicSite.class, "hitShared", hit);
-            HIT_SAMPLED = l.findStatic(DynamicSite.class, "hitSampled", hit);
-            HIT_LOCAL = l.findVirtual(DynamicSite.class, "hitLocal", MethodType.methodType(void.class, int.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
+    private static final java.lang.invoke.VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final AtomicLong TOTAL_PATCHES = new AtomicLong();
+    /** THREAD_LOCAL: each thread's {@link Stripes} stripe, kept in a ThreadLocal (the JDK's per-thread storage, measured). */
+    private static final ThreadLocal<Integer> LOCAL = ThreadLocal.withInitial(Stripes::current);
 
     public final String name;
-    private final MethodHandles.Lookup lookup;
-    private final String methodName;
-    private final MethodType type;
-    private final MethodHandle fallback;
+    private final ChainFactory.SiteShape shape;
     private final MutableCallSite callSite;
     private final MethodHandle invoker;
+    /** What an invokedynamic links to (see {@link #callSite()}). */
+    private final java.lang.invoke.CallSite linkSite;
+    /** MH_FIELD: stores the chain in the stub's field. */
+    private final MethodHandle fieldSetter;
+    private final Placement placement;
     private final LearningPolicy policy;
     private final LearningConfig config;
     private final StatsStrategy stats;
     private final Executor updater;
 
-    /** Counters of all stripes, STRIDE longs each. */
+    /** Counters of all stripes, STRIDE longs each, then the skip-stats line. */
     private final long[] counts;
     /** Candidate classes of all stripes, SLOTS each. */
     private final Class<?>[] cand;
-    /** THREAD_LOCAL: each thread's own stripe, handed out in turn. */
-    private final ThreadLocal<Integer> local;
-    private final java.util.concurrent.atomic.AtomicInteger nextLocal = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicBoolean updatePending = new AtomicBoolean();
     private volatile boolean skipStats;
-    private volatile boolean skipFast;
     private volatile boolean frozen;
     private volatile List<Class<?>> installed = List.of();
+    /** Generated chains by target list (guarded by this). */
+    private final Map<List<Class<?>>, MethodHandle> chains = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<Class<?>>, MethodHandle> eldest) {
+            return size() > CHAIN_CACHE;
+        }
+    };
 
     private final AtomicLong updates = new AtomicLong();
     private final AtomicLong patches = new AtomicLong();
     private final AtomicLong wipes = new AtomicLong();
+    private final AtomicLong chainsBuilt = new AtomicLong();
     // Totals folded in at each update (guarded by this).
     private long foldedHits;
     private long foldedMisses;
 
     /**
-     * @param lookup     a lookup with access to the interface and its implementations
+     * A site in the default placement ({@link Placement#STUB}).
+     *
+     * @param lookup     a full-privilege lookup of the caller: the site's code is defined next to it
      * @param iface      the ops interface (the receiver's static type)
      * @param methodName the interface method the site calls
      * @param type       the call's type: the receiver ({@code iface}) first, then the arguments
@@ -138,28 +136,43 @@ public final class DynamicSite {
         if (type.parameterCount() == 0 || type.parameterType(0) != iface) {
             throw new IllegalArgumentException("site " + name + ": type " + type + " must start with the receiver " + iface.getName());
         }
-        this.name = name;
-        this.lookup = lookup;
-        this.methodName = methodName;
-        this.type = type;
-        this.policy = policy;
-        this.config = config;
-        this.stats = stats;
-        this.updater = updater;
-        this.counts = new long[STRIPES * STRIDE];
-        this.cand = new Class<?>[STRIPES * SLOTS];
-        this.local = ThreadLocal.withInitial(() -> nextLocal.getAndIncrement() & (STRIPES - 1));
         try {
-            MethodHandle virtual = lookup.findVirtual(iface, methodName, type.dropParameterTypes(0, 1));
-            MethodHandle record = MethodHandles.dropArguments(RECORD_MISS.bindTo(this).asType(MethodType.methodType(void.class, iface)),
-                    1, type.dropParameterTypes(0, 1).parameterList());
-            this.fallback = MethodHandles.foldArguments(virtual, record);
+            lookup.findVirtual(iface, methodName, type.dropParameterTypes(0, 1));
         } catch (ReflectiveOperationException e) {
             throw new IllegalArgumentException("site " + name + ": no method " + methodName + type.dropParameterTypes(0, 1)
                     + " in " + iface.getName(), e);
         }
-        this.callSite = new MutableCallSite(fallback);
-        this.invoker = callSite.dynamicInvoker();
+        if (!lookup.hasFullPrivilegeAccess()) {
+            throw new IllegalArgumentException("site " + name + ": the lookup of " + lookup.lookupClass().getName()
+                    + " has no full privilege access; the site's code is defined next to the caller");
+        }
+        this.name = name;
+        this.shape = new ChainFactory.SiteShape(lookup, iface, methodName, type);
+        this.placement = placement;
+        this.policy = policy;
+        this.config = config;
+        this.stats = stats;
+        this.updater = updater;
+        this.counts = new long[SKIP + STRIDE];
+        this.cand = new Class<?>[Stripes.COUNT * SLOTS];
+        MethodHandle empty = chainFor(List.of());
+        this.callSite = new MutableCallSite(empty);
+        switch (placement) {
+            case INLINE -> {
+                this.invoker = callSite.dynamicInvoker();
+                this.fieldSetter = null;
+            }
+            case STUB -> {
+                this.invoker = ChainFactory.stub(shape, callSite.dynamicInvoker());
+                this.fieldSetter = null;
+            }
+            default -> {
+                MethodHandle[] stub = ChainFactory.fieldStub(shape, empty);
+                this.invoker = stub[0];
+                this.fieldSetter = stub[1];
+            }
+        }
+        this.linkSite = placement == Placement.INLINE ? callSite : new java.lang.invoke.ConstantCallSite(invoker);
     }
 
     /** The handle callers invoke with {@code invokeExact}; keep it in a {@code static final} field. */
@@ -167,57 +180,43 @@ public final class DynamicSite {
         return invoker;
     }
 
-    /** The call site itself (for an invokedynamic bootstrap). */
-    public MutableCallSite callSite() {
-        return callSite;
+    /**
+     * The call site to link an {@code invokedynamic} to: the mutable one itself when the chain is
+     * inlined into the caller, else a constant one bound to the site's stub.
+     */
+    public java.lang.invoke.CallSite callSite() {
+        return linkSite;
     }
 
     public MethodType type() {
-        return type;
+        return shape.type();
+    }
+
+    public Placement placement() {
+        return placement;
     }
 
     // ------------------------------------------------------------------ hot path
 
-    private static boolean isClass(Class<?> c, Object o) {
-        return o != null && o.getClass() == c;
-    }
-
     /** The calling thread's stripe number. */
     private int stripe() {
         return switch (stats) {
-            case THREAD_LOCAL -> local.get();
+            case THREAD_LOCAL -> threadLocalStripe();
             case SHARED -> 0;
-            default -> (int) Thread.currentThread().threadId() & (STRIPES - 1);
+            default -> Stripes.current();
         };
     }
 
-    @SuppressWarnings("unused") // through HIT_STRIPED, with c and offset bound as constants
-    private static void hitStriped(long[] c, int offset) {
-        c[(((int) Thread.currentThread().threadId() & (STRIPES - 1)) << STRIDE_SHIFT) + offset]++;
+    /** THREAD_LOCAL's stripe of the calling thread. */
+    static int threadLocalStripe() {
+        return LOCAL.get();
     }
 
-    @SuppressWarnings("unused") // through HIT_LOCAL
-    private void hitLocal(int slot) {
-        counts[(local.get() << STRIDE_SHIFT) + FAST + slot]++;
-    }
-
-    @SuppressWarnings("unused") // through HIT_SHARED, with c and index bound as constants
-    private static void hitShared(long[] c, int index) {
-        c[index]++;
-    }
-
-    @SuppressWarnings("unused") // through HIT_SAMPLED
-    private static void hitSampled(long[] c, int offset) {
-        int base = ((int) Thread.currentThread().threadId() & (STRIPES - 1)) << STRIDE_SHIFT;
-        if (--c[base + SAMPLE] <= 0) {
-            c[base + SAMPLE] = SAMPLE_PERIOD;
-            c[base + offset] += SAMPLE_PERIOD;
-        }
-    }
-
-    /** The fallback's statistics: a call that no guard took. */
-    @SuppressWarnings("unused") // through RECORD_MISS
-    private void recordMiss(Object receiver) {
+    /**
+     * The miss path's statistics: a call that no guard took. Called by the generated chain only
+     * (public because the chain lives in the caller's package).
+     */
+    public void recordMiss(Object receiver) {
         if (!registered) {
             register();
         }
@@ -287,9 +286,10 @@ public final class DynamicSite {
                 return;
             }
             skipStats = true;
+            LONGS.setVolatile(counts, SKIP, 1L);
             List<Class<?>> current = installed;
             Map<Class<?>, Long> merged = new HashMap<>();
-            for (int st = 0; st < STRIPES; st++) {
+            for (int st = 0; st < Stripes.COUNT; st++) {
                 int b = st << STRIDE_SHIFT;
                 for (int i = 0; i < SLOTS; i++) {
                     Class<?> c = cand[st * SLOTS + i];
@@ -325,26 +325,11 @@ public final class DynamicSite {
                 }
             }
             java.util.Arrays.fill(cand, null);
-            java.util.Arrays.fill(counts, 0);
+            java.util.Arrays.fill(counts, 0, SKIP, 0);
         } finally {
             skipStats = frozen;
+            LONGS.setVolatile(counts, SKIP, frozen ? 1L : 0L);
             updatePending.set(false);
-        }
-    }
-
-    /** A direct call of {@code c}'s implementation, or null if the site's lookup cannot reach it. */
-    private MethodHandle direct(Class<?> c) {
-        MethodType callee = type.dropParameterTypes(0, 1);
-        try {
-            return lookup.findVirtual(c, methodName, callee).asType(type);
-        } catch (IllegalAccessException e) {
-            try {
-                return MethodHandles.privateLookupIn(c, lookup).findVirtual(c, methodName, callee).asType(type);
-            } catch (ReflectiveOperationException | RuntimeException e2) {
-                return null;
-            }
-        } catch (ReflectiveOperationException e) {
-            return null;
         }
     }
 
@@ -363,46 +348,49 @@ public final class DynamicSite {
         return gain * 100 > (long) config.hysteresisPercent() * total;
     }
 
-    /** Installs {@code targets} (most frequent first) as the site's guarded direct calls. */
+    /** Installs {@code targets} (most frequent first) as the site's guarded direct calls: one patch. */
     public synchronized void install(List<Class<?>> targets) {
         if (targets.size() > MAX_TARGETS) {
             throw new IllegalArgumentException("site " + name + ": " + targets.size() + " targets, at most " + MAX_TARGETS);
         }
-        MethodHandle chain = fallback;
-        boolean counting = !policy.learnOnce() && stats != StatsStrategy.MISSES_ONLY;
-        for (int i = targets.size() - 1; i >= 0; i--) {
-            Class<?> c = targets.get(i);
-            MethodHandle direct = direct(c);
-            if (direct == null) {
-                // The caller cannot name this class (say, package-private elsewhere): it stays on the fallback.
-                continue;
+        List<Class<?>> list = List.copyOf(targets);
+        MethodHandle chain = chainFor(list);
+        if (fieldSetter != null) {
+            try {
+                fieldSetter.invokeExact(chain);
+            } catch (Throwable t) {
+                throw new IllegalStateException("site " + name + ": cannot store the chain", t);
             }
-            if (counting) {
-                MethodHandle count = switch (stats) {
-                    case THREAD_LOCAL -> MethodHandles.insertArguments(HIT_LOCAL, 0, this, i);
-                    case SHARED -> MethodHandles.insertArguments(HIT_SHARED, 0, counts, FAST + i);
-                    case SAMPLED -> MethodHandles.insertArguments(HIT_SAMPLED, 0, counts, FAST + i);
-                    default -> MethodHandles.insertArguments(HIT_STRIPED, 0, counts, FAST + i);
-                };
-                direct = MethodHandles.foldArguments(direct, MethodHandles.dropArguments(count, 0, type.parameterList()));
-            }
-            MethodHandle test = MethodHandles.insertArguments(IS_CLASS, 0, c)
-                    .asType(MethodType.methodType(boolean.class, type.parameterType(0)));
-            test = MethodHandles.dropArguments(test, 1, type.dropParameterTypes(0, 1).parameterList());
-            chain = MethodHandles.guardWithTest(test, direct, chain);
+        } else {
+            callSite.setTarget(chain);
+            MutableCallSite.syncAll(new MutableCallSite[] {callSite});
         }
-        // installed keeps the whole choice, unreachable classes included, so the next update that makes
-        // the same choice does not patch again.
-        skipFast = true;
-        callSite.setTarget(chain);
-        MutableCallSite.syncAll(new MutableCallSite[] {callSite});
-        installed = targets;
+        installed = list;
         patches.incrementAndGet();
-        skipFast = false;
+        TOTAL_PATCHES.incrementAndGet();
         if (policy.learnOnce()) {
             frozen = true;
             skipStats = true;
+            LONGS.setVolatile(counts, SKIP, 1L);
         }
+    }
+
+    /** The generated chain for {@code targets}, from the cache or built now. */
+    private synchronized MethodHandle chainFor(List<Class<?>> targets) {
+        MethodHandle chain = chains.get(targets);
+        if (chain == null) {
+            ChainFactory.Counting counting = policy.learnOnce() || targets.isEmpty() ? ChainFactory.Counting.NONE : switch (stats) {
+                case MISSES_ONLY -> ChainFactory.Counting.NONE;
+                case THREAD_LOCAL -> ChainFactory.Counting.THREAD_LOCAL;
+                case SHARED -> ChainFactory.Counting.SHARED;
+                case SAMPLED -> ChainFactory.Counting.SAMPLED;
+                case STRIPED -> ChainFactory.Counting.STRIPED;
+            };
+            chain = ChainFactory.chain(shape, this, counts, targets, counting);
+            chains.put(targets, chain);
+            chainsBuilt.incrementAndGet();
+        }
+        return chain;
     }
 
     // ------------------------------------------------------------------ introspection
@@ -425,9 +413,19 @@ public final class DynamicSite {
         return updates.get();
     }
 
-    /** setTarget calls: each one invalidates the compiled code that inlined the site. */
+    /** Installs of new targets: each one a store of a new chain (and, unless mh-field, recompiled code that held the old). */
     public long patches() {
         return patches.get();
+    }
+
+    /** Patches of every site in this JVM (a cheap read, for the harness's patch timing). */
+    public static long totalPatches() {
+        return TOTAL_PATCHES.get();
+    }
+
+    /** Chains generated (hidden classes defined) for this site, the empty one included; a patch back to a known target list reuses its chain. */
+    public long chainsBuilt() {
+        return chainsBuilt.get();
     }
 
     /** Workers' slot wipes (misses passed the wipe threshold before hits passed the update threshold). */
@@ -446,7 +444,7 @@ public final class DynamicSite {
     public synchronized long fastHits() {
         long sum = foldedHits;
         List<Class<?>> current = installed;
-        for (int st = 0; st < STRIPES; st++) {
+        for (int st = 0; st < Stripes.COUNT; st++) {
             for (int i = 0; i < current.size(); i++) {
                 sum += counts[(st << STRIDE_SHIFT) + FAST + i];
             }
@@ -457,7 +455,7 @@ public final class DynamicSite {
     /** Calls that reached the fallback while statistics were on. */
     public synchronized long misses() {
         long sum = foldedMisses;
-        for (int st = 0; st < STRIPES; st++) {
+        for (int st = 0; st < Stripes.COUNT; st++) {
             sum += counts[(st << STRIDE_SHIFT) + TOTAL_MISSES];
         }
         return sum;
@@ -483,10 +481,6 @@ public final class DynamicSite {
 
     public boolean skipStats() {
         return skipStats;
-    }
-
-    public boolean skipFast() {
-        return skipFast;
     }
 
     @Override

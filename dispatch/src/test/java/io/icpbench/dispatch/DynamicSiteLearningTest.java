@@ -56,7 +56,6 @@ class DynamicSiteLearningTest {
         assertThat(site.wipes()).isZero();
         assertThat(site.frozen()).isFalse();
         assertThat(site.skipStats()).isFalse();
-        assertThat(site.skipFast()).isFalse();
         assertThat(site.candidatesOfThisThread()).isEmpty();
         assertThat(SiteRegistry.all()).as("a site registers on its first call").isEmpty();
 
@@ -129,7 +128,6 @@ class DynamicSiteLearningTest {
         assertThat(site.candidatesOfThisThread()).isEmpty();
         assertThat(site.missCountOfThisThread()).isZero();
         assertThat(site.skipStats()).isFalse();
-        assertThat(site.skipFast()).isFalse();
     }
 
     @Test

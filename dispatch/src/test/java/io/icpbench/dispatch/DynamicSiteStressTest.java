@@ -108,10 +108,11 @@ class DynamicSiteStressTest {
         void call(DynamicSite site, int worker, int k, SplittableRandom rnd) throws Throwable;
     }
 
-    @Test
-    void concurrentCallersWhileTheSiteRelearnsAlwaysReachTheirOwnClass() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Placement.class)
+    void concurrentCallersWhileTheSiteRelearnsAlwaysReachTheirOwnClass(Placement placement) throws Exception {
         DynamicSite site = new DynamicSite("stress", MethodHandles.lookup(), Receivers.Op.class, "apply", Receivers.TYPE,
-                LearningPolicy.cree(), RESTLESS, StatsStrategy.STRIPED, Updater.background());
+                LearningPolicy.cree(), RESTLESS, StatsStrategy.STRIPED, placement, Updater.background());
         Outcome o = stress(site, (s, worker, k, rnd) -> {
             int x = rnd.nextInt(1 << 20);
             long before = Receivers.runs(k);
@@ -133,6 +134,9 @@ class DynamicSiteStressTest {
         assertThat(site.installed().size()).isLessThanOrEqualTo(2);
         assertThat(site.fastHits()).isPositive();
         assertThat(site.misses()).isPositive();
+        // Flipping between target sets reuses their generated chains.
+        assertThat(site.chainsBuilt()).isLessThanOrEqualTo(1 + site.patches());
+        assertThat(site.placement()).isEqualTo(placement);
     }
 
     // ------------------------------------------------------------------ several arguments
@@ -214,12 +218,13 @@ class DynamicSiteStressTest {
 
     private static final Wide[] WIDE = {new W0(), new W1(), new W2(), new W3(), new W4(), new W5(), new W6(), new W7()};
 
-    @Test
-    void concurrentCallersWithSeveralArgumentsGetTheirOwnClassAndTheirOwnArguments() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Placement.class)
+    void concurrentCallersWithSeveralArgumentsGetTheirOwnClassAndTheirOwnArguments(Placement placement) throws Exception {
         // Top-4 (longer guard chains) and thread-local statistics, so this is another chain shape.
         DynamicSite site = new DynamicSite("stress-wide", MethodHandles.lookup(), Wide.class, "call",
                 MethodType.methodType(long.class, Wide.class, long.class, Probe.class, int.class), LearningPolicy.topN(4),
-                RESTLESS, StatsStrategy.THREAD_LOCAL, Updater.background());
+                RESTLESS, StatsStrategy.THREAD_LOCAL, placement, Updater.background());
         ThreadLocal<Probe> probes = ThreadLocal.withInitial(Probe::new);
         Outcome o = stress(site, (s, worker, k, rnd) -> {
             long a = rnd.nextLong();

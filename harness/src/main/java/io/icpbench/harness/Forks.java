@@ -58,13 +58,14 @@ public final class Forks {
     /** The packages the promoted mode rewrites. */
     public static final String STACK_PACKAGE = "io.icpbench.stack";
 
-    /** The promotion agent's options from the learned modes' properties (icpbench.policy, .stats, .thresholds). */
+    /** The promotion agent's options from the learned modes' properties (icpbench.policy, .stats, .thresholds, .placement). */
     static io.icpbench.dispatch.promote.RewriteOptions promotionOptions(Map<String, String> properties) {
         List<String> exclude = new ArrayList<>(List.of(properties.getOrDefault("icpbench.exclude", "").split(",")));
         exclude.addAll(io.icpbench.stack.SiteSelection.promotionExcludes(properties.getOrDefault(io.icpbench.stack.SiteSelection.PROPERTY, "all")));
         return new io.icpbench.dispatch.promote.RewriteOptions(List.of(STACK_PACKAGE), exclude,
                 properties.getOrDefault("icpbench.policy", "cree"), properties.getOrDefault("icpbench.stats", "striped"),
-                properties.getOrDefault("icpbench.thresholds", "1000,1000,250"));
+                properties.getOrDefault("icpbench.thresholds", "1000,1000,250"),
+                properties.getOrDefault(io.icpbench.dispatch.Placement.PROPERTY, "stub"));
     }
 
     private static Path agentJar;

@@ -71,7 +71,7 @@ public final class StackSites {
             return null;
         }
         DynamicSite site = new DynamicSite(name, MethodHandles.lookup(), iface, method, type, policy(), thresholds(), stats(),
-                Updater.background());
+                io.icpbench.dispatch.Placement.fromSystemProperty(), Updater.background());
         return site.invoker();
     }
 

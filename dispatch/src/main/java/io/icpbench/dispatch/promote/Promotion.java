@@ -3,6 +3,7 @@ package io.icpbench.dispatch.promote;
 import io.icpbench.dispatch.DynamicSite;
 import io.icpbench.dispatch.LearningConfig;
 import io.icpbench.dispatch.LearningPolicy;
+import io.icpbench.dispatch.Placement;
 import io.icpbench.dispatch.StatsStrategy;
 import io.icpbench.dispatch.Updater;
 import java.lang.invoke.CallSite;
@@ -12,7 +13,9 @@ import java.util.Locale;
 
 /**
  * The bootstrap of promoted call sites: each rewritten instruction gets its own learned
- * {@link DynamicSite} (own table, own statistics), configured by the promotion options.
+ * {@link DynamicSite} (own table, own statistics), configured by the promotion options. In the
+ * inline placement the instruction links to the site's mutable call site (a patch recompiles the
+ * caller); otherwise to a constant call site bound to the site's stub.
  */
 public final class Promotion {
     private static volatile RewriteOptions options = RewriteOptions.forPackages("-");
@@ -25,6 +28,7 @@ public final class Promotion {
         LearningPolicy.parse(opts.policy());
         statsOf(opts.stats());
         configOf(opts.thresholds());
+        Placement.parse(opts.placement());
         options = opts;
     }
 
@@ -33,13 +37,14 @@ public final class Promotion {
      *
      * @param name     the interface method's name
      * @param type     the call's type, receiver first
-     * @param siteName the site's stable name ("NetStack.netRxAction:253 -> NapiPoll.poll")
+     * @param siteName the site's stable name: its {@code @OpsCallSite} name ("napi->poll"), or
+     *                 "Class.method -> Iface.method" for a call in a method without one
      * @param owner    the receiver's static type (the ops interface, or a class implementing it)
      */
     public static CallSite bootstrap(MethodHandles.Lookup caller, String name, MethodType type, String siteName, Class<?> owner) {
         RewriteOptions o = options;
         DynamicSite site = new DynamicSite(siteName, caller, owner, name, type, LearningPolicy.parse(o.policy()),
-                configOf(o.thresholds()), statsOf(o.stats()), Updater.background());
+                configOf(o.thresholds()), statsOf(o.stats()), Placement.parse(o.placement()), Updater.background());
         return site.callSite();
     }
 

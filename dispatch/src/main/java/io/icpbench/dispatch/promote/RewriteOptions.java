@@ -13,8 +13,10 @@ import java.util.List;
  * @param policy     the learning policy ({@code LearningPolicy.parse} syntax: cree, top-N, llvm, gcc, ,learn-once)
  * @param stats      the statistics strategy name (striped, thread_local, shared, sampled, misses_only)
  * @param thresholds UPDATE,WIPE,PATCH[,HYSTERESIS%]
+ * @param placement  where each site's chain lives ({@code Placement.parse} syntax: stub, inline, mh-field)
  */
-public record RewriteOptions(List<String> packages, List<String> exclude, String policy, String stats, String thresholds) {
+public record RewriteOptions(List<String> packages, List<String> exclude, String policy, String stats, String thresholds,
+        String placement) {
     public RewriteOptions {
         packages = packages.stream().map(String::trim).filter(p -> !p.isEmpty()).toList();
         // Leading blanks go; a trailing blank stays: it ends a prefix ("Gro.x:12 " leaves line 12, not 123).
@@ -22,6 +24,12 @@ public record RewriteOptions(List<String> packages, List<String> exclude, String
         if (packages.isEmpty()) {
             throw new IllegalArgumentException("promotion needs at least one package (packages=a.b.c)");
         }
+        io.icpbench.dispatch.Placement.parse(placement);
+    }
+
+    /** Options in the default placement (stub). */
+    public RewriteOptions(List<String> packages, List<String> exclude, String policy, String stats, String thresholds) {
+        this(packages, exclude, policy, stats, thresholds, "stub");
     }
 
     /** The options of the stack: its packages, Cree's policy. */
@@ -31,7 +39,7 @@ public record RewriteOptions(List<String> packages, List<String> exclude, String
 
     /**
      * Parses agent arguments: {@code key=value} pairs separated by ';' with keys packages and exclude
-     * (comma lists), policy, stats, thresholds; e.g.
+     * (comma lists), policy, stats, thresholds, placement; e.g.
      * {@code packages=io.icpbench.stack;policy=top-2;exclude=NetStack.nfHookSlow}.
      */
     public static RewriteOptions parse(String args) {
@@ -40,6 +48,7 @@ public record RewriteOptions(List<String> packages, List<String> exclude, String
         String policy = "cree";
         String stats = "striped";
         String thresholds = "1000,1000,250";
+        String placement = "stub";
         if (args != null && !args.isBlank()) {
             for (String pair : args.split(";")) {
                 int eq = pair.indexOf('=');
@@ -54,12 +63,13 @@ public record RewriteOptions(List<String> packages, List<String> exclude, String
                     case "policy" -> policy = value;
                     case "stats" -> stats = value;
                     case "thresholds" -> thresholds = value;
+                    case "placement" -> placement = value;
                     default -> throw new IllegalArgumentException("unknown promotion option '" + key
-                            + "', expected packages, exclude, policy, stats or thresholds");
+                            + "', expected packages, exclude, policy, stats, thresholds or placement");
                 }
             }
         }
-        return new RewriteOptions(packages, exclude, policy, stats, thresholds);
+        return new RewriteOptions(packages, exclude, policy, stats, thresholds, placement);
     }
 
     /** The agent argument string for these options. */
@@ -68,7 +78,8 @@ public record RewriteOptions(List<String> packages, List<String> exclude, String
         if (!exclude.isEmpty()) {
             b.append(";exclude=").append(String.join(",", exclude));
         }
-        return b.append(";policy=").append(policy).append(";stats=").append(stats).append(";thresholds=").append(thresholds).toString();
+        return b.append(";policy=").append(policy).append(";stats=").append(stats).append(";thresholds=").append(thresholds)
+                .append(";placement=").append(placement).toString();
     }
 
     /** Whether the class with this internal name is in one of the packages. */

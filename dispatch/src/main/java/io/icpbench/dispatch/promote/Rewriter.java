@@ -15,7 +15,6 @@ import java.lang.classfile.Opcode;
 import java.lang.classfile.attribute.RuntimeVisibleAnnotationsAttribute;
 import java.lang.classfile.constantpool.ClassEntry;
 import java.lang.classfile.instruction.InvokeInstruction;
-import java.lang.classfile.instruction.LineNumber;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
 import java.lang.constant.DirectMethodHandleDesc;
@@ -38,13 +37,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>What is never rewritten: calls of methods the ops interface does not declare itself or through
  * a super-interface that is also an ops struct (e.g. {@code getClass()}, {@code hashCode()}
  * through an interface-typed value), static and private interface methods, {@code invokespecial},
- * classes outside the named packages, and sites on the exclude list.
+ * classes outside the named packages, sites on the exclude list, and {@code invokevirtual} on a
+ * final class (a direct call already).
  *
  * <p>The rewritten instruction has the same stack effect as the original (receiver and arguments
  * in, result out), so nothing else in the method changes.
  */
 public final class Rewriter {
     static final ClassDesc OPS_STRUCT = ClassDesc.of("io.icpbench.dispatch.OpsStruct");
+    static final ClassDesc OPS_CALL_SITE = ClassDesc.of("io.icpbench.dispatch.OpsCallSite");
     static final DirectMethodHandleDesc BOOTSTRAP = MethodHandleDesc.ofMethod(DirectMethodHandleDesc.Kind.STATIC,
             ClassDesc.of("io.icpbench.dispatch.promote.Promotion"), "bootstrap",
             MethodTypeDesc.of(ConstantDescs.CD_CallSite, ConstantDescs.CD_MethodHandles_Lookup, ConstantDescs.CD_String,
@@ -103,9 +104,11 @@ public final class Rewriter {
         if (!any) {
             return new Result(classFile, List.of());
         }
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
         ClassTransform perMethod = (clb, ce) -> {
             if (ce instanceof MethodModel mm && mm.code().isPresent()) {
-                clb.transformMethod(mm, MethodTransform.transformingCode(new SiteRewriter(simple, mm.methodName().stringValue(), sites)));
+                clb.transformMethod(mm, MethodTransform.transformingCode(new SiteRewriter(simple, mm.methodName().stringValue(),
+                        siteNameOf(mm), sites, seen)));
             } else {
                 clb.with(ce);
             }
@@ -114,28 +117,60 @@ public final class Rewriter {
         return new Result(out, List.copyOf(sites));
     }
 
-    /** Rewrites the calls of one method body, naming each site by the line it is on. */
+    /** The value of a method's {@code @OpsCallSite}, or null. */
+    private static String siteNameOf(MethodModel mm) {
+        for (var attr : mm.attributes()) {
+            List<Annotation> annotations = attr instanceof java.lang.classfile.attribute.RuntimeInvisibleAnnotationsAttribute a ? a.annotations()
+                    : attr instanceof RuntimeVisibleAnnotationsAttribute a ? a.annotations() : List.of();
+            for (Annotation an : annotations) {
+                if (an.classSymbol().equals(OPS_CALL_SITE)) {
+                    for (var e : an.elements()) {
+                        if (e.name().equalsString("value") && e.value() instanceof java.lang.classfile.AnnotationValue.OfString v) {
+                            return v.stringValue();
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Rewrites the calls of one method body. A site in a method annotated {@code @OpsCallSite} takes
+     * the annotation's name (the kernel's name of the site, shared with the hand-converted mode);
+     * any other is an extra site named "Class.method -> Iface.method" (" #2" and on for repeats in
+     * one class), without a line number, so names do not drift when code moves.
+     */
     private final class SiteRewriter implements CodeTransform {
         private final String simpleClass;
         private final List<String> sites;
         private final String method;
-        private int line = -1;
+        private final String annotated;
+        private final java.util.Map<String, Integer> seen;
 
-        SiteRewriter(String simpleClass, String method, List<String> sites) {
+        SiteRewriter(String simpleClass, String method, String annotated, List<String> sites, java.util.Map<String, Integer> seen) {
             this.simpleClass = simpleClass;
             this.method = method;
+            this.annotated = annotated;
             this.sites = sites;
+            this.seen = seen;
         }
 
         @Override
         public void accept(CodeBuilder builder, CodeElement element) {
-            if (element instanceof LineNumber ln) {
-                line = ln.line();
-            }
             if (element instanceof InvokeInstruction ii && isOpsCall(ii)) {
-                String owner = ii.owner().asInternalName();
-                String ownerSimple = owner.substring(owner.lastIndexOf('/') + 1).replace('$', '.');
-                String name = simpleClass + "." + method + ":" + line + " -> " + ownerSimple + "." + ii.name().stringValue();
+                String name;
+                if (annotated != null) {
+                    name = annotated;
+                } else {
+                    String owner = ii.owner().asInternalName();
+                    String ownerSimple = owner.substring(owner.lastIndexOf('/') + 1).replace('$', '.');
+                    name = simpleClass + "." + method + " -> " + ownerSimple + "." + ii.name().stringValue();
+                    int n = seen.merge(name, 1, Integer::sum);
+                    if (n > 1) {
+                        name = name + " #" + n;
+                    }
+                }
                 if (!options.excluded(name)) {
                     ClassDesc ownerDesc = ii.owner().asSymbol();
                     MethodTypeDesc type = ii.typeSymbol().insertParameterTypes(0, ownerDesc);
@@ -158,6 +193,10 @@ public final class Rewriter {
             return false;
         }
         String key = owner + "." + ii.name().stringValue() + ii.type().stringValue();
+        if (op == Opcode.INVOKEVIRTUAL && finalClass(owner)) {
+            // The receiver's static type is a final class: the call is direct already.
+            return false;
+        }
         return opsMethods.computeIfAbsent(key, k -> declaredByOpsStruct(owner, ii.name().stringValue(), ii.type().stringValue(), 0));
     }
 
@@ -185,6 +224,15 @@ public final class Rewriter {
             }
         }
         return cm.superclass().map(s -> declaredByOpsStruct(s.asInternalName(), name, desc, depth + 1)).orElse(false);
+    }
+
+    private final Map<String, Boolean> finalClasses = new ConcurrentHashMap<>();
+
+    private boolean finalClass(String owner) {
+        return finalClasses.computeIfAbsent(owner, o -> {
+            byte[] bytes = classBytes != null ? classBytes.find(o) : null;
+            return bytes != null && ClassFile.of().parse(bytes).flags().has(AccessFlag.FINAL);
+        });
     }
 
     private static boolean annotatedOpsStruct(ClassModel cm) {

@@ -110,14 +110,19 @@ final class PromoteSupport {
         return found;
     }
 
-    /** "Caller.applyAt:LINE -> Ops.apply" where LINE is the line marked SITE:tag. */
+    /**
+     * "Caller.applyAt -> Ops.apply": the name of the site on the line marked SITE:tag (which must
+     * exist once). Names carry no line number, so they do not drift when the fixture changes.
+     */
     static String site(String cls, String method, String tag, String callee) {
-        return cls + "." + method + ":" + line("SITE:" + tag) + " -> " + callee;
+        line("SITE:" + tag);
+        return cls + "." + method + " -> " + callee;
     }
 
     /** The name a site on the line marked CALL:tag would have. */
     static String call(String cls, String method, String tag, String callee) {
-        return cls + "." + method + ":" + line("CALL:" + tag) + " -> " + callee;
+        line("CALL:" + tag);
+        return cls + "." + method + " -> " + callee;
     }
 
     // ------------------------------------------------------------------ bytes

@@ -422,8 +422,8 @@ class PromotedShapesTest {
     @Test
     void siteInALambdaBody() throws Throwable {
         List<String> lambdaSites = sitesOf("Caller").stream().filter(s -> s.startsWith("Caller.lambda$")).toList();
-        int line = PromoteSupport.line("SITE:lambda");
-        assertThat(lambdaSites).hasSize(1).allMatch(s -> s.endsWith(":" + line + " -> Ops.apply"));
+        PromoteSupport.line("SITE:lambda");
+        assertThat(lambdaSites).hasSize(1).allMatch(s -> s.matches("Caller\\.lambda\\$[\\w$]+ -> Ops\\.apply"));
         Object first = same("lambdaLoop", N);
         awaitUpdates();
         assertThat(installedNames(learned(lambdaSites.getFirst()))).containsExactly("AddOne", "Doubler");

@@ -20,7 +20,8 @@ class RewriteOptionsTest {
         assertThat(RewriteOptions.parse(o.format())).isEqualTo(o);
         RewriteOptions d = RewriteOptions.parse("packages=io.icpbench.stack");
         assertThat(d).isEqualTo(RewriteOptions.forPackages("io.icpbench.stack"));
-        assertThat(d.format()).isEqualTo("packages=io.icpbench.stack;policy=cree;stats=striped;thresholds=1000,1000,250");
+        assertThat(d.format()).isEqualTo("packages=io.icpbench.stack;policy=cree;stats=striped;thresholds=1000,1000,250;placement=stub");
+        assertThat(RewriteOptions.parse("packages=a.b;placement=mh-field").placement()).isEqualTo("mh-field");
         assertThat(RewriteOptions.parse(d.format())).isEqualTo(d);
         assertThat(RewriteOptions.parse(" packages = a.b ; policy = gcc ").policy()).isEqualTo("gcc");
     }
@@ -35,6 +36,8 @@ class RewriteOptionsTest {
                 .hasMessageContaining("'verbose' is not key=value");
         assertThatThrownBy(() -> RewriteOptions.parse("packages=a.b;colour=red")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown promotion option 'colour'");
+        assertThatThrownBy(() -> RewriteOptions.parse("packages=a.b;placement=outline")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("placement=outline, expected stub, inline or mh-field");
         assertThatThrownBy(() -> RewriteOptions.forPackages()).isInstanceOf(IllegalArgumentException.class);
     }
 
