@@ -41,12 +41,16 @@ import java.util.List;
  * constants (the target classes, the counters, the site) come from the hidden class's class data
  * through {@code MethodHandles.classDataAt}, which the JIT treats as constants.
  *
- * <p>The stub of {@link Placement#STUB} is padded with dead bytecode (a branch on a constant over a
- * block of {@code nop}s, which C2 folds away) to be longer than {@code FreqInlineSize} (325 bytes
- * on x86-64), so C2 never inlines it into its caller; it stays well under {@code HugeMethodLimit}
- * (8000), past which HotSpot would not compile it at all. The stub's own compiled code inlines the
- * chain, and a patch invalidates that code alone: the JVM analog of Cree's out-of-line
- * {@code dynamic_foo()} whose static calls are text-poked.
+ * <p>In {@link Placement#STUB} both the stub and the chains are padded with dead bytecode (a branch
+ * on a constant over a block of {@code nop}s, which C2 folds away) to be longer than
+ * {@code FreqInlineSize} (325 bytes on x86-64), so C2 inlines neither into its caller; they stay
+ * well under {@code HugeMethodLimit} (8000), past which HotSpot would not compile them at all. The
+ * caller calls the stub, a trampoline whose compiled code binds the current chain as a constant
+ * (a direct call); the chain is compiled once per target set, its targets inlined into it. A patch
+ * invalidates the trampoline's few instructions alone, which recompile in microseconds, while the
+ * chain it now calls may already be compiled: the JVM analog of Cree's out-of-line
+ * {@code dynamic_foo()}, whose static calls are text-poked. Measured: a stub that inlined the
+ * chain had to recompile chain and targets after every patch, about 1 ms of worker time each.
  */
 final class ChainFactory {
     /** Bytes of dead padding in a STUB stub: above FreqInlineSize (325), far below HugeMethodLimit (8000). */
@@ -90,7 +94,8 @@ final class ChainFactory {
      *
      * @param counts the site's counters (ignored when {@code counting} is NONE)
      */
-    static MethodHandle chain(SiteShape s, DynamicSite site, long[] counts, List<Class<?>> targets, Counting counting) {
+    static MethodHandle chain(SiteShape s, DynamicSite site, long[] counts, List<Class<?>> targets, Counting counting,
+            boolean outOfLine) {
         MethodTypeDesc mtd = s.typeDesc();
         MethodTypeDesc callee = mtd.dropParameterTypes(0, 1);
         ClassDesc ifaceDesc = s.iface().describeConstable().orElseThrow();
@@ -103,6 +108,9 @@ final class ChainFactory {
         byte[] bytes = ClassFile.of().build(self, clb -> clb
                 .withFlags(AccessFlag.FINAL, AccessFlag.SUPER, AccessFlag.SYNTHETIC)
                 .withMethodBody("chain", mtd, ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC, cb -> {
+                    if (outOfLine) {
+                        pad(cb);
+                    }
                     Label miss = cb.newLabel();
                     cb.aload(0);
                     cb.ifnull(miss);
@@ -158,13 +166,7 @@ final class ChainFactory {
         byte[] bytes = ClassFile.of().build(s.classIn("IcpbenchStub"), clb -> clb
                 .withFlags(AccessFlag.FINAL, AccessFlag.SUPER, AccessFlag.SYNTHETIC)
                 .withMethodBody("call", mtd, ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC, cb -> {
-                    Label body = cb.newLabel();
-                    cb.iconst_0();
-                    cb.ifeq(body);
-                    for (int i = 0; i < STUB_PADDING; i++) {
-                        cb.nop();
-                    }
-                    cb.labelBinding(body);
+                    pad(cb);
                     cb.ldc(classDataAt(0, CD_MethodHandle));
                     cb.aload(0);
                     loadArguments(cb, mtd);
@@ -205,6 +207,69 @@ final class ChainFactory {
         } catch (Throwable e) {
             throw new IllegalStateException("cannot define the mh-field stub of " + s.iface().getName() + "." + s.methodName() + ": " + e, e);
         }
+    }
+
+    /**
+     * The selecting stub of {@link Placement#STUB}: reads the site's selector word and calls the
+     * chain it names, each case a constant (direct) call of one known chain; a selector it does not
+     * know (it is being replaced) takes the miss path, the plain call. Small enough to inline into
+     * the trampoline.
+     *
+     * @param chains the known chains, case k calling chains.get(k)
+     */
+    static MethodHandle selector(SiteShape s, DynamicSite site, long[] counts, int selectorIndex, List<MethodHandle> chains) {
+        MethodTypeDesc mtd = s.typeDesc();
+        MethodTypeDesc callee = mtd.dropParameterTypes(0, 1);
+        ClassDesc ifaceDesc = s.iface().describeConstable().orElseThrow();
+        List<Object> data = new ArrayList<>();
+        data.add(counts);
+        data.add(site);
+        data.addAll(chains);
+        byte[] bytes = ClassFile.of().build(s.classIn("IcpbenchSelect"), clb -> clb
+                .withFlags(AccessFlag.FINAL, AccessFlag.SUPER, AccessFlag.SYNTHETIC)
+                .withMethodBody("call", mtd, ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC, cb -> {
+                    Label unknown = cb.newLabel();
+                    List<java.lang.classfile.instruction.SwitchCase> cases = new ArrayList<>();
+                    List<Label> labels = new ArrayList<>();
+                    for (int k = 0; k < chains.size(); k++) {
+                        Label l = cb.newLabel();
+                        labels.add(l);
+                        cases.add(java.lang.classfile.instruction.SwitchCase.of(k, l));
+                    }
+                    cb.ldc(classDataAt(DATA_COUNTS, CD_long.arrayType()));
+                    cb.loadConstant(selectorIndex);
+                    cb.laload();
+                    cb.l2i();
+                    cb.tableswitch(0, chains.size() - 1, unknown, cases);
+                    for (int k = 0; k < chains.size(); k++) {
+                        cb.labelBinding(labels.get(k));
+                        cb.ldc(classDataAt(DATA_TARGETS + k, CD_MethodHandle));
+                        cb.aload(0);
+                        loadArguments(cb, mtd);
+                        cb.invokevirtual(CD_MethodHandle, "invokeExact", mtd);
+                        cb.return_(TypeKind.from(mtd.returnType()));
+                    }
+                    cb.labelBinding(unknown);
+                    cb.ldc(classDataAt(DATA_SITE, CD_SITE));
+                    cb.aload(0);
+                    cb.invokevirtual(CD_SITE, "recordMiss", MethodTypeDesc.of(CD_void, CD_Object));
+                    cb.aload(0);
+                    loadArguments(cb, mtd);
+                    invokeOps(cb, ifaceDesc, s.iface().isInterface(), s.methodName(), callee);
+                    cb.return_(TypeKind.from(mtd.returnType()));
+                }));
+        return define(s, bytes, data, "call");
+    }
+
+    /** Dead bytecode that makes a method too long for C2 to inline (a branch on a constant over nops, folded away). */
+    private static void pad(CodeBuilder cb) {
+        Label body = cb.newLabel();
+        cb.iconst_0();
+        cb.ifeq(body);
+        for (int i = 0; i < STUB_PADDING; i++) {
+            cb.nop();
+        }
+        cb.labelBinding(body);
     }
 
     private static MethodHandle define(SiteShape s, byte[] bytes, List<Object> data, String method) {

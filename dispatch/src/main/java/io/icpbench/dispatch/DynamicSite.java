@@ -72,6 +72,10 @@ public final class DynamicSite {
     static final int TOTAL_MISSES = SAMPLE + 1;
     /** The skip-stats word: non-zero while statistics are off. */
     static final int SKIP = Stripes.COUNT * STRIDE;
+    /** STUB: the selector word, the index of the installed chain among the stub's known chains. */
+    static final int SELECT = SKIP + 1;
+    /** STUB: the most chains a selecting stub knows; past that the least recently installed goes. */
+    static final int STUB_CHAINS = 16;
 
     private static final java.lang.invoke.VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final AtomicLong TOTAL_PATCHES = new AtomicLong();
@@ -112,6 +116,11 @@ public final class DynamicSite {
     private final AtomicLong patches = new AtomicLong();
     private final AtomicLong wipes = new AtomicLong();
     private final AtomicLong chainsBuilt = new AtomicLong();
+    private final AtomicLong stubRebuilds = new AtomicLong();
+    /** STUB: the target lists the selecting stub knows, in case order, with the patch number that last installed each (guarded by this). */
+    private final List<List<Class<?>>> selectable = new ArrayList<>();
+    private final List<MethodHandle> selectableChains = new ArrayList<>();
+    private final List<Long> selectableUsed = new ArrayList<>();
     // Totals folded in at each update (guarded by this).
     private long foldedHits;
     private long foldedMisses;
@@ -156,7 +165,14 @@ public final class DynamicSite {
         this.counts = new long[SKIP + STRIDE];
         this.cand = new Class<?>[Stripes.COUNT * SLOTS];
         MethodHandle empty = chainFor(List.of());
-        this.callSite = new MutableCallSite(empty);
+        if (placement == Placement.STUB) {
+            selectable.add(List.of());
+            selectableChains.add(empty);
+            selectableUsed.add(0L);
+            this.callSite = new MutableCallSite(ChainFactory.selector(shape, this, counts, SELECT, selectableChains));
+        } else {
+            this.callSite = new MutableCallSite(empty);
+        }
         switch (placement) {
             case INLINE -> {
                 this.invoker = callSite.dynamicInvoker();
@@ -355,7 +371,9 @@ public final class DynamicSite {
         }
         List<Class<?>> list = List.copyOf(targets);
         MethodHandle chain = chainFor(list);
-        if (fieldSetter != null) {
+        if (placement == Placement.STUB) {
+            select(list, chain);
+        } else if (fieldSetter != null) {
             try {
                 fieldSetter.invokeExact(chain);
             } catch (Throwable t) {
@@ -375,6 +393,49 @@ public final class DynamicSite {
         }
     }
 
+    /**
+     * STUB: makes {@code chain} the one the selecting stub calls. A target list the stub knows is
+     * one store of the selector word, and nothing recompiles; a new one rebuilds the selecting stub
+     * with one more case (and recompiles the trampoline that inlined the old one). A caller still in
+     * the old stub, or reading the word between the two stores, calls a stale chain or the miss
+     * path: exact-class guards make either safe.
+     */
+    private void select(List<Class<?>> list, MethodHandle chain) {
+        long stamp = patches.get() + 1;
+        int k = selectable.indexOf(list);
+        if (k < 0) {
+            if (selectable.size() == STUB_CHAINS) {
+                int oldest = 0;
+                for (int i = 1; i < selectableUsed.size(); i++) {
+                    if (selectableUsed.get(i) < selectableUsed.get(oldest)) {
+                        oldest = i;
+                    }
+                }
+                selectable.remove(oldest);
+                selectableChains.remove(oldest);
+                selectableUsed.remove(oldest);
+            }
+            selectable.add(list);
+            selectableChains.add(chain);
+            selectableUsed.add(stamp);
+            k = selectable.size() - 1;
+            callSite.setTarget(ChainFactory.selector(shape, this, counts, SELECT, List.copyOf(selectableChains)));
+            MutableCallSite.syncAll(new MutableCallSite[] {callSite});
+            stubRebuilds.incrementAndGet();
+        } else {
+            selectableUsed.set(k, stamp);
+        }
+        LONGS.setVolatile(counts, SELECT, (long) k);
+    }
+
+    /**
+     * Rebuilds of the selecting stub (STUB): patches to a target list it did not know. Each one
+     * recompiles the site's trampoline; a patch to a known list recompiles nothing.
+     */
+    public long stubRebuilds() {
+        return stubRebuilds.get();
+    }
+
     /** The generated chain for {@code targets}, from the cache or built now. */
     private synchronized MethodHandle chainFor(List<Class<?>> targets) {
         MethodHandle chain = chains.get(targets);
@@ -386,7 +447,7 @@ public final class DynamicSite {
                 case SAMPLED -> ChainFactory.Counting.SAMPLED;
                 case STRIPED -> ChainFactory.Counting.STRIPED;
             };
-            chain = ChainFactory.chain(shape, this, counts, targets, counting);
+            chain = ChainFactory.chain(shape, this, counts, targets, counting, placement == Placement.STUB);
             chains.put(targets, chain);
             chainsBuilt.incrementAndGet();
         }
