@@ -9,6 +9,12 @@ public enum Mode {
     VIRTUAL(0, "plain indirect calls, C2's profile-guided inlining on"),
     /** The same code as VIRTUAL in a JVM that cannot speculate on receiver types: the retpoline world. */
     VIRTUAL_NOPROFILE(1, "plain indirect calls, receiver-type speculation and inline caches off"),
+    /**
+     * The same code as VIRTUAL with only the stack's ops call sites kept megamorphic: the retpoline
+     * world, where the ops calls pay and nothing else does. Their type profiles are filled with
+     * dummy receivers before any traffic, so C2 finds no receiver to inline there.
+     */
+    VIRTUAL_MEGAMORPHIC(6, "plain indirect calls, only the ops call sites megamorphic (profiles filled with dummies)"),
     /** The kernel's INDIRECT_CALL_n: each site compares the kernel's fixed candidate list, in order. */
     INDIRECT_CALL(2, "the kernel's fixed per-site candidate lists (INDIRECT_CALL_n)"),
     /** Cree's dynamic_call, written into each site by hand: targets learned at run time. */
