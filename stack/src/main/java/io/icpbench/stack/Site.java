@@ -202,18 +202,45 @@ public enum Site {
 
     /**
      * Prints the table, one site a line, tab-separated: number, kernel name, interface (simple
-     * name), method, NetStack method, INDIRECT_CALL list, devirtualized list ("-" if empty).
+     * name), method, NetStack method, INDIRECT_CALL list, devirtualized list ("-" if empty), and the
+     * bytecode indexes of the site's ops calls in its NetStack method (the plain call last).
      * {@code scripts/inlining-report.sh} reads it.
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
         print(System.out);
     }
 
-    static void print(PrintStream out) {
+    static void print(PrintStream out) throws java.io.IOException {
+        java.lang.classfile.ClassModel stack;
+        try (java.io.InputStream in = NetStack.class.getResourceAsStream("NetStack.class")) {
+            stack = java.lang.classfile.ClassFile.of().parse(in.readAllBytes());
+        }
         for (Site s : values()) {
             out.println(s.number + "\t" + s.kernelName + "\t" + s.iface.getSimpleName() + "\t" + s.method + "\t" + s.stackMethod
-                    + "\t" + names(s.indirectCall) + "\t" + names(s.devirtualized));
+                    + "\t" + names(s.indirectCall) + "\t" + names(s.devirtualized) + "\t" + s.callIndexes(stack));
         }
+    }
+
+    /** "28,40,47": the bytecode indexes of this site's calls of {@link #method} in its NetStack method. */
+    private String callIndexes(java.lang.classfile.ClassModel stack) {
+        String descriptor = type.toMethodDescriptorString();
+        StringBuilder out = new StringBuilder();
+        for (java.lang.classfile.MethodModel m : stack.methods()) {
+            if (!m.methodName().equalsString(stackMethod) || !m.methodType().equalsString(descriptor)) {
+                continue;
+            }
+            int bci = 0;
+            for (java.lang.classfile.CodeElement e : m.code().orElseThrow()) {
+                if (e instanceof java.lang.classfile.instruction.InvokeInstruction call && call.name().equalsString(method)
+                        && call.type().equalsString(type.dropParameterTypes(0, 1).toMethodDescriptorString())) {
+                    out.append(out.isEmpty() ? "" : ",").append(bci);
+                }
+                if (e instanceof java.lang.classfile.Instruction i) {
+                    bci += i.sizeInBytes();
+                }
+            }
+        }
+        return out.isEmpty() ? "-" : out.toString();
     }
 
     private static String names(List<Class<?>> classes) {
