@@ -13,9 +13,10 @@ shift || true
 agent=$(ls harness/target/lib/icpbench-dispatch-*.jar)
 noprofile="-XX:-UseTypeProfile -XX:TypeProfileWidth=0 -XX:-UseTypeSpeculation -XX:TypeProfileLevel=0 -XX:-UseBimorphicInlining -XX:-UseInlineCaches"
 policy=${POLICY:-cree}
-for mode in ${MODES:-virtual virtual-noprofile indirect-call dynamic-call promoted devirtualized}; do
+for mode in ${MODES:-virtual virtual-noprofile virtual-megamorphic indirect-call dynamic-call promoted devirtualized}; do
   extra="-Dicpbench.mode=$mode -Dicpbench.policy=$policy"
   [[ $mode == virtual-noprofile ]] && extra="$extra $noprofile"
+  [[ $mode == virtual-megamorphic ]] && extra="$extra -XX:-UseInlineCaches"
   [[ $mode == promoted ]] && extra="$extra -javaagent:$agent=packages=io.icpbench.stack;policy=$policy"
   echo "== $mode"
   ./icpbench jmh 'RxPathBenchmark.receive$' -p profile="$profile" -f 1 -wi 3 -w 2 -i 5 -r 2 -prof gc \

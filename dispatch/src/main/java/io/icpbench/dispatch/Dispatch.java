@@ -13,7 +13,7 @@ public final class Dispatch {
     public static final int MODE_ID = MODE.id;
 
     public static final int VIRTUAL = 0, VIRTUAL_NOPROFILE = 1, INDIRECT_CALL = 2, DYNAMIC_CALL = 3, PROMOTED = 4,
-            DEVIRTUALIZED = 5;
+            DEVIRTUALIZED = 5, VIRTUAL_MEGAMORPHIC = 6;
 
     private Dispatch() {
     }

@@ -9,6 +9,12 @@ public enum Mode {
     VIRTUAL(0, "plain indirect calls, C2's profile-guided inlining on"),
     /** The same code as VIRTUAL in a JVM that cannot speculate on receiver types: the retpoline world. */
     VIRTUAL_NOPROFILE(1, "plain indirect calls, receiver-type speculation and inline caches off"),
+    /**
+     * The same code as VIRTUAL with only the stack's ops call sites kept megamorphic: the retpoline
+     * world, where the ops calls pay and nothing else does. Their type profiles are filled with
+     * dummy receivers before any traffic, so C2 finds no receiver to inline there.
+     */
+    VIRTUAL_MEGAMORPHIC(6, "plain indirect calls, only the ops call sites megamorphic (profiles filled with dummies)"),
     /** The kernel's INDIRECT_CALL_n: each site compares the kernel's fixed candidate list, in order. */
     INDIRECT_CALL(2, "the kernel's fixed per-site candidate lists (INDIRECT_CALL_n)"),
     /** Cree's dynamic_call, written into each site by hand: targets learned at run time. */
@@ -32,6 +38,17 @@ public enum Mode {
     public static final List<String> NOPROFILE_FLAGS = List.of("-XX:-UseTypeProfile", "-XX:TypeProfileWidth=0",
             "-XX:-UseTypeSpeculation", "-XX:TypeProfileLevel=0", "-XX:-UseBimorphicInlining", "-XX:-UseInlineCaches");
 
+    /**
+     * The flags of {@link #VIRTUAL_MEGAMORPHIC}. {@code -XX:-UseInlineCaches} sends every call that
+     * C2 did not inline through the vtable or itable stub instead of a monomorphic inline cache
+     * (itself a guarded direct call): the ops sites, whose profiles hold only dummies, then pay an
+     * indirect jump on every call, as a retpolined kernel does, even where one class reaches them at
+     * run time. Inline caches do not change what C2 inlines, so the rest of the path compiles as in
+     * {@link #VIRTUAL} (scripts/inlining-report.sh compares them); the calls outside the ops sites
+     * that C2 leaves out of line, which are few and off the per-packet path, take the stub too.
+     */
+    public static final List<String> MEGAMORPHIC_FLAGS = List.of("-XX:-UseInlineCaches");
+
     /** An int for {@code static final int} comparisons that C2 folds (an enum switch it would not). */
     public final int id;
     private final String description;
@@ -52,7 +69,11 @@ public enum Mode {
 
     /** JVM flags a fork of this mode needs besides {@code -Dicpbench.mode}. */
     public List<String> jvmFlags() {
-        return this == VIRTUAL_NOPROFILE ? NOPROFILE_FLAGS : List.of();
+        return switch (this) {
+            case VIRTUAL_NOPROFILE -> NOPROFILE_FLAGS;
+            case VIRTUAL_MEGAMORPHIC -> MEGAMORPHIC_FLAGS;
+            default -> List.of();
+        };
     }
 
     /** Parses a command-line name; the error lists the valid ones. */
@@ -67,5 +88,13 @@ public enum Mode {
 
     public static List<String> names() {
         return java.util.Arrays.stream(values()).map(Mode::cliName).toList();
+    }
+
+    /** Prints the JVM flags of the mode named by the argument on one line (for scripts). */
+    public static void main(String[] args) {
+        if (args.length != 1) {
+            throw new IllegalArgumentException("usage: Mode MODE, expected one of " + names());
+        }
+        System.out.println(String.join(" ", parse(args[0]).jvmFlags()));
     }
 }

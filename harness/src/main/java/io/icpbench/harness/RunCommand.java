@@ -53,8 +53,8 @@ final class RunCommand implements Callable<Integer> {
     int workers;
 
     @Option(names = "--sites", paramLabel = "SITES", defaultValue = "all",
-            description = "Which of the 12 call sites the modes convert (the rest stay plain): all, none, or sites and ranges "
-                + "such as 1-5,9. Default: ${DEFAULT-VALUE}.")
+            description = "Which of the 13 call sites the modes convert (12 and the taps of deliver_skb; the rest stay plain): all, none, "
+                + "or sites and ranges such as 1-5,9. Default: ${DEFAULT-VALUE}.")
     String sites;
 
     @Option(names = "--forks", paramLabel = "N", description = "Forks per mode. Default: as many as the budget allows (at least 2).")

@@ -31,7 +31,7 @@ final class StackCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--mode", paramLabel = "MODE",
-            description = "Dispatch mode: virtual, virtual-noprofile, indirect-call, dynamic-call, promoted, devirtualized. "
+            description = "Dispatch mode: virtual, virtual-noprofile, virtual-megamorphic, indirect-call, dynamic-call, promoted, devirtualized. "
                 + "Default: this JVM's (-Dicpbench.mode, else virtual).")
     String mode;
 
@@ -50,12 +50,12 @@ final class StackCommand implements Callable<Integer> {
     String thresholds;
 
     @Option(names = "--sites", paramLabel = "SITES",
-            description = "Which of the 12 call sites the mode converts, the rest stay plain: all, none, or sites and ranges "
-                + "such as 1-5,9. Default: all.")
+            description = "Which of the 13 call sites the mode converts (12 and the taps of deliver_skb), the rest stay plain: all, none, "
+                + "or sites and ranges such as 1-5,9. Default: all.")
     String sites;
 
     @Option(names = "--exclude", paramLabel = "SITE", split = ",",
-            description = "Promoted mode: sites the rewriter leaves alone (prefixes of site names, e.g. NetStack.nfHookSlow).")
+            description = "Promoted mode: sites the rewriter leaves alone (prefixes of site names, e.g. nf_hook_entry->hook).")
     List<String> exclude;
 
     @Option(names = "--write-pcap", paramLabel = "FILE",

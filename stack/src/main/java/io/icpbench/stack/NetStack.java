@@ -4,7 +4,9 @@ import static io.icpbench.dispatch.Dispatch.DEVIRTUALIZED;
 import static io.icpbench.dispatch.Dispatch.DYNAMIC_CALL;
 import static io.icpbench.dispatch.Dispatch.INDIRECT_CALL;
 import static io.icpbench.dispatch.Dispatch.MODE_ID;
+import static io.icpbench.dispatch.Dispatch.VIRTUAL_MEGAMORPHIC;
 
+import io.icpbench.dispatch.OpsCallSite;
 import io.icpbench.stack.driver.Drivers;
 import io.icpbench.stack.encap.EncapHandlers;
 import io.icpbench.stack.gro.GroHandlers;
@@ -39,20 +41,25 @@ import java.util.List;
  * One network stack as one RX worker (one CPU) sees it: the receive core of {@code net/core/dev.c}
  * and the tables the protocols register in.
  *
- * <p>All twelve modeled indirect call sites are in this class, each in its own method and marked
- * {@code CALL SITE n}: every site is one bytecode call site with its own type profile. The
- * handlers (drivers, protocols, hooks) call back into these methods to reach the next site.
+ * <p>The modeled indirect call sites ({@link Site}: the twelve of DESIGN.md and the taps of
+ * {@code deliver_skb}) are in this class, each its own small static method named after the kernel
+ * pointer it calls and marked {@code @OpsCallSite(kernel name)}, in site order at the end of the
+ * class: every site is one bytecode call site with its own type profile. The handlers (drivers,
+ * protocols, hooks) call back into this class to reach the next site.
  *
  * <p>Each site is written once per dispatch mode, chosen by {@code Dispatch.MODE_ID} (a
  * {@code static final int}, so the JIT keeps only the branch of this JVM's mode):
  * <ul>
- * <li>virtual, virtual-noprofile, promoted: the plain interface call ({@code ops.fn(args)}); the
- *     promoted mode rewrites exactly these instructions when the class loads.</li>
- * <li>indirect-call: the kernel's {@code INDIRECT_CALL_n} list for that site, compared in the
- *     kernel's order (INDIRECT_CALL_2(f, f2, f1) tests f2 first), then the plain call. Sites the
- *     kernel does not wrap (1, 2, 5, 7, 10) stay plain.</li>
+ * <li>virtual, virtual-noprofile, virtual-megamorphic, promoted: the plain interface call
+ *     ({@code ops.fn(args)}); the promoted mode rewrites exactly these instructions when the class
+ *     loads; virtual-megamorphic fills their type profiles with dummy receivers before any traffic
+ *     ({@link MegamorphicSites}).</li>
+ * <li>indirect-call: the kernel's {@code INDIRECT_CALL_n} list for that site ({@link Site#indirectCall}),
+ *     compared in the kernel's order (INDIRECT_CALL_2(f, f2, f1) tests f2 first), then the plain
+ *     call. Sites the kernel does not wrap (1, 2, 5, 7, 10, 13) stay plain.</li>
  * <li>dynamic-call: the site's learned handle from {@link StackSites}.</li>
- * <li>devirtualized: the dominant targets of the default traffic called directly, then the plain call.</li>
+ * <li>devirtualized: the dominant targets of the default traffic called directly ({@link Site#devirtualized}),
+ *     then the plain call.</li>
  * </ul>
  * The exact-class tests are {@code instanceof} on final classes: the JVM's pointer compare.
  *
@@ -66,10 +73,11 @@ public final class NetStack {
     public static final int NF_INET_PRE_ROUTING = 0, NF_INET_LOCAL_IN = 1;
 
     /** Whether each site is converted in this JVM's mode ({@link SiteSelection}); folded by the JIT. */
-    private static final boolean S1 = SiteSelection.converted(1), S2 = SiteSelection.converted(2), S3 = SiteSelection.converted(3),
-            S4 = SiteSelection.converted(4), S5 = SiteSelection.converted(5), S6 = SiteSelection.converted(6),
-            S7 = SiteSelection.converted(7), S8 = SiteSelection.converted(8), S9 = SiteSelection.converted(9),
-            S10 = SiteSelection.converted(10), S11 = SiteSelection.converted(11), S12 = SiteSelection.converted(12);
+    private static final boolean S1 = Site.NAPI_POLL.converted(), S2 = Site.RX_HANDLER.converted(),
+            S3 = Site.PTYPE_GRO_RECEIVE.converted(), S4 = Site.OFFLOAD_GRO_RECEIVE.converted(),
+            S5 = Site.UDP_TUNNEL_GRO_RECEIVE.converted(), S6 = Site.PACKET_TYPE_FUNC.converted(), S7 = Site.NF_HOOK.converted(),
+            S8 = Site.DST_INPUT.converted(), S9 = Site.IPPROT_HANDLER.converted(), S10 = Site.ENCAP_RCV.converted(),
+            S11 = Site.SK_DATA_READY.converted(), S12 = Site.SK_PROT_RECVMSG.converted(), S13 = Site.DELIVER_SKB.converted();
 
     public final Counters counters = new Counters();
     public final HandlerWork work;
@@ -112,6 +120,9 @@ public final class NetStack {
         this.work = work;
         this.maxEncapDepth = maxEncapDepth;
         this.backlog = new Napi("backlog", null, backlogPoll.apply(this), this, 1024);
+        if (MODE_ID == VIRTUAL_MEGAMORPHIC) {
+            MegamorphicSites.ensurePolluted();
+        }
     }
 
     // ---------------------------------------------------------------- registration (cold)
@@ -298,21 +309,7 @@ public final class NetStack {
             pollHead = (pollHead + 1) % pollList.length;
             pollCount--;
             napi.scheduled = false;
-            NapiPoll poll = napi.poll;
-            int done;
-            // CALL SITE 1: napi->poll
-            if (MODE_ID == DYNAMIC_CALL && S1) {
-                try {
-                    done = (int) StackSites.NAPI_POLL.invokeExact(poll, napi, NAPI_BUDGET);
-                } catch (Throwable t) {
-                    throw rethrow(t);
-                }
-            } else if (MODE_ID == DEVIRTUALIZED && S1) {
-                done = poll instanceof Drivers.VirtioNet v ? v.poll(napi, NAPI_BUDGET) : poll.poll(napi, NAPI_BUDGET);
-            } else {
-                done = poll.poll(napi, NAPI_BUDGET);
-            }
-            total += done;
+            total += napiPoll(napi.poll, napi, NAPI_BUDGET);
             if (napi.queued() > 0) {
                 napiSchedule(napi);
             }
@@ -329,69 +326,13 @@ public final class NetStack {
         int[] types = groTypes;
         for (int i = 0; i < types.length; i++) {
             if (types[i] == type) {
-                GroL3 gro = groL3[i];
-                int net = skb.network;
-                int ret;
-                // CALL SITE 3: ptype->callbacks.gro_receive
-                if (MODE_ID == DYNAMIC_CALL && S3) {
-                    try {
-                        ret = (int) StackSites.GRO_L3.invokeExact(gro, skb, net);
-                    } catch (Throwable t) {
-                        throw rethrow(t);
-                    }
-                } else if (MODE_ID == INDIRECT_CALL && S3) {
-                    // INDIRECT_CALL_INET(gro_receive, ipv6_gro_receive, inet_gro_receive)
-                    ret = gro instanceof GroHandlers.Ipv6Gro g6 ? g6.groReceive(skb, net)
-                            : gro instanceof GroHandlers.InetGro g4 ? g4.groReceive(skb, net) : gro.groReceive(skb, net);
-                } else if (MODE_ID == DEVIRTUALIZED && S3) {
-                    ret = gro instanceof GroHandlers.InetGro g4 ? g4.groReceive(skb, net)
-                            : gro instanceof GroHandlers.Ipv6Gro g6 ? g6.groReceive(skb, net) : gro.groReceive(skb, net);
-                } else {
-                    ret = gro.groReceive(skb, net);
-                }
-                if (ret == GroL3.GRO_NORMAL) {
+                if (ptypeGroReceive(groL3[i], skb, skb.network) == GroL3.GRO_NORMAL) {
                     counters.inc(Counter.GRO_FLUSH);
                 }
                 break;
             }
         }
         netifReceiveSkb(skb);
-    }
-
-    /** The L4 GRO step of inet_gro_receive / ipv6_gro_receive. */
-    public int groL4Receive(GroL4 gro, SkBuff skb, int offset, int length) {
-        // CALL SITE 4: ops->callbacks.gro_receive
-        if (MODE_ID == DYNAMIC_CALL && S4) {
-            try {
-                return (int) StackSites.GRO_L4.invokeExact(gro, skb, offset, length);
-            } catch (Throwable t) {
-                throw rethrow(t);
-            }
-        } else if (MODE_ID == INDIRECT_CALL && S4) {
-            // INDIRECT_CALL_L4(gro_receive, tcp4_gro_receive, udp4_gro_receive)
-            return gro instanceof GroHandlers.TcpGro tcp ? tcp.groReceive(skb, offset, length)
-                    : gro instanceof GroHandlers.UdpGro udp ? udp.groReceive(skb, offset, length) : gro.groReceive(skb, offset, length);
-        } else if (MODE_ID == DEVIRTUALIZED && S4) {
-            return gro instanceof GroHandlers.UdpGro udp ? udp.groReceive(skb, offset, length)
-                    : gro instanceof GroHandlers.TcpGro tcp ? tcp.groReceive(skb, offset, length) : gro.groReceive(skb, offset, length);
-        }
-        return gro.groReceive(skb, offset, length);
-    }
-
-    /** udp_gro_receive on a tunnel socket. */
-    public int udpTunnelGroReceive(UdpTunnelGro gro, SkBuff skb, int offset, int length) {
-        counters.inc(Counter.GRO_TUNNEL);
-        // CALL SITE 5: udp_sk(sk)->gro_receive
-        if (MODE_ID == DYNAMIC_CALL && S5) {
-            try {
-                return (int) StackSites.TUNNEL_GRO.invokeExact(gro, skb, offset, length);
-            } catch (Throwable t) {
-                throw rethrow(t);
-            }
-        } else if (MODE_ID == DEVIRTUALIZED && S5) {
-            return gro instanceof GroHandlers.VxlanGro vx ? vx.groReceive(skb, offset, length) : gro.groReceive(skb, offset, length);
-        }
-        return gro.groReceive(skb, offset, length);
     }
 
     // ---------------------------------------------------------------- the receive core
@@ -420,19 +361,7 @@ public final class NetStack {
             if (rxHandler == null) {
                 break;
             }
-            int ret;
-            // CALL SITE 2: dev->rx_handler
-            if (MODE_ID == DYNAMIC_CALL && S2) {
-                try {
-                    ret = (int) StackSites.RX_HANDLER.invokeExact(rxHandler, skb);
-                } catch (Throwable t) {
-                    throw rethrow(t);
-                }
-            } else if (MODE_ID == DEVIRTUALIZED && S2) {
-                ret = rxHandler instanceof RxHandlers.Bond bond ? bond.handleFrame(skb) : rxHandler.handleFrame(skb);
-            } else {
-                ret = rxHandler.handleFrame(skb);
-            }
+            int ret = rxHandler(rxHandler, skb);
             if (ret == RxHandler.RX_HANDLER_CONSUMED) {
                 return;
             }
@@ -447,43 +376,11 @@ public final class NetStack {
         int[] types = ptypeTypes;
         for (int i = 0; i < types.length; i++) {
             if (types[i] == type) {
-                PacketType pt = ptypes[i];
-                // CALL SITE 6: pt_prev->func
-                if (MODE_ID == DYNAMIC_CALL && S6) {
-                    try {
-                        int unused = (int) StackSites.PACKET_TYPE.invokeExact(pt, skb);
-                    } catch (Throwable t) {
-                        throw rethrow(t);
-                    }
-                } else if (MODE_ID == INDIRECT_CALL && S6) {
-                    // INDIRECT_CALL_INET(pt_prev->func, ipv6_rcv, ip_rcv)
-                    if (pt instanceof Ipv6Rcv v6) {
-                        v6.func(skb);
-                    } else if (pt instanceof IpRcv v4) {
-                        v4.func(skb);
-                    } else {
-                        pt.func(skb);
-                    }
-                } else if (MODE_ID == DEVIRTUALIZED && S6) {
-                    if (pt instanceof IpRcv v4) {
-                        v4.func(skb);
-                    } else if (pt instanceof Ipv6Rcv v6) {
-                        v6.func(skb);
-                    } else {
-                        pt.func(skb);
-                    }
-                } else {
-                    pt.func(skb);
-                }
+                packetTypeFunc(ptypes[i], skb);
                 return;
             }
         }
         counters.finish(skb, Outcome.UNHANDLED_PROTO);
-    }
-
-    /** deliver_skb: a tap (ETH_P_ALL) sees the packet; its own call site, separate from site 6. */
-    private static void deliverSkb(PacketType tap, SkBuff skb) {
-        tap.func(skb);
     }
 
     /**
@@ -493,26 +390,7 @@ public final class NetStack {
      */
     public boolean nfHookSlow(NfHook[] chain, SkBuff skb, int hooknum) {
         for (int i = 0; i < chain.length; i++) {
-            NfHook hook = chain[i];
-            int verdict;
-            // CALL SITE 7: nf_hook_entry->hook
-            if (MODE_ID == DYNAMIC_CALL && S7) {
-                try {
-                    verdict = (int) StackSites.NF_HOOK.invokeExact(hook, skb, hooknum);
-                } catch (Throwable t) {
-                    throw rethrow(t);
-                }
-            } else if (MODE_ID == DEVIRTUALIZED && S7) {
-                verdict = hook instanceof Hooks.ConntrackIn ct ? ct.hook(skb, hooknum)
-                        : hook instanceof Hooks.Mangle mangle ? mangle.hook(skb, hooknum)
-                        : hook instanceof Hooks.Nat nat ? nat.hook(skb, hooknum)
-                        : hook instanceof Hooks.Filter filter ? filter.hook(skb, hooknum)
-                        : hook instanceof Hooks.ConntrackConfirm confirm ? confirm.hook(skb, hooknum)
-                        : hook.hook(skb, hooknum);
-            } else {
-                verdict = hook.hook(skb, hooknum);
-            }
-            if (verdict == NfHook.NF_DROP) {
+            if (nfHookEntryHook(chain[i], skb, hooknum) == NfHook.NF_DROP) {
                 counters.finish(skb, Outcome.NETFILTER_DROP);
                 return false;
             }
@@ -530,27 +408,6 @@ public final class NetStack {
         return nfHookSlow(localIn, skb, NF_INET_LOCAL_IN);
     }
 
-    /** dst_input: hands a routed packet to its route's input function. */
-    public int dstInput(SkBuff skb) {
-        DstInput input = skb.dst.input;
-        // CALL SITE 8: dst->input
-        if (MODE_ID == DYNAMIC_CALL && S8) {
-            try {
-                return (int) StackSites.DST_INPUT.invokeExact(input, skb);
-            } catch (Throwable t) {
-                throw rethrow(t);
-            }
-        } else if (MODE_ID == INDIRECT_CALL && S8) {
-            // INDIRECT_CALL_INET(dst->input, ip6_input, ip_local_deliver)
-            return input instanceof DstInputs.Ip6Input v6 ? v6.input(skb)
-                    : input instanceof DstInputs.IpLocalDeliver v4 ? v4.input(skb) : input.input(skb);
-        } else if (MODE_ID == DEVIRTUALIZED && S8) {
-            return input instanceof DstInputs.IpLocalDeliver v4 ? v4.input(skb)
-                    : input instanceof DstInputs.Ip6Input v6 ? v6.input(skb) : input.input(skb);
-        }
-        return input.input(skb);
-    }
-
     /**
      * ip_protocol_deliver_rcu / ip6_protocol_deliver_rcu: the transport protocol's handler, or an
      * unknown-protocol drop.
@@ -564,31 +421,7 @@ public final class NetStack {
             return;
         }
         counters.inc(v6 ? Counter.IP6_IN_DELIVERS : Counter.IP_IN_DELIVERS);
-        // CALL SITE 9: ipprot->handler
-        if (MODE_ID == DYNAMIC_CALL && S9) {
-            try {
-                int unused = (int) StackSites.PROTOCOL.invokeExact(ipprot, skb);
-            } catch (Throwable t) {
-                throw rethrow(t);
-            }
-        } else if (MODE_ID == INDIRECT_CALL && S9) {
-            // INDIRECT_CALL_2(ipprot->handler, tcp_v4_rcv, udp_rcv)
-            if (ipprot instanceof Protocols.TcpRcv tcp) {
-                tcp.handler(skb);
-            } else if (ipprot instanceof UdpRcv udp) {
-                udp.handler(skb);
-            } else {
-                ipprot.handler(skb);
-            }
-        } else if (MODE_ID == DEVIRTUALIZED && S9) {
-            if (ipprot instanceof UdpRcv udp) {
-                udp.handler(skb);
-            } else {
-                ipprot.handler(skb);
-            }
-        } else {
-            ipprot.handler(skb);
-        }
+        ipprotHandler(ipprot, skb);
     }
 
     /**
@@ -598,19 +431,7 @@ public final class NetStack {
     public void udpQueueRcv(UdpSock sk, SkBuff skb) {
         EncapRcv encap = sk.encapRcv;
         if (encap != null) {
-            int ret;
-            // CALL SITE 10: udp_sk(sk)->encap_rcv
-            if (MODE_ID == DYNAMIC_CALL && S10) {
-                try {
-                    ret = (int) StackSites.ENCAP_RCV.invokeExact(encap, sk, skb);
-                } catch (Throwable t) {
-                    throw rethrow(t);
-                }
-            } else if (MODE_ID == DEVIRTUALIZED && S10) {
-                ret = encap instanceof EncapHandlers.VxlanRcv vx ? vx.encapRcv(sk, skb) : encap.encapRcv(sk, skb);
-            } else {
-                ret = encap.encapRcv(sk, skb);
-            }
+            int ret = encapRcv(encap, sk, skb);
             if (ret <= 0) {
                 return;
             }
@@ -622,45 +443,7 @@ public final class NetStack {
             return;
         }
         counters.finish(skb, Outcome.UDP_QUEUED);
-        DataReady ready = sk.dataReady;
-        // CALL SITE 11: sk->sk_data_ready
-        if (MODE_ID == DYNAMIC_CALL && S11) {
-            try {
-                StackSites.DATA_READY.invokeExact(ready, sk);
-            } catch (Throwable t) {
-                throw rethrow(t);
-            }
-        } else if ((MODE_ID == INDIRECT_CALL || MODE_ID == DEVIRTUALIZED) && S11) {
-            // INDIRECT_CALL_1(sk->sk_data_ready, sock_def_readable)
-            if (ready instanceof SocketOps.SockDefReadable def) {
-                def.dataReady(sk);
-            } else {
-                ready.dataReady(sk);
-            }
-        } else {
-            ready.dataReady(sk);
-        }
-    }
-
-    /** recvmsg on a socket: one datagram into {@code msg}; returns its length or -1 if none. */
-    public int recvmsg(UdpSock sk, RecvBuffer msg) {
-        RecvMsg prot = sk.prot;
-        // CALL SITE 12: sk->sk_prot->recvmsg
-        if (MODE_ID == DYNAMIC_CALL && S12) {
-            try {
-                return (int) StackSites.RECVMSG.invokeExact(prot, sk, msg);
-            } catch (Throwable t) {
-                throw rethrow(t);
-            }
-        } else if (MODE_ID == INDIRECT_CALL && S12) {
-            // INDIRECT_CALL_INET(sock->ops->recvmsg, inet6_recvmsg, inet_recvmsg)
-            return prot instanceof SocketOps.Udpv6Recvmsg v6 ? v6.recvmsg(sk, msg)
-                    : prot instanceof SocketOps.UdpRecvmsg v4 ? v4.recvmsg(sk, msg) : prot.recvmsg(sk, msg);
-        } else if (MODE_ID == DEVIRTUALIZED && S12) {
-            return prot instanceof SocketOps.UdpRecvmsg v4 ? v4.recvmsg(sk, msg)
-                    : prot instanceof SocketOps.Udpv6Recvmsg v6 ? v6.recvmsg(sk, msg) : prot.recvmsg(sk, msg);
-        }
-        return prot.recvmsg(sk, msg);
+        skDataReady(sk.dataReady, sk);
     }
 
     /**
@@ -674,7 +457,7 @@ public final class NetStack {
         for (int s = 0; s < socks.length; s++) {
             UdpSock sk = socks[s];
             for (int n = sk.readBudget; n > 0; n--) {
-                if (recvmsg(sk, msg) < 0) {
+                if (skProtRecvmsg(sk.prot, sk, msg) < 0) {
                     sk.waiting = true;
                     break;
                 }
@@ -703,6 +486,274 @@ public final class NetStack {
         if (!tunnelDev.napi.post(skb)) {
             counters.finish(skb, Outcome.RX_QUEUE_FULL);
         }
+    }
+
+    // ---------------------------------------------------------------- the call sites, in site order
+
+    /*
+     * IMPLEMENTATION NOTES. Each ops call site of the table (Site) is one small static method here,
+     * in site order, of the site's call type (receiver first) and marked @OpsCallSite with the
+     * site's kernel name. All of a site's modes sit side by side, each its own bytecode call site:
+     * the plain call (virtual, virtual-noprofile, virtual-megamorphic, promoted), the learned handle
+     * (dynamic-call), the kernel's INDIRECT_CALL list (indirect-call), the dominant targets
+     * (devirtualized). MODE_ID and the S flags are static final, so the JIT keeps one branch. The
+     * methods touch nothing but their arguments: virtual-megamorphic calls them with dummy
+     * receivers before any traffic (MegamorphicSites), and the promotion rewriter names every ops
+     * call in them by the annotation. Never route two sites through one helper: they would share
+     * one type profile.
+     */
+
+    /** Site 1, {@code napi->poll} ({@code __napi_poll}): a driver's, the backlog's or a GRO cell's poll. */
+    @OpsCallSite(Site.Names.NAPI_POLL)
+    static int napiPoll(NapiPoll poll, Napi napi, int budget) {
+        if (MODE_ID == DYNAMIC_CALL && S1) {
+            try {
+                return (int) StackSites.NAPI_POLL.invokeExact(poll, napi, budget);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        } else if (MODE_ID == DEVIRTUALIZED && S1) {
+            return poll instanceof Drivers.VirtioNet v ? v.poll(napi, budget) : poll.poll(napi, budget);
+        }
+        return poll.poll(napi, budget);
+    }
+
+    /** Site 2, {@code dev->rx_handler} ({@code __netif_receive_skb_core}): bridge, bond or macvlan. */
+    @OpsCallSite(Site.Names.RX_HANDLER)
+    static int rxHandler(RxHandler handler, SkBuff skb) {
+        if (MODE_ID == DYNAMIC_CALL && S2) {
+            try {
+                return (int) StackSites.RX_HANDLER.invokeExact(handler, skb);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        } else if (MODE_ID == DEVIRTUALIZED && S2) {
+            return handler instanceof RxHandlers.Bond bond ? bond.handleFrame(skb) : handler.handleFrame(skb);
+        }
+        return handler.handleFrame(skb);
+    }
+
+    /** Site 3, {@code ptype->callbacks.gro_receive} ({@code dev_gro_receive}): L3 GRO, inet or IPv6. */
+    @OpsCallSite(Site.Names.PTYPE_GRO_RECEIVE)
+    static int ptypeGroReceive(GroL3 gro, SkBuff skb, int offset) {
+        if (MODE_ID == DYNAMIC_CALL && S3) {
+            try {
+                return (int) StackSites.PTYPE_GRO_RECEIVE.invokeExact(gro, skb, offset);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        } else if (MODE_ID == INDIRECT_CALL && S3) {
+            // INDIRECT_CALL_INET(ptype->callbacks.gro_receive, ipv6_gro_receive, inet_gro_receive, ...)
+            return gro instanceof GroHandlers.Ipv6Gro g6 ? g6.groReceive(skb, offset)
+                    : gro instanceof GroHandlers.InetGro g4 ? g4.groReceive(skb, offset) : gro.groReceive(skb, offset);
+        } else if (MODE_ID == DEVIRTUALIZED && S3) {
+            return gro instanceof GroHandlers.InetGro g4 ? g4.groReceive(skb, offset)
+                    : gro instanceof GroHandlers.Ipv6Gro g6 ? g6.groReceive(skb, offset) : gro.groReceive(skb, offset);
+        }
+        return gro.groReceive(skb, offset);
+    }
+
+    /**
+     * Site 4, {@code ops->callbacks.gro_receive} ({@code inet_gro_receive}, {@code ipv6_gro_receive}):
+     * the L4 GRO step, called by the L3 GRO handlers.
+     */
+    @OpsCallSite(Site.Names.OFFLOAD_GRO_RECEIVE)
+    public static int offloadGroReceive(GroL4 gro, SkBuff skb, int offset, int length) {
+        if (MODE_ID == DYNAMIC_CALL && S4) {
+            try {
+                return (int) StackSites.OFFLOAD_GRO_RECEIVE.invokeExact(gro, skb, offset, length);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        } else if (MODE_ID == INDIRECT_CALL && S4) {
+            // indirect_call_gro_receive(tcp4_gro_receive, udp4_gro_receive, ops->callbacks.gro_receive, ...)
+            return gro instanceof GroHandlers.TcpGro tcp ? tcp.groReceive(skb, offset, length)
+                    : gro instanceof GroHandlers.UdpGro udp ? udp.groReceive(skb, offset, length) : gro.groReceive(skb, offset, length);
+        } else if (MODE_ID == DEVIRTUALIZED && S4) {
+            return gro instanceof GroHandlers.UdpGro udp ? udp.groReceive(skb, offset, length)
+                    : gro instanceof GroHandlers.TcpGro tcp ? tcp.groReceive(skb, offset, length) : gro.groReceive(skb, offset, length);
+        }
+        return gro.groReceive(skb, offset, length);
+    }
+
+    /**
+     * Site 5, {@code udp_sk(sk)->gro_receive} ({@code udp_gro_receive}): a tunnel socket's GRO,
+     * called by the UDP GRO handler (which counts {@link Counter#GRO_TUNNEL}).
+     */
+    @OpsCallSite(Site.Names.UDP_TUNNEL_GRO_RECEIVE)
+    public static int udpTunnelGroReceive(UdpTunnelGro gro, SkBuff skb, int offset, int length) {
+        if (MODE_ID == DYNAMIC_CALL && S5) {
+            try {
+                return (int) StackSites.UDP_TUNNEL_GRO_RECEIVE.invokeExact(gro, skb, offset, length);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        } else if (MODE_ID == DEVIRTUALIZED && S5) {
+            return gro instanceof GroHandlers.VxlanGro vx ? vx.groReceive(skb, offset, length) : gro.groReceive(skb, offset, length);
+        }
+        return gro.groReceive(skb, offset, length);
+    }
+
+    /** Site 6, {@code pt_prev->func} ({@code __netif_receive_skb_one_core}): the protocol's packet_type. */
+    @OpsCallSite(Site.Names.PACKET_TYPE_FUNC)
+    static int packetTypeFunc(PacketType pt, SkBuff skb) {
+        if (MODE_ID == DYNAMIC_CALL && S6) {
+            try {
+                return (int) StackSites.PACKET_TYPE_FUNC.invokeExact(pt, skb);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        } else if (MODE_ID == INDIRECT_CALL && S6) {
+            // INDIRECT_CALL_INET(pt_prev->func, ipv6_rcv, ip_rcv, ...)
+            return pt instanceof Ipv6Rcv v6 ? v6.func(skb) : pt instanceof IpRcv v4 ? v4.func(skb) : pt.func(skb);
+        } else if (MODE_ID == DEVIRTUALIZED && S6) {
+            return pt instanceof IpRcv v4 ? v4.func(skb) : pt instanceof Ipv6Rcv v6 ? v6.func(skb) : pt.func(skb);
+        }
+        return pt.func(skb);
+    }
+
+    /** Site 7, {@code nf_hook_entry->hook} ({@code nf_hook_slow}): one netfilter hook of a chain. */
+    @OpsCallSite(Site.Names.NF_HOOK)
+    static int nfHookEntryHook(NfHook hook, SkBuff skb, int hooknum) {
+        if (MODE_ID == DYNAMIC_CALL && S7) {
+            try {
+                return (int) StackSites.NF_HOOK.invokeExact(hook, skb, hooknum);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        } else if (MODE_ID == DEVIRTUALIZED && S7) {
+            return hook instanceof Hooks.ConntrackIn ct ? ct.hook(skb, hooknum)
+                    : hook instanceof Hooks.Mangle mangle ? mangle.hook(skb, hooknum)
+                    : hook instanceof Hooks.Nat nat ? nat.hook(skb, hooknum)
+                    : hook instanceof Hooks.Filter filter ? filter.hook(skb, hooknum)
+                    : hook instanceof Hooks.ConntrackConfirm confirm ? confirm.hook(skb, hooknum)
+                    : hook.hook(skb, hooknum);
+        }
+        return hook.hook(skb, hooknum);
+    }
+
+    /**
+     * Site 8, {@code dst->input} ({@code dst_input}): hands a routed packet to its route's input
+     * function ({@code skb.dst.input}); called by ip_rcv and ipv6_rcv.
+     */
+    @OpsCallSite(Site.Names.DST_INPUT)
+    public static int dstInput(DstInput input, SkBuff skb) {
+        if (MODE_ID == DYNAMIC_CALL && S8) {
+            try {
+                return (int) StackSites.DST_INPUT.invokeExact(input, skb);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        } else if (MODE_ID == INDIRECT_CALL && S8) {
+            // INDIRECT_CALL_INET(skb_dst(skb)->input, ip6_input, ip_local_deliver, skb)
+            return input instanceof DstInputs.Ip6Input v6 ? v6.input(skb)
+                    : input instanceof DstInputs.IpLocalDeliver v4 ? v4.input(skb) : input.input(skb);
+        } else if (MODE_ID == DEVIRTUALIZED && S8) {
+            return input instanceof DstInputs.IpLocalDeliver v4 ? v4.input(skb)
+                    : input instanceof DstInputs.Ip6Input v6 ? v6.input(skb) : input.input(skb);
+        }
+        return input.input(skb);
+    }
+
+    /** Site 9, {@code ipprot->handler} ({@code ip_protocol_deliver_rcu}): the transport protocol. */
+    @OpsCallSite(Site.Names.IPPROT_HANDLER)
+    static int ipprotHandler(NetProtocol ipprot, SkBuff skb) {
+        if (MODE_ID == DYNAMIC_CALL && S9) {
+            try {
+                return (int) StackSites.IPPROT_HANDLER.invokeExact(ipprot, skb);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        } else if (MODE_ID == INDIRECT_CALL && S9) {
+            // INDIRECT_CALL_2(ipprot->handler, tcp_v4_rcv, udp_rcv, skb)
+            return ipprot instanceof Protocols.TcpRcv tcp ? tcp.handler(skb)
+                    : ipprot instanceof UdpRcv udp ? udp.handler(skb) : ipprot.handler(skb);
+        } else if (MODE_ID == DEVIRTUALIZED && S9) {
+            return ipprot instanceof UdpRcv udp ? udp.handler(skb) : ipprot.handler(skb);
+        }
+        return ipprot.handler(skb);
+    }
+
+    /** Site 10, {@code udp_sk(sk)->encap_rcv} ({@code udp_queue_rcv_one_skb}): VXLAN, Geneve, ESP, WireGuard, L2TP. */
+    @OpsCallSite(Site.Names.ENCAP_RCV)
+    static int encapRcv(EncapRcv encap, UdpSock sk, SkBuff skb) {
+        if (MODE_ID == DYNAMIC_CALL && S10) {
+            try {
+                return (int) StackSites.ENCAP_RCV.invokeExact(encap, sk, skb);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        } else if (MODE_ID == DEVIRTUALIZED && S10) {
+            return encap instanceof EncapHandlers.VxlanRcv vx ? vx.encapRcv(sk, skb) : encap.encapRcv(sk, skb);
+        }
+        return encap.encapRcv(sk, skb);
+    }
+
+    /** Site 11, {@code sk->sk_data_ready} ({@code __udp_enqueue_schedule_skb}): wakes the socket's reader. */
+    @OpsCallSite(Site.Names.SK_DATA_READY)
+    static void skDataReady(DataReady ready, UdpSock sk) {
+        if (MODE_ID == DYNAMIC_CALL && S11) {
+            try {
+                StackSites.SK_DATA_READY.invokeExact(ready, sk);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        } else if (MODE_ID == INDIRECT_CALL && S11) {
+            // INDIRECT_CALL_1(sk->sk_data_ready, sock_def_readable, sk)
+            if (ready instanceof SocketOps.SockDefReadable def) {
+                def.dataReady(sk);
+            } else {
+                ready.dataReady(sk);
+            }
+        } else if (MODE_ID == DEVIRTUALIZED && S11) {
+            if (ready instanceof SocketOps.SockDefReadable def) {
+                def.dataReady(sk);
+            } else {
+                ready.dataReady(sk);
+            }
+        } else {
+            ready.dataReady(sk);
+        }
+    }
+
+    /**
+     * Site 12, {@code sk->sk_prot->recvmsg} ({@code inet_recvmsg}): one datagram into {@code msg};
+     * returns its length or -1 if none.
+     */
+    @OpsCallSite(Site.Names.SK_PROT_RECVMSG)
+    static int skProtRecvmsg(RecvMsg prot, UdpSock sk, RecvBuffer msg) {
+        if (MODE_ID == DYNAMIC_CALL && S12) {
+            try {
+                return (int) StackSites.SK_PROT_RECVMSG.invokeExact(prot, sk, msg);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        } else if (MODE_ID == INDIRECT_CALL && S12) {
+            // INDIRECT_CALL_INET(sock->ops->recvmsg, inet6_recvmsg, inet_recvmsg, ...)
+            return prot instanceof SocketOps.Udpv6Recvmsg v6 ? v6.recvmsg(sk, msg)
+                    : prot instanceof SocketOps.UdpRecvmsg v4 ? v4.recvmsg(sk, msg) : prot.recvmsg(sk, msg);
+        } else if (MODE_ID == DEVIRTUALIZED && S12) {
+            return prot instanceof SocketOps.UdpRecvmsg v4 ? v4.recvmsg(sk, msg)
+                    : prot instanceof SocketOps.Udpv6Recvmsg v6 ? v6.recvmsg(sk, msg) : prot.recvmsg(sk, msg);
+        }
+        return prot.recvmsg(sk, msg);
+    }
+
+    /**
+     * Site 13, {@code ptype_all->func} ({@code deliver_skb}: {@code pt_prev->func} for a tap): an
+     * AF_PACKET tap sees the packet. The kernel does not wrap it, and no tap dominates: learned in
+     * dynamic-call and promoted, plain in indirect-call and devirtualized.
+     */
+    @OpsCallSite(Site.Names.DELIVER_SKB)
+    static int deliverSkb(PacketType tap, SkBuff skb) {
+        if (MODE_ID == DYNAMIC_CALL && S13) {
+            try {
+                return (int) StackSites.DELIVER_SKB.invokeExact(tap, skb);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        }
+        return tap.func(skb);
     }
 
     /** Rethrows what a learned site's target threw: unchecked exceptions and errors as they are. */

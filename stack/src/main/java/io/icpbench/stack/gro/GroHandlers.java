@@ -1,5 +1,6 @@
 package io.icpbench.stack.gro;
 
+import io.icpbench.stack.Counter;
 import io.icpbench.stack.NetStack;
 import io.icpbench.stack.SkBuff;
 import io.icpbench.stack.ops.GroL3;
@@ -47,7 +48,7 @@ public final class GroHandlers {
             if (l4 == null || totLen < 20) {
                 return GRO_NORMAL;
             }
-            return stack.groL4Receive(l4, skb, n + 20, totLen - 20);
+            return NetStack.offloadGroReceive(l4, skb, n + 20, totLen - 20);
         }
     }
 
@@ -72,7 +73,7 @@ public final class GroHandlers {
             if (l4 == null) {
                 return GRO_NORMAL;
             }
-            return stack.groL4Receive(l4, skb, n + 40, payload);
+            return NetStack.offloadGroReceive(l4, skb, n + 40, payload);
         }
     }
 
@@ -97,7 +98,8 @@ public final class GroHandlers {
             if (tunnel == null) {
                 return GRO_NORMAL;
             }
-            return stack.udpTunnelGroReceive(tunnel, skb, t + 8, length - 8);
+            stack.counters.inc(Counter.GRO_TUNNEL);
+            return NetStack.udpTunnelGroReceive(tunnel, skb, t + 8, length - 8);
         }
     }
 

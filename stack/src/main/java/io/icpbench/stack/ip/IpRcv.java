@@ -107,7 +107,7 @@ public final class IpRcv implements PacketType {
             return NET_RX_DROP;
         }
         stack.fib.route4(skb);
-        return stack.dstInput(skb);
+        return NetStack.dstInput(skb.dst.input, skb);
     }
 
     private int hdrError(SkBuff skb) {

@@ -122,7 +122,7 @@ public final class Ipv6Rcv implements PacketType {
             return NET_RX_DROP;
         }
         stack.fib.route6(skb);
-        return stack.dstInput(skb);
+        return NetStack.dstInput(skb.dst.input, skb);
     }
 
     private int hdrError(SkBuff skb) {
