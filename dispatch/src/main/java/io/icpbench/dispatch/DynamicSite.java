@@ -116,6 +116,9 @@ public final class DynamicSite {
     private final AtomicLong updates = new AtomicLong();
     private final AtomicLong patches = new AtomicLong();
     private final AtomicLong wipes = new AtomicLong();
+    private final Placement placement;
+    /** Patches of every site of this JVM (a cheap read for the harness's patch accounting). */
+    private static final AtomicLong TOTAL_PATCHES = new AtomicLong();
     // Totals folded in at each update (guarded by this).
     private long foldedHits;
     private long foldedMisses;
@@ -146,6 +149,7 @@ public final class DynamicSite {
         this.config = config;
         this.stats = stats;
         this.updater = updater;
+        this.placement = placement;
         this.counts = new long[STRIPES * STRIDE];
         this.cand = new Class<?>[STRIPES * SLOTS];
         this.local = ThreadLocal.withInitial(() -> nextLocal.getAndIncrement() & (STRIPES - 1));
@@ -398,6 +402,7 @@ public final class DynamicSite {
         MutableCallSite.syncAll(new MutableCallSite[] {callSite});
         installed = targets;
         patches.incrementAndGet();
+        TOTAL_PATCHES.incrementAndGet();
         skipFast = false;
         if (policy.learnOnce()) {
             frozen = true;
@@ -428,6 +433,16 @@ public final class DynamicSite {
     /** setTarget calls: each one invalidates the compiled code that inlined the site. */
     public long patches() {
         return patches.get();
+    }
+
+    /** Where this site's guard chain lives. */
+    public Placement placement() {
+        return placement;
+    }
+
+    /** Patches of all sites of this JVM so far: one atomic read. */
+    public static long totalPatches() {
+        return TOTAL_PATCHES.get();
     }
 
     /** Workers' slot wipes (misses passed the wipe threshold before hits passed the update threshold). */
