@@ -18,8 +18,8 @@ public final class Diagnostics {
      */
     public static List<String> outliers(RunResults r) {
         List<String> out = new ArrayList<>();
-        for (String mode : r.settings().modes()) {
-            List<RunResults.ForkResult> fs = r.forks().stream().filter(f -> f.mode().equals(mode)).toList();
+        for (String mode : r.settings().armNames()) {
+            List<RunResults.ForkResult> fs = r.forks().stream().filter(f -> f.arm().equals(mode)).toList();
             double[] x = fs.stream().mapToDouble(RunResults.ForkResult::meanNsPerPacket).toArray();
             if (x.length < 3) {
                 continue;
@@ -33,7 +33,7 @@ public final class Diagnostics {
             for (int i = 0; i < x.length; i++) {
                 double z = mad == 0 ? 0 : 0.6745 * (x[i] - med) / mad;
                 if (Math.abs(z) > 3.5) {
-                    out.add(String.format(Locale.ROOT, "outlier: fork %d (%s) %.1f ns/packet, modified z %.1f against the mode's median %.1f",
+                    out.add(String.format(Locale.ROOT, "outlier: fork %d (%s) %.1f ns/packet, modified z %.1f against the arm's median %.1f",
                             fs.get(i).index(), mode, x[i], z, med));
                 }
             }
@@ -47,8 +47,8 @@ public final class Diagnostics {
      */
     public static List<String> drift(RunResults r) {
         List<String> out = new ArrayList<>();
-        for (String mode : r.settings().modes()) {
-            List<RunResults.ForkResult> fs = r.forks().stream().filter(f -> f.mode().equals(mode)).toList();
+        for (String mode : r.settings().armNames()) {
+            List<RunResults.ForkResult> fs = r.forks().stream().filter(f -> f.arm().equals(mode)).toList();
             if (fs.size() < 3) {
                 continue;
             }
@@ -85,7 +85,7 @@ public final class Diagnostics {
             if (m2 < 0.95 * m1 && Stats.variance(first) + Stats.variance(second) > 0
                     && new org.apache.commons.math3.stat.inference.TTest().tTest(first, second) < 0.05) {
                 out.add(String.format(Locale.ROOT, "not steady: fork %d (%s) ran %.1f ns/packet in its first %d iterations, %.1f in its last %d",
-                        f.index(), f.mode(), m1, h, m2, h));
+                        f.index(), f.arm(), m1, h, m2, h));
             }
         }
         return out;
@@ -93,7 +93,7 @@ public final class Diagnostics {
 
     /** Within-fork SD of a mode: the mean over its forks of the SD of their measurement iterations, ns/packet. */
     public static double withinForkSd(RunResults r, String mode) {
-        return r.forks().stream().filter(f -> f.mode().equals(mode) && f.scoresNsPerPacket().size() > 1)
+        return r.forks().stream().filter(f -> f.arm().equals(mode) && f.scoresNsPerPacket().size() > 1)
                 .mapToDouble(f -> Stats.sd(f.scoresNsPerPacket().stream().mapToDouble(Double::doubleValue).toArray())).average()
                 .orElse(Double.NaN);
     }

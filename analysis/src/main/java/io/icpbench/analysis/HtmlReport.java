@@ -37,19 +37,19 @@ public final class HtmlReport {
                 + "overflow-x:auto;font-size:12px}img{display:block;margin:1em 0;border:1px solid #ddd}h2{margin-top:2em}</style></head><body>\n");
         b.append("<h1>icpbench report</h1>\n<pre>").append(escape(text)).append("</pre>\n");
         b.append("<h2>Packets per second of every fork</h2>\n<p>Each dot is one fork (its mean over its measurement iterations); "
-                + "the bar is the mode's mean with its 95% confidence interval.</p>\n").append(img(strip(r)));
+                + "the bar is the arm's mean with its 95% confidence interval.</p>\n").append(img(strip(r)));
         b.append("<h2>Run-order drift</h2>\n<p>Fork mean against the fork's position in the run: a slope means the machine changed "
                 + "during the run.</p>\n").append(img(drift(r)));
         XYChart lat = latency(r, runDir);
         if (lat != null) {
-            b.append("<h2>Latency</h2>\n<p>Receive time of one batch of 256 packets, all forks of a mode merged (HdrHistogram).</p>\n")
+            b.append("<h2>Latency</h2>\n<p>Receive time of one batch of 256 packets, all forks of an arm merged (HdrHistogram).</p>\n")
                     .append(img(lat));
         }
         List<Stats.Comparison> cs = MarkdownReport.comparisons(r, margin);
         if (!cs.isEmpty()) {
             b.append("<h2>Pairwise changes</h2>\n<p>Change in packets per second with its 95% confidence interval, per pair; "
                     + "the band is the equivalence margin.</p>\n").append(img(forest(cs, margin)));
-            b.append("<h2>Power</h2>\n<p>Minimum detectable change at 80% power against forks per mode, with each pair's "
+            b.append("<h2>Power</h2>\n<p>Minimum detectable change at 80% power against forks per arm, with each pair's "
                     + "observed between-fork variance.</p>\n").append(img(power(r)));
         }
         b.append("</body></html>\n");
@@ -73,7 +73,7 @@ public final class HtmlReport {
     }
 
     static XYChart strip(RunResults r) {
-        XYChart c = chart("Fork means by mode", "mode (1 = " + r.settings().modes().get(0) + ")", "Mpps");
+        XYChart c = chart("Fork means by arm", "arm (1 = " + r.settings().armNames().get(0) + ")", "Mpps");
         Map<String, double[]> rates = MarkdownReport.forkRates(r);
         int k = 1;
         for (Map.Entry<String, double[]> e : rates.entrySet()) {
@@ -102,8 +102,8 @@ public final class HtmlReport {
 
     static XYChart drift(RunResults r) {
         XYChart c = chart("Fork means in run order", "fork index (run order)", "Mpps");
-        for (String mode : r.settings().modes()) {
-            List<RunResults.ForkResult> fs = r.forks().stream().filter(f -> f.mode().equals(mode)).toList();
+        for (String mode : r.settings().armNames()) {
+            List<RunResults.ForkResult> fs = r.forks().stream().filter(f -> f.arm().equals(mode)).toList();
             if (fs.isEmpty()) {
                 continue;
             }
@@ -115,15 +115,15 @@ public final class HtmlReport {
 
     static XYChart latency(RunResults r, Path runDir) throws IOException {
         boolean live = r.settings().profile().startsWith("live:");
-        XYChart c = live ? chart("Latency CDF per mode (one-way, live datagrams)", "send to end of the model's batch, µs (log scale)", "percentile")
-                : chart("Latency CDF per mode (batch of 256 packets)", "batch receive time, µs (log scale)", "percentile");
+        XYChart c = live ? chart("Latency CDF per arm (one-way, live datagrams)", "send to end of the model's batch, µs (log scale)", "percentile")
+                : chart("Latency CDF per arm (batch of 256 packets)", "batch receive time, µs (log scale)", "percentile");
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         c.getStyler().setXAxisLogarithmic(true);
         boolean any = false;
-        for (String mode : r.settings().modes()) {
+        for (String mode : r.settings().armNames()) {
             Histogram merged = new Histogram(10_000_000_000L, 3);
             for (RunResults.ForkResult f : r.forks()) {
-                if (f.mode().equals(mode) && f.hlog() != null) {
+                if (f.arm().equals(mode) && f.hlog() != null) {
                     Path file = runDir.resolve(f.hlog());
                     if (!Files.exists(file)) {
                         continue;
@@ -170,11 +170,11 @@ public final class HtmlReport {
     }
 
     static XYChart power(RunResults r) {
-        XYChart c = chart("Minimum detectable change at 80% power", "forks per mode", "MDE, % (log scale)");
+        XYChart c = chart("Minimum detectable change at 80% power", "forks per arm", "MDE, % (log scale)");
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         c.getStyler().setYAxisLogarithmic(true);
         Map<String, double[]> rates = MarkdownReport.forkRates(r);
-        String base = r.settings().modes().get(0);
+        String base = r.settings().armNames().get(0);
         double[] xb = rates.get(base);
         for (Map.Entry<String, double[]> e : rates.entrySet()) {
             if (e.getKey().equals(base) || e.getValue().length < 2 || xb.length < 2) {

@@ -14,12 +14,12 @@ class DiagnosticsTest {
         List<RunResults.PlannedFork> plan = new ArrayList<>();
         List<RunResults.ForkResult> forks = new ArrayList<>();
         for (int i = 0; i < forkModes.length; i++) {
-            plan.add(new RunResults.PlannedFork(i, i / modes.size(), forkModes[i]));
+            plan.add(new RunResults.PlannedFork(i, i / modes.size(), forkModes[i], forkModes[i]));
             List<Double> scores = java.util.Arrays.stream(forkIterations[i]).boxed().toList();
-            forks.add(new RunResults.ForkResult(i, i / modes.size(), forkModes[i], scores, 1e9 / Stats.mean(forkIterations[i]), Map.of(),
-                    Map.of(), Map.of(), 0, 0, 0, 0, null, null, 1));
+            forks.add(new RunResults.ForkResult(i, i / modes.size(), forkModes[i], forkModes[i], scores, 1e9 / Stats.mean(forkIterations[i]),
+                    Map.of(), Map.of(), Map.of(), RunResults.Accounting.unknown(), null, null, 1));
         }
-        RunResults.Settings s = new RunResults.Settings(modes, "default", 0, 1, "all", forkModes.length / modes.size(), 1, 1, 1, 1, false);
+        RunResults.Settings s = new RunResults.Settings(modes.stream().map(RunResults.Arm::ofMode).toList(), "default", 0, 1, "all", forkModes.length / modes.size(), 1, 1, 1, 1, false);
         RunResults.Provenance p = new RunResults.Provenance("25", List.of(), "cpu", "Linux", 2, "x", "t");
         return new RunResults(RunResults.SCHEMA, s, p, plan, forks);
     }

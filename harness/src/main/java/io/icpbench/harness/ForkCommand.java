@@ -57,6 +57,14 @@ final class ForkCommand implements Callable<Integer> {
     @Option(names = "--dir", required = true, description = "The run directory.")
     Path runDir;
 
+    @Option(names = "--arm", description = "The arm this fork runs (its name; default: the mode's).")
+    String arm;
+
+    /** The arm's name: as given, else the mode's. */
+    private String armName() {
+        return arm != null ? arm : Dispatch.MODE.cliName();
+    }
+
     @Override
     public Integer call() throws Exception {
         String name = String.format(Locale.ROOT, "fork-%03d", index);
@@ -66,7 +74,7 @@ final class ForkCommand implements Callable<Integer> {
             return liveFork(name, dir);
         }
         System.setProperty(RxPathBenchmark.HLOG_PROPERTY, dir.resolve("latency.hlog").toString());
-        System.setProperty(RxPathBenchmark.JFR_PROPERTY, "true");
+        System.setProperty(RxPathBenchmark.ACCOUNTING_PROPERTY, dir.toAbsolutePath().toString());
         long t0 = System.nanoTime();
         Options opt = new OptionsBuilder()
                 .include(RxPathBenchmark.class.getName() + ".receive$")
@@ -83,7 +91,15 @@ final class ForkCommand implements Callable<Integer> {
                 .result(dir.resolve("jmh.json").toString())
                 .shouldFailOnError(true)
                 .build();
-        RunResult run = new Runner(opt).run().iterator().next();
+        RunResult run;
+        try {
+            run = new Runner(opt).run().iterator().next();
+        } catch (org.openjdk.jmh.runner.RunnerException e) {
+            // A promoted fork that is not really promoted fails at the start of its measurement: say why in one line.
+            PromotedCheck.verify(System.getProperty(io.icpbench.stack.SiteSelection.PROPERTY, "all"));
+            throw e;
+        }
+        PromotedCheck.verify(System.getProperty(io.icpbench.stack.SiteSelection.PROPERTY, "all"));
         List<Double> scores = new ArrayList<>();
         for (BenchmarkResult br : run.getBenchmarkResults()) {
             for (IterationResult ir : br.getIterationResults()) {
@@ -93,47 +109,41 @@ final class ForkCommand implements Callable<Integer> {
         if (RxPathBenchmark.TRIALS.isEmpty()) {
             throw new IllegalStateException("the benchmark left no trial: JMH did not run it");
         }
-        // One trial per RX worker: their counters add up; each worker's JFR stream saw the whole JVM.
+        // One trial per RX worker: their counters add up; the accounting window is the JVM's.
         io.icpbench.stack.Counters sum = new io.icpbench.stack.Counters();
-        long deopts = -1;
-        long compilations = -1;
+        List<PatchCost.Estimate> estimates = new ArrayList<>();
         synchronized (RxPathBenchmark.TRIALS) {
             for (RxPathBenchmark.Trial t : RxPathBenchmark.TRIALS) {
                 sum.add(t.counters());
-                deopts = Math.max(deopts, t.deopts());
-                compilations = Math.max(compilations, t.compilations());
+                if (t.patchCost() != null) {
+                    estimates.add(t.patchCost());
+                }
             }
         }
-        RxPathBenchmark.Trial trial = new RxPathBenchmark.Trial(sum, deopts, compilations);
-        if (trial.counters().inFlight() != 0) {
-            throw new IllegalStateException(trial.counters().inFlight() + " packets never ended: the conservation law is broken");
+        if (sum.inFlight() != 0) {
+            throw new IllegalStateException(sum.inFlight() + " packets never ended: the conservation law is broken");
         }
-        Map<String, Long> outcomes = trial.counters().outcomeNames();
+        PatchAccounting.Window window = RxPathBenchmark.window();
+        RunResults.Accounting accounting = window == null ? RunResults.Accounting.unknown()
+                : window.accounting(sum.received(), PatchCost.meanUsPerPatch(estimates));
+        Map<String, Long> outcomes = sum.outcomeNames();
         double mean = scores.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-        Sites sites = Sites.now();
-        RunResults.ForkResult result = new RunResults.ForkResult(index, block, Dispatch.MODE.cliName(), scores, 1e9 / mean,
-                trial.counters().snmpSnapshot(), outcomes, sites.installed(), sites.updates(), sites.patches(), trial.deopts(),
-                trial.compilations(), name + "/jmh.json", Files.exists(dir.resolve("latency.hlog")) ? name + "/latency.hlog" : null,
-                (System.nanoTime() - t0) / 1e9);
+        RunResults.ForkResult result = new RunResults.ForkResult(index, block, armName(), Dispatch.MODE.cliName(), scores, 1e9 / mean,
+                sum.snmpSnapshot(), outcomes, installedTargets(), accounting, name + "/jmh.json",
+                Files.exists(dir.resolve("latency.hlog")) ? name + "/latency.hlog" : null, (System.nanoTime() - t0) / 1e9);
         io.icpbench.results.ResultsFiles.writeJson(dir.resolve("fork.json"), result);
         return 0;
     }
 
-    /** The learned sites of this JVM: what each installed, and the updates and patches of all. */
-    private record Sites(Map<String, List<String>> installed, long updates, long patches) {
-        static Sites now() {
-            Map<String, List<String>> sites = new LinkedHashMap<>();
-            long updates = 0;
-            long patches = 0;
-            for (DynamicSite s : SiteRegistry.all()) {
-                if (s.updates() > 0 || !s.installed().isEmpty()) {
-                    sites.put(s.name, s.installed().stream().map(SiteReport::shortName).toList());
-                }
-                updates += s.updates();
-                patches += s.patches();
+    /** The learned sites of this JVM that learned something: name to installed targets. */
+    static Map<String, List<String>> installedTargets() {
+        Map<String, List<String>> sites = new LinkedHashMap<>();
+        for (DynamicSite s : SiteRegistry.all()) {
+            if (s.updates() > 0 || !s.installed().isEmpty()) {
+                sites.put(s.name, s.installed().stream().map(SiteReport::shortName).toList());
             }
-            return new Sites(sites, updates, patches);
         }
+        return sites;
     }
 
     /**
@@ -150,13 +160,14 @@ final class ForkCommand implements Callable<Integer> {
         io.icpbench.harness.live.LiveSession.Config c = new io.icpbench.harness.live.LiveSession.Config(prof, null,
                 io.icpbench.harness.live.LiveSession.SENDER_JAVA, 0, 32, 4 << 20, 1);
         io.icpbench.harness.live.LiveSession.Run run;
-        long deopts;
-        long compilations;
-        try (JitEvents jit = JitEvents.start()) {
+        // The live session's warmup and measurement windows run inside one call: the accounting covers both.
+        PatchAccounting window = PatchAccounting.start(true);
+        PatchAccounting.Window w;
+        try {
             run = io.icpbench.harness.live.LiveSession.run(c, stack,
                     new io.icpbench.harness.live.LiveSession.Windows(warmupIterations, iterations, iterationMs), System.out);
-            deopts = jit.deoptimizations();
-            compilations = jit.compilations();
+        } finally {
+            w = window.stop(dir.resolve("jit.log"));
         }
         io.icpbench.harness.live.LiveSession.Result r = run.result();
         io.icpbench.harness.live.LiveSession.print(r, System.out);
@@ -181,10 +192,10 @@ final class ForkCommand implements Callable<Integer> {
         counters.put("LiveBacklogDrops", r.backlogDrops());
         counters.put("LiveUnexplained", r.unexplained());
         double mean = scores.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-        Sites sites = Sites.now();
-        RunResults.ForkResult result = new RunResults.ForkResult(index, block, Dispatch.MODE.cliName(), scores, 1e9 / mean,
-                counters, r.outcomes(), sites.installed(), sites.updates(), sites.patches(), deopts, compilations, null,
-                name + "/latency.hlog", (System.nanoTime() - t0) / 1e9);
+        PromotedCheck.verify(System.getProperty(io.icpbench.stack.SiteSelection.PROPERTY, "all"));
+        RunResults.ForkResult result = new RunResults.ForkResult(index, block, armName(), Dispatch.MODE.cliName(), scores, 1e9 / mean,
+                counters, r.outcomes(), installedTargets(), w.accounting(r.datagrams(), null), null, name + "/latency.hlog",
+                (System.nanoTime() - t0) / 1e9);
         io.icpbench.results.ResultsFiles.writeJson(dir.resolve("fork.json"), result);
         return 0;
     }

@@ -4,17 +4,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import jdk.jfr.consumer.RecordingStream;
 
 /**
- * Counts the JIT's deoptimizations and compilations while a run is measured, from the JVM's own
- * Flight Recorder events ({@code jdk.Deoptimization}: uncommon traps, such as a guard that failed;
- * {@code jdk.Compilation}: every method compiled, recompilations after a patch included).
+ * Counts the JIT's compilations while a run is measured, from the JVM's own Flight Recorder events
+ * ({@code jdk.Compilation}: every method compiled, recompilations after a patch included).
  *
- * <p>A {@code setTarget} patch invalidates the compiled code that inlined the site without an
- * uncommon trap, so it shows up as recompilations, not as deoptimization events; the learned
- * sites count their patches themselves.
+ * <p>JFR's {@code jdk.Deoptimization} is not counted: it is posted for uncommon traps only, and a
+ * {@code setTarget} patch invalidates the compiled code that inlined the site without one. The
+ * invalidations come from the JIT log instead ({@link JitLog}).
  */
 public final class JitEvents implements AutoCloseable {
     private final RecordingStream stream;
-    private final AtomicLong deopts = new AtomicLong();
     private final AtomicLong compilations = new AtomicLong();
 
     private JitEvents(RecordingStream stream) {
@@ -25,16 +23,10 @@ public final class JitEvents implements AutoCloseable {
     public static JitEvents start() {
         RecordingStream rs = new RecordingStream();
         JitEvents events = new JitEvents(rs);
-        rs.enable("jdk.Deoptimization");
         rs.enable("jdk.Compilation").withThreshold(java.time.Duration.ZERO);
-        rs.onEvent("jdk.Deoptimization", e -> events.deopts.incrementAndGet());
         rs.onEvent("jdk.Compilation", e -> events.compilations.incrementAndGet());
         rs.startAsync();
         return events;
-    }
-
-    public long deoptimizations() {
-        return deopts.get();
     }
 
     public long compilations() {

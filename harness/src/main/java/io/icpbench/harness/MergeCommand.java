@@ -32,10 +32,9 @@ final class MergeCommand implements Callable<Integer> {
         for (Path dir : runs) {
             RunResults r = ResultsFiles.read(dir);
             Path base = (Files.isDirectory(dir) ? dir : dir.getParent()).toAbsolutePath();
-            List<RunResults.ForkResult> forks = r.forks().stream().map(f -> new RunResults.ForkResult(f.index(), f.block(), f.mode(),
-                    f.scoresNsPerPacket(), f.packetsPerSecond(), f.counters(), f.outcomes(), f.sites(), f.updates(), f.patches(), f.deopts(),
-                    f.compilations(), f.jmhJson() == null ? null : base.resolve(f.jmhJson()).toString(),
-                    f.hlog() == null ? null : base.resolve(f.hlog()).toString(), f.seconds())).toList();
+            List<RunResults.ForkResult> forks = r.forks().stream().map(f -> f.moved(f.index(), f.block(),
+                    f.jmhJson() == null ? null : base.resolve(f.jmhJson()).toString(),
+                    f.hlog() == null ? null : base.resolve(f.hlog()).toString())).toList();
             all.add(new RunResults(r.schema(), r.settings(), r.provenance(), r.plan(), forks));
         }
         RunResults merged = ResultsFiles.merge(all);

@@ -21,19 +21,27 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code icpbench run}: the benchmark suite, one JVM per fork, modes in randomized blocks. */
+/** {@code icpbench run}: the benchmark suite, one JVM per fork, arms (modes plus settings) in randomized blocks. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the benchmark suite: every mode in its own JVM forks, in randomized blocks, results on disk.",
+        description = {"Run the benchmark suite: every arm (a mode plus its settings) in its own JVM forks, in randomized blocks, "
+                + "results on disk.",
             "",
-            "Each fork runs the receive-path JMH benchmark in its mode and writes its iterations, counters, learned sites, "
-                + "JMH JSON and latency log; results.json and forks.csv are rewritten atomically after every fork, so Ctrl-C "
-                + "or a crash loses no finished fork and 'icpbench run --resume DIR' completes the run."})
+            "Each fork runs the receive-path JMH benchmark in its arm's mode and writes its iterations, counters, learned sites, "
+                + "patch accounting, JIT log, JMH JSON and latency log; results.json and forks.csv are rewritten atomically after "
+                + "every fork, so Ctrl-C or a crash loses no finished fork and 'icpbench run --resume DIR' completes the run."})
 final class RunCommand implements Callable<Integer> {
     static final List<String> DEFAULT_MODES = List.of("virtual", "dynamic-call", "promoted", "devirtualized");
 
     @Option(names = "--modes", split = ",", paramLabel = "MODE",
-            description = "Modes to compare. Default: virtual,dynamic-call,promoted,devirtualized.")
+            description = "Modes to compare, each an arm named after it. Default (without --arm): virtual,dynamic-call,promoted,devirtualized.")
     List<String> modes;
+
+    @Option(names = "--arm", paramLabel = "NAME=SPEC",
+            description = "An arm to compare (repeatable; after the --modes, if any): SPEC is a mode and ;key=value settings, keys "
+                + "placement (stub, inline, mh-field), policy (cree, top-N, llvm, gcc, with ,learn-once), stats, thresholds "
+                + "(U,W,P[,H]), sites, jvm (extra JVM flags, blank-separated). The first four only for dynamic-call and promoted. "
+                + "E.g. --arm 'dc-stub-once=dynamic-call;placement=stub;policy=cree,learn-once'. Results and reports name the arm.")
+    List<String> armArgs;
 
     @Option(names = "--profile", defaultValue = "default", description = "Traffic profile. Default: ${DEFAULT-VALUE}.")
     String profile;
@@ -57,7 +65,7 @@ final class RunCommand implements Callable<Integer> {
                 + "or sites and ranges such as 1-5,9. Default: ${DEFAULT-VALUE}.")
     String sites;
 
-    @Option(names = "--forks", paramLabel = "N", description = "Forks per mode. Default: as many as the budget allows (at least 2).")
+    @Option(names = "--forks", paramLabel = "N", description = "Forks per arm. Default: as many as the budget allows (at least 2).")
     Integer forks;
 
     @Option(names = "--budget", paramLabel = "MINUTES", defaultValue = "10",
@@ -76,7 +84,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the fork order. Default: from the clock (recorded).")
     Long seed;
 
-    @Option(names = "--quick", description = "A run of about a minute: 2 forks per mode, short iterations. Valid, if weak.")
+    @Option(names = "--quick", description = "A run of about a minute: 2 forks per arm, short iterations. Valid, if weak.")
     boolean quick;
 
     @Option(names = "--no-calibration", negatable = false,
@@ -86,7 +94,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory. Default: results/runs/<time> under the project.")
     Path out;
 
-    @Option(names = "--resume", paramLabel = "DIR", description = "Continue a stopped run in DIR (its settings are kept).")
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue a stopped run in DIR (its settings and arms are kept).")
     Path resume;
 
     private volatile Process current;
@@ -100,6 +108,9 @@ final class RunCommand implements Callable<Integer> {
         RunResults results;
         Path dir;
         if (resume != null) {
+            if (modes != null || armArgs != null) {
+                throw new IllegalArgumentException("--resume runs the stopped run's own arms: drop --modes and --arm");
+            }
             dir = resume;
             results = ResultsFiles.read(resume);
             System.err.printf(Locale.ROOT, "icpbench run: resuming %s: %d of %d forks done%n", dir, results.forks().size(), results.plan().size());
@@ -153,13 +164,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private RunResults fresh() {
-        List<String> m = modes != null ? modes : DEFAULT_MODES;
-        for (String mode : m) {
-            Mode.parse(mode);
-        }
-        if (new java.util.HashSet<>(m).size() != m.size()) {
-            throw new IllegalArgumentException("--modes lists a mode twice: " + m);
-        }
+        List<RunResults.Arm> m = Arms.of(modes, armArgs, DEFAULT_MODES);
         if ("live".equals(source)) {
             if (workers != 1) {
                 throw new IllegalArgumentException("--source live has one receive thread; drop --workers");
@@ -208,11 +213,11 @@ final class RunCommand implements Callable<Integer> {
         return new RunResults(RunResults.SCHEMA, settings, provenance(), ForkPlan.plan(m, perMode, sd), List.of());
     }
 
-    /** Writes report.md (Welch tests per pair of modes, 1% margin, planning for 1.5%) and prints its comparison lines. */
+    /** Writes report.md (Welch tests per pair of arms, 1% margin, planning for 1.5%) and prints its comparison lines. */
     static void report(PrintStream out, RunResults r, Path dir) throws IOException {
-        if (r.forks().stream().map(RunResults.ForkResult::mode).distinct().count() < 2
-                || r.settings().modes().stream().anyMatch(m -> r.forks().stream().filter(f -> f.mode().equals(m)).count() < 2)) {
-            out.println("\n(no report: every mode needs at least 2 finished forks)");
+        if (r.forks().stream().map(RunResults.ForkResult::arm).distinct().count() < 2
+                || r.settings().armNames().stream().anyMatch(m -> r.forks().stream().filter(f -> f.arm().equals(m)).count() < 2)) {
+            out.println("\n(no report: every arm needs at least 2 finished forks)");
             return;
         }
         String text = io.icpbench.analysis.MarkdownReport.render(r, 0.01, 0.015);
@@ -291,15 +296,16 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private RunResults.ForkResult runFork(Path dir, RunResults.Settings s, RunResults.PlannedFork planned) throws IOException {
-        Mode mode = Mode.parse(planned.mode());
+        RunResults.Arm arm = s.arm(planned.arm());
+        Mode mode = Mode.parse(arm.mode());
         String name = String.format(Locale.ROOT, "fork-%03d", planned.index());
         Path forkDir = dir.resolve(name);
         Files.createDirectories(forkDir);
         List<String> args = List.of("fork", "--index", Integer.toString(planned.index()), "--block", Integer.toString(planned.block()),
                 "--profile", s.profile(), "--work", Double.toString(s.workNs()), "--warmup-iterations", Integer.toString(s.warmupIterations()),
                 "--iterations", Integer.toString(s.iterations()), "--workers", Integer.toString(s.workers()), "--iteration-ms", Long.toString(Math.round(s.iterationSeconds() * 1000)),
-                "--dir", dir.toAbsolutePath().toString());
-        List<String> cmd = Forks.command(mode, Map.of(io.icpbench.stack.SiteSelection.PROPERTY, s.sites()), List.of(), args);
+                "--dir", dir.toAbsolutePath().toString(), "--arm", arm.name());
+        List<String> cmd = Forks.command(mode, Arms.properties(arm, s.sites()), arm.jvm(), args);
         Path log = forkDir.resolve("fork.log");
         Files.writeString(log, String.join(" ", cmd) + System.lineSeparator());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
@@ -317,8 +323,11 @@ final class RunCommand implements Callable<Integer> {
         Path result = forkDir.resolve("fork.json");
         if (rc != 0 || !Files.exists(result)) {
             List<String> tail = Files.readAllLines(log);
-            throw new IllegalStateException("fork " + planned.index() + " (" + planned.mode() + ") failed with exit code " + rc + "; "
-                    + log + " ends with:\n  " + String.join("\n  ", tail.subList(Math.max(0, tail.size() - 15), tail.size())));
+            // The fork's own one-line error ("icpbench fork: failed: ..."), if it printed one, heads the message.
+            String cause = tail.stream().filter(l -> l.startsWith("icpbench fork: failed: ") || l.startsWith("icpbench fork: error: "))
+                    .reduce((a, b) -> b).map(l -> l.substring("icpbench fork: ".length())).orElse("failed with exit code " + rc);
+            throw new IllegalStateException("fork " + planned.index() + " (" + armLabel(planned) + ") " + cause + "; " + log
+                    + " ends with:\n  " + String.join("\n  ", tail.subList(Math.max(0, tail.size() - 15), tail.size())));
         }
         return new ObjectMapper().readValue(result.toFile(), RunResults.ForkResult.class);
     }
@@ -358,10 +367,15 @@ final class RunCommand implements Callable<Integer> {
         int width = 30;
         int filled = total == 0 ? width : done * width / total;
         String bar = "#".repeat(filled) + ".".repeat(width - filled);
-        String what = next == null ? "done" : String.format(Locale.ROOT, "fork %d (block %d) %s", next.index(), next.block(), next.mode());
+        String what = next == null ? "done" : String.format(Locale.ROOT, "fork %d (block %d) %s", next.index(), next.block(), armLabel(next));
         err.printf(Locale.ROOT, "%s[%s] %d/%d forks, %s, %s left   %s", System.console() != null ? "\r" : "", bar, done, total, what,
                 duration(secondsLeft), System.console() != null ? "" : System.lineSeparator());
         err.flush();
+    }
+
+    /** "promoted", or "dc-once (dynamic-call)" for an arm not named after its mode. */
+    static String armLabel(RunResults.PlannedFork p) {
+        return p.arm().equals(p.mode()) ? p.arm() : p.arm() + " (" + p.mode() + ")";
     }
 
     static String duration(double seconds) {
@@ -369,28 +383,36 @@ final class RunCommand implements Callable<Integer> {
         return s >= 60 ? (s / 60) + "m" + String.format(Locale.ROOT, "%02d", s % 60) + "s" : s + "s";
     }
 
-    /** The per-mode table (the statistics issue turns this into the report). */
+    /** The per-arm table with the patch accounting (the statistics issue turns this into the report). */
     static void summary(PrintStream out, RunResults r, Path dir) {
         RunResults.Settings s = r.settings();
         RunResults.Provenance p = r.provenance();
         out.printf(Locale.ROOT, "icpbench run: JDK %s, %d cores (%s), %s, commit %s%n", p.jdk(), p.cores(), p.cpuModel(), p.kernel(), p.gitCommit());
-        out.printf(Locale.ROOT, "design: %d modes x %d forks, blocked random order (seed %d), %d x %.1f s warmup, %d x %.1f s measurement%n",
-                s.modes().size(), s.forksPerMode(), s.seed(), s.warmupIterations(), s.iterationSeconds(), s.iterations(), s.iterationSeconds());
-        out.printf(Locale.ROOT, "profile %s, work %s ns/handler, %d RX worker%s, sites converted: %s%n%n", s.profile(), s.workNs(),
+        out.printf(Locale.ROOT, "design: %d arms x %d forks, blocked random order (seed %d), %d x %.1f s warmup, %d x %.1f s measurement%n",
+                s.arms().size(), s.forksPerArm(), s.seed(), s.warmupIterations(), s.iterationSeconds(), s.iterations(), s.iterationSeconds());
+        out.printf(Locale.ROOT, "profile %s, work %s ns/handler, %d RX worker%s, sites converted: %s%n", s.profile(), s.workNs(),
                 s.workers(), s.workers() == 1 ? "" : "s", s.sites());
-        out.printf(Locale.ROOT, "%-18s %3s %10s %8s %12s %8s %8s %8s%n", "mode", "n", "Mpps", "CV", "ns/packet", "updates", "patches", "deopts");
-        for (String mode : s.modes()) {
-            List<RunResults.ForkResult> fs = r.forks().stream().filter(f -> f.mode().equals(mode)).toList();
-            double[] m = fs.stream().mapToDouble(RunResults.ForkResult::meanNsPerPacket).toArray();
+        for (RunResults.Arm a : s.arms()) {
+            if (!a.spec().equals(a.name())) {
+                out.printf(Locale.ROOT, "arm %s = %s%n", a.name(), a.spec());
+            }
+        }
+        out.println();
+        java.util.Map<String, io.icpbench.analysis.PatchCosts.ArmCost> costs = io.icpbench.analysis.PatchCosts.perArm(r);
+        out.printf(Locale.ROOT, "%-18s %3s %8s %7s %10s %s%n", "arm", "n", "Mpps", "CV", "ns/packet", io.icpbench.analysis.PatchCosts.header());
+        for (String arm : s.armNames()) {
+            double[] m = r.forks().stream().filter(f -> f.arm().equals(arm)).mapToDouble(RunResults.ForkResult::meanNsPerPacket).toArray();
             double mean = m.length == 0 ? Double.NaN : io.icpbench.analysis.Stats.mean(m);
             double sd = m.length > 1 ? io.icpbench.analysis.Stats.sd(m) : 0;
-            out.printf(Locale.ROOT, "%-18s %3d %10.3f %7.1f%% %12.1f %8d %8d %8d%n", mode, m.length, 1e3 / mean, 100 * sd / mean, mean,
-                    fs.stream().mapToLong(RunResults.ForkResult::updates).sum(), fs.stream().mapToLong(RunResults.ForkResult::patches).sum(),
-                    fs.stream().mapToLong(RunResults.ForkResult::deopts).sum());
+            out.printf(Locale.ROOT, "%-18s %3d %8.3f %6.1f%% %10.1f %s%n", arm, m.length, 1e3 / mean, 100 * sd / mean, mean,
+                    io.icpbench.analysis.PatchCosts.columns(costs.get(arm)));
         }
+        out.println("(" + io.icpbench.analysis.PatchCosts.COLUMNS_NOTE + ")");
+        io.icpbench.analysis.PatchCosts.twinLines(costs).forEach(l -> out.println("(" + l + ")"));
+        out.println("(" + io.icpbench.analysis.PatchCosts.KERNEL_NOTE + ")");
         out.println();
         boolean live = r.settings().profile().startsWith(io.icpbench.harness.traffic.TrafficSource.LIVE_PREFIX);
         out.println("results: " + dir.resolve(ResultsFiles.RESULTS) + " (and " + ResultsFiles.CSV + (live ? "" : ", fork-NNN/jmh.json")
-                + ", fork-NNN/latency.hlog" + (live ? ", fork-NNN/fork.log with each fork's live accounting" : "") + ")");
+                + ", fork-NNN/latency.hlog, fork-NNN/jit.log" + (live ? ", fork-NNN/fork.log with each fork's live accounting" : "") + ")");
     }
 }

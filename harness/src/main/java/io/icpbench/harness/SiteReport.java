@@ -3,8 +3,10 @@ package io.icpbench.harness;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.icpbench.analysis.PatchCosts;
 import io.icpbench.dispatch.DynamicSite;
 import io.icpbench.dispatch.SiteRegistry;
+import io.icpbench.results.RunResults;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -14,47 +16,52 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What the learned sites of a run learned, as {@code icpbench sites} prints it and as
- * {@code sites.json} keeps it.
+ * What the learned sites of a run learned and what their patches cost, as {@code icpbench sites}
+ * prints it and as {@code sites.json} keeps it.
  *
- * @param schema       format version of sites.json
- * @param mode         the dispatch mode of the run
- * @param profile      the traffic profile
- * @param packets      packets measured
- * @param deopts       JFR jdk.Deoptimization events during the measured run
- * @param compilations JFR jdk.Compilation events during the measured run
+ * @param schema      format version of sites.json
+ * @param mode        the dispatch mode of the run
+ * @param profile     the traffic profile
+ * @param packets     packets measured
+ * @param nsPerPacket the RX worker's wall time per measured packet
+ * @param accounting  the patch accounting over the measured packets (the same fields as a fork's in results.json)
  */
-public record SiteReport(int schema, String mode, String profile, long packets, long deopts, long compilations, List<Site> sites) {
-    public static final int SCHEMA = 1;
+public record SiteReport(int schema, String mode, String profile, long packets, double nsPerPacket, RunResults.Accounting accounting,
+        List<Site> sites) {
+    public static final int SCHEMA = 2;
     public static final String FILE = "sites.json";
 
     /**
      * One learned site.
      *
-     * @param installed the learned targets, most frequent first (simple class names)
-     * @param hits      calls that took a guard (exact or estimated, see the stats strategy)
-     * @param misses    calls that reached the fallback while statistics were on
-     * @param updates   updates that ran (relearns)
-     * @param patches   setTarget calls
-     * @param wipes     worker slot wipes
+     * @param placement    where its guard chain lives (stub, inline, mh-field)
+     * @param installed    the learned targets, most frequent first (simple class names)
+     * @param hits         calls that took a guard (exact or estimated, see the stats strategy)
+     * @param misses       calls that reached the fallback while statistics were on
+     * @param updates      updates that ran (relearns) over the measured packets
+     * @param patches      patches (installs of new targets) over the measured packets
+     * @param patchesTotal patches since the JVM started, warmup included
+     * @param wipes        worker slot wipes, since the JVM started
      */
-    public record Site(String name, String policy, String stats, List<String> installed, long hits, long misses, long updates,
-            long patches, long wipes) {
+    public record Site(String name, String policy, String stats, String placement, List<String> installed, long hits, long misses,
+            long updates, long patches, long patchesTotal, long wipes) {
         public double hitRate() {
             long all = hits + misses;
             return all == 0 ? Double.NaN : hits / (double) all;
         }
     }
 
-    /** The learned sites of this JVM now. */
-    public static SiteReport capture(String mode, String profile, long packets, long deopts, long compilations) {
+    /** The learned sites of this JVM now, with the accounting of the measured packets. */
+    public static SiteReport capture(String mode, String profile, long packets, double nsPerPacket, RunResults.Accounting accounting) {
         List<Site> sites = new ArrayList<>();
         for (DynamicSite s : SiteRegistry.all()) {
             List<String> installed = s.installed().stream().map(SiteReport::shortName).toList();
-            sites.add(new Site(s.name, s.policyName(), s.statsStrategy().name().toLowerCase(Locale.ROOT), installed, s.fastHits(),
-                    s.misses(), s.updates(), s.patches(), s.wipes()));
+            RunResults.SiteAccounting a = accounting.siteAccounting().get(s.name);
+            sites.add(new Site(s.name, s.policyName(), s.statsStrategy().name().toLowerCase(Locale.ROOT),
+                    s.placement() == null ? "?" : s.placement().cliName(), installed, s.fastHits(), s.misses(), a != null ? a.updates() : -1,
+                    a != null ? a.patches() : -1, s.patches(), s.wipes()));
         }
-        return new SiteReport(SCHEMA, mode, profile, packets, deopts, compilations, sites);
+        return new SiteReport(SCHEMA, mode, profile, packets, nsPerPacket, accounting, sites);
     }
 
     /** "Drivers$VirtioNet" -> "Drivers.VirtioNet". */
@@ -79,10 +86,13 @@ public record SiteReport(int schema, String mode, String profile, long packets, 
             throw new IllegalArgumentException("no " + FILE + " at " + path + ": run 'icpbench stack --mode dynamic-call' first");
         }
         try {
-            SiteReport r = mapper().readValue(file.toFile(), SiteReport.class);
-            if (r.schema() != SCHEMA) {
-                throw new IllegalArgumentException(file + ": schema " + r.schema() + ", expected " + SCHEMA);
+            com.fasterxml.jackson.databind.JsonNode tree = mapper().readTree(file.toFile());
+            int schema = tree == null ? -1 : tree.path("schema").asInt(-1);
+            if (schema != SCHEMA) {
+                throw new IllegalArgumentException(file + ": schema " + schema + ", this icpbench reads schema " + SCHEMA
+                        + (schema == 1 ? " (schema 1 counted JFR deoptimizations, not what a patch costs): run 'icpbench stack' again" : ""));
             }
+            SiteReport r = mapper().treeToValue(tree, SiteReport.class);
             if (r.sites() == null) {
                 throw new IllegalArgumentException(file + ": field 'sites' is missing");
             }
@@ -92,10 +102,12 @@ public record SiteReport(int schema, String mode, String profile, long packets, 
         }
     }
 
-    /** Prints the table. */
+    /** Prints the accounting, the table of sites and the kernel's price of a patch. */
     public void print(PrintStream out) {
-        out.printf(Locale.ROOT, "learned sites: mode %s, profile %s, %,d packets; JIT during the run: %d deoptimizations, %d compilations%n",
-                mode, profile, packets, deopts, compilations);
+        RunResults.Accounting a = accounting;
+        out.printf(Locale.ROOT, "learned sites: mode %s, profile %s, %,d packets at %.1f ns/packet (RX worker), %s ns/packet CPU (whole process)%n",
+                mode, profile, packets, nsPerPacket, PatchCosts.fmt(a.cpuNsPerPacket(), 1));
+        printAccounting(out, a);
         if (sites.isEmpty()) {
             out.println("  (no learned sites: mode " + mode + " learns nothing; try --mode dynamic-call)");
             return;
@@ -106,16 +118,35 @@ public record SiteReport(int schema, String mode, String profile, long packets, 
             nameWidth = Math.max(nameWidth, s.name().length());
             targetWidth = Math.max(targetWidth, String.join(", ", s.installed()).length());
         }
-        String row = "  %-" + nameWidth + "s  %-" + targetWidth + "s %8s %12s %10s %7s %7s %5s%n";
-        out.printf(Locale.ROOT, row, "site", "learned targets", "hit rate", "hits", "misses", "updates", "patches", "wipes");
+        String row = "  %-" + nameWidth + "s  %-9s %-" + targetWidth + "s %8s %12s %10s %7s %7s %7s %5s%n";
+        out.printf(Locale.ROOT, row, "site", "placement", "learned targets", "hit rate", "hits", "misses", "updates", "patches", "total", "wipes");
         for (Site s : sites) {
             String targets = s.installed().isEmpty() ? "(none)" : String.join(", ", s.installed());
             String rate = Double.isNaN(s.hitRate()) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * s.hitRate());
-            out.printf(Locale.ROOT, row, s.name(), targets, rate, s.hits(), s.misses(), s.updates(), s.patches(), s.wipes());
+            out.printf(Locale.ROOT, row, s.name(), s.placement(), targets, rate, s.hits(), s.misses(), count(s.updates()), count(s.patches()),
+                    s.patchesTotal(), s.wipes());
         }
-        if (!sites.isEmpty()) {
-            out.println("  policy " + sites.get(0).policy() + ", statistics " + sites.get(0).stats()
-                    + "; hit rate = calls that took a guard / calls counted");
+        out.println("  policy " + sites.get(0).policy() + ", statistics " + sites.get(0).stats()
+                + "; hit rate = calls that took a guard / calls counted; updates and patches over the measured packets, total with the warmup");
+        if (!a.invalidatedMethods().isEmpty()) {
+            StringBuilder b = new StringBuilder("  invalidated most (compiled methods made not entrant by a dependency change):");
+            a.invalidatedMethods().entrySet().stream().limit(8).forEach(e -> b.append(' ').append(e.getKey()).append(" x").append(e.getValue()).append(','));
+            out.println(b.substring(0, b.length() - 1));
         }
+    }
+
+    /** The run's patch accounting in three lines (learned or not: the JIT figures count in every mode). */
+    static void printAccounting(PrintStream out, RunResults.Accounting a) {
+        out.printf(Locale.ROOT, "patches: %s over the measured packets (%s with the warmup), %s updates; compiled methods invalidated: %s "
+                + "(dependency changes), %s uncommon traps%n", count(a.patches()), count(a.patchesTotal()), count(a.updates()),
+                count(a.invalidations()), count(a.uncommonTraps()));
+        out.printf(Locale.ROOT, "JIT: %s compilations, %s ms compiling; one patch costs the RX worker %s%n", count(a.compilations()),
+                PatchCosts.fmt(a.jitMillis(), 0), a.usPerPatch() != null ? String.format(Locale.ROOT, "%.0f µs (in-run estimate: excess time of "
+                + "the chunks after each patch)", a.usPerPatch()) : "- µs (not defined: no patch, or no quiet stretch after the patches)");
+        out.println("(" + PatchCosts.KERNEL_NOTE + ")");
+    }
+
+    private static String count(long n) {
+        return n < 0 ? "-" : Long.toString(n);
     }
 }

@@ -40,6 +40,12 @@ final class StackCommand implements Callable<Integer> {
                 + "to stop after the first patch. Default: cree.")
     String policy;
 
+    @Option(names = "--placement", paramLabel = "PLACEMENT",
+            description = "Where a learned site's guard chain lives, and so what a patch costs: stub (a per-site method never "
+                + "inlined into its caller; a patch recompiles the stub), inline (inlined into the caller; a patch recompiles the "
+                + "caller), mh-field (behind a plain field; a patch is a store, every call an indirect jump). Default: stub.")
+    String placement;
+
     @Option(names = "--stats", paramLabel = "STRATEGY",
             description = "Where learned sites count: striped, thread_local, shared, sampled, misses_only. Default: striped.")
     String stats;
@@ -126,6 +132,9 @@ final class StackCommand implements Callable<Integer> {
             LearningPolicy.parse(policy);
             props.put("icpbench.policy", policy);
         }
+        if (placement != null) {
+            props.put(io.icpbench.dispatch.Placement.PROPERTY, io.icpbench.dispatch.Placement.parse(placement).cliName());
+        }
         if (stats != null) {
             io.icpbench.dispatch.StatsStrategy.parse(stats);
             props.put("icpbench.stats", stats);
@@ -162,7 +171,7 @@ final class StackCommand implements Callable<Integer> {
             System.err.println("icpbench stack: wrote " + packets.size() + " frames to " + writePcap);
         }
         int b = batch != null ? batch : Math.min(256, p.frames());
-        JitEvents[] jit = new JitEvents[1];
+        PatchAccounting[] window = new PatchAccounting[1];
         StackRun.Result r = StackRun.run(p, options, packets, b, warmup, (done, total, elapsed) -> {
             long now = System.nanoTime();
             if (interactive && now - lastReport[0] > 1_000_000_000L && done < total) {
@@ -170,16 +179,28 @@ final class StackCommand implements Callable<Integer> {
                 double eta = elapsed / 1e9 * (total - done) / done;
                 err.printf(Locale.ROOT, "\r  %,d / %,d packets (%.0f%%), %.1f s left   ", done, total, 100.0 * done / total, eta);
             }
-        }, () -> jit[0] = JitEvents.start());
-        jit[0].close();
+        }, () -> {
+            // After a warmup every site of the path has run: a promoted JVM must have its sites now.
+            if (warmup > 0) {
+                PromotedCheck.verify(sites != null ? sites : "all");
+            }
+            window[0] = PatchAccounting.start(true);
+        });
+        Path dir = out != null ? out : defaultOut();
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+        PatchAccounting.Window w = window[0].stop(dir.resolve("jit.log"));
+        PromotedCheck.verify(sites != null ? sites : "all");
         if (interactive && r.nanos() > 1_000_000_000L) {
             err.print("\r" + " ".repeat(60) + "\r");
         }
         print(System.out, r, allCounters);
-        SiteReport sites = SiteReport.capture(Dispatch.MODE.cliName(), p.name(), r.packets(), jit[0].deoptimizations(),
-                jit[0].compilations());
-        Path dir = out != null ? out : defaultOut();
-        sites.write(dir);
+        SiteReport learned = SiteReport.capture(Dispatch.MODE.cliName(), p.name(), r.packets(), r.nanosPerPacket(),
+                w.accounting(r.counters().received(), r.patchCost().usPerPatch()));
+        learned.write(dir);
         if (json != null) {
             writeJson(json, r);
         }
@@ -191,12 +212,14 @@ final class StackCommand implements Callable<Integer> {
                     stackClassesDigest());
         }
         if (Dispatch.MODE_ID == Dispatch.DYNAMIC_CALL || Dispatch.MODE_ID == Dispatch.PROMOTED) {
-            sites.print(System.out);
+            learned.print(System.out);
         } else {
-            System.out.printf(Locale.ROOT, "JIT during the run: %d deoptimizations, %d compilations (JFR)%n", sites.deopts(),
-                    sites.compilations());
+            System.out.printf(Locale.ROOT, "CPU: %s ns/packet (whole process: RX worker, JIT, GC) for %.1f ns/packet of the RX worker%n",
+                    io.icpbench.analysis.PatchCosts.fmt(learned.accounting().cpuNsPerPacket(), 1), r.nanosPerPacket());
+            SiteReport.printAccounting(System.out, learned.accounting());
         }
-        System.out.println("(sites saved to " + dir.resolve(SiteReport.FILE) + ")");
+        System.out.println("(sites saved to " + dir.resolve(SiteReport.FILE) + ", the JIT log of the measured packets to "
+                + dir.resolve("jit.log") + ")");
         return r.counters().inFlight() == 0 ? 0 : 1;
     }
 

@@ -25,10 +25,11 @@ public final class StackRun {
     /**
      * The outcome of a run.
      *
-     * @param nanos wall time of the measured packets only
+     * @param nanos     wall time of the measured packets only
+     * @param patchCost the in-run estimate of one patch's cost ({@link PatchCost}, chunks of the measured packets)
      */
     public record Result(TrafficProfile profile, StackOptions options, long packets, int batch, long nanos, Counters counters,
-            Fingerprint fingerprint) {
+            Fingerprint fingerprint, PatchCost.Estimate patchCost) {
         public double packetsPerSecond() {
             return packets * 1e9 / Math.max(1, nanos);
         }
@@ -98,17 +99,28 @@ public final class StackRun {
         try (FrameRing ring = TrafficGenerator.ring(profile, stack, PooledByteBufAllocator.DEFAULT)) {
             long done = 0;
             measureStart.run();
+            // Timed in chunks of PatchCost.CHUNK_PACKETS for the patch cost; progress every CHUNK packets.
+            PatchCost chunks = new PatchCost(io.icpbench.dispatch.DynamicSite.totalPatches());
             long t0 = System.nanoTime();
+            long chunkStart = t0;
+            long nextProgress = CHUNK;
             while (done < packets) {
-                long n = Math.min(CHUNK, packets - done);
+                long n = Math.min(PatchCost.CHUNK_PACKETS, packets - done);
                 ring.replay(stack, n, batch);
                 done += n;
-                if (progress != null) {
-                    progress.report(done, packets, System.nanoTime() - t0);
+                long now = System.nanoTime();
+                if (n == PatchCost.CHUNK_PACKETS) {
+                    chunks.record(chunkStart, now, io.icpbench.dispatch.DynamicSite.totalPatches());
+                }
+                chunkStart = now;
+                if (progress != null && (done >= nextProgress || done == packets)) {
+                    nextProgress += CHUNK;
+                    progress.report(done, packets, now - t0);
+                    chunkStart = System.nanoTime();
                 }
             }
             long nanos = System.nanoTime() - t0;
-            return new Result(profile, options, packets, batch, nanos, stack.counters, Fingerprint.of(stack, ring));
+            return new Result(profile, options, packets, batch, nanos, stack.counters, Fingerprint.of(stack, ring), chunks.estimate());
         }
     }
 }

@@ -12,11 +12,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ForkPlanTest {
     static final List<String> MODES = List.of("virtual", "dynamic-call", "promoted", "devirtualized");
+    static final List<RunResults.Arm> ARMS = MODES.stream().map(RunResults.Arm::ofMode).toList();
 
     @ParameterizedTest
     @ValueSource(longs = {1, 81, 12345, 987654321})
     void everyBlockRunsEveryModeOnceInASeededRandomOrder(long seed) {
-        List<RunResults.PlannedFork> plan = ForkPlan.plan(MODES, 12, seed);
+        List<RunResults.PlannedFork> plan = ForkPlan.plan(ARMS, 12, seed);
         assertThat(plan).hasSize(48);
         Set<List<String>> orders = new HashSet<>();
         for (int block = 0; block < 12; block++) {
@@ -30,14 +31,14 @@ class ForkPlanTest {
             assertThat(plan.get(i).index()).isEqualTo(i);
             assertThat(plan.get(i).block()).isEqualTo(i / MODES.size());
         }
-        assertThat(ForkPlan.plan(MODES, 12, seed)).as("same seed, same order").isEqualTo(plan);
-        assertThat(ForkPlan.plan(MODES, 12, seed + 1)).as("another seed, another order").isNotEqualTo(plan);
+        assertThat(ForkPlan.plan(ARMS, 12, seed)).as("same seed, same order").isEqualTo(plan);
+        assertThat(ForkPlan.plan(ARMS, 12, seed + 1)).as("another seed, another order").isNotEqualTo(plan);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0, -1})
     void badSizesAreRejected(int forks) {
-        assertThatThrownBy(() -> ForkPlan.plan(MODES, forks, 1)).hasMessageContaining("forks per mode=" + forks);
-        assertThatThrownBy(() -> ForkPlan.plan(List.of(), 2, 1)).hasMessageContaining("no modes");
+        assertThatThrownBy(() -> ForkPlan.plan(ARMS, forks, 1)).hasMessageContaining("forks per arm=" + forks);
+        assertThatThrownBy(() -> ForkPlan.plan(List.of(), 2, 1)).hasMessageContaining("no arms");
     }
 }

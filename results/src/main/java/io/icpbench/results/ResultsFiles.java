@@ -79,11 +79,12 @@ public final class ResultsFiles {
 
     /** fork x iteration, one row per measured iteration. */
     public static String csv(RunResults results) {
-        StringBuilder b = new StringBuilder("fork,block,mode,iteration,ns_per_packet,packets_per_second\n");
+        StringBuilder b = new StringBuilder("fork,block,arm,mode,iteration,ns_per_packet,packets_per_second\n");
         for (RunResults.ForkResult f : results.forks()) {
             List<Double> s = f.scoresNsPerPacket();
             for (int i = 0; i < s.size(); i++) {
-                b.append(String.format(Locale.ROOT, "%d,%d,%s,%d,%.4f,%.1f%n", f.index(), f.block(), f.mode(), i, s.get(i), 1e9 / s.get(i)));
+                b.append(String.format(Locale.ROOT, "%d,%d,%s,%s,%d,%.4f,%.1f%n", f.index(), f.block(), f.arm(), f.mode(), i, s.get(i),
+                        1e9 / s.get(i)));
             }
         }
         return b.toString();
@@ -115,19 +116,73 @@ public final class ResultsFiles {
         if (schema == null || !schema.isInt()) {
             throw new ResultsException(file + ": field 'schema' is missing or not a number");
         }
-        if (schema.asInt() != RunResults.SCHEMA) {
-            throw new ResultsException(file + ": field 'schema' is " + schema.asInt() + ", this icpbench reads schema " + RunResults.SCHEMA);
+        int found = schema.asInt();
+        if (found != RunResults.SCHEMA && found != 1) {
+            throw new ResultsException(file + ": field 'schema' is " + found + ", this icpbench reads schemas 1 and " + RunResults.SCHEMA);
         }
+        String as = found == RunResults.SCHEMA ? "" : " (schema " + found + ", read as " + RunResults.SCHEMA + ")";
         RunResults r;
         try {
+            if (found == 1) {
+                upgradeFromSchema1((com.fasterxml.jackson.databind.node.ObjectNode) tree);
+            }
             r = MAPPER.treeToValue(tree, RunResults.class);
         } catch (MismatchedInputException e) {
-            throw new ResultsException(file + ": field '" + path(e) + "': " + e.getOriginalMessage(), e);
+            throw new ResultsException(file + as + ": field '" + path(e) + "': " + e.getOriginalMessage(), e);
         } catch (JsonProcessingException e) {
-            throw new ResultsException(file + ": " + e.getOriginalMessage(), e);
+            throw new ResultsException(file + as + ": " + e.getOriginalMessage(), e);
+        } catch (ClassCastException | IllegalArgumentException e) {
+            throw new ResultsException(file + as + ": " + e.getMessage(), e);
         }
         validate(file, r);
         return r;
+    }
+
+    /**
+     * Rewrites a schema-1 tree as schema 2, in place: each mode becomes an arm named after it,
+     * {@code forksPerMode} becomes {@code forksPerArm}, plan entries and forks get their arm, and a
+     * fork's counts move into its {@code accounting}. Schema 1 counted updates and patches over the
+     * whole fork (they become the totals) and JFR deoptimization events, which miss the
+     * invalidations a patch causes (dropped); what it did not record is -1.
+     */
+    static void upgradeFromSchema1(com.fasterxml.jackson.databind.node.ObjectNode tree) {
+        tree.put("schema", RunResults.SCHEMA);
+        JsonNode settings = tree.get("settings");
+        if (settings instanceof com.fasterxml.jackson.databind.node.ObjectNode so) {
+            com.fasterxml.jackson.databind.node.ArrayNode arms = so.putArray("arms");
+            JsonNode modes = so.remove("modes");
+            if (modes != null) {
+                for (JsonNode m : modes) {
+                    arms.add((JsonNode) MAPPER.valueToTree(RunResults.Arm.ofMode(m.asText())));
+                }
+            }
+            JsonNode perMode = so.remove("forksPerMode");
+            if (perMode != null) {
+                so.set("forksPerArm", perMode);
+            }
+        }
+        for (String list : new String[] {"plan", "forks"}) {
+            JsonNode entries = tree.get(list);
+            if (entries == null) {
+                continue;
+            }
+            for (JsonNode e : entries) {
+                if (!(e instanceof com.fasterxml.jackson.databind.node.ObjectNode o)) {
+                    continue;
+                }
+                if (o.has("mode")) {
+                    o.set("arm", o.get("mode"));
+                }
+                if (list.equals("forks")) {
+                    RunResults.Accounting a = new RunResults.Accounting(-1, -1, -1, o.path("updates").asLong(-1), o.path("patches").asLong(-1), -1, -1,
+                            o.path("compilations").asLong(-1), -1, -1, null, null, null);
+                    for (String old : new String[] {"updates", "patches", "deopts", "compilations"}) {
+                        o.remove(old);
+                    }
+                    o.set("accounting", MAPPER.valueToTree(a));
+                }
+            }
+        }
     }
 
     private static String path(MismatchedInputException e) {
@@ -151,6 +206,23 @@ public final class ResultsFiles {
         if (r.provenance() == null) {
             problems.add("field 'provenance' is missing");
         }
+        if (r.settings() != null) {
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (RunResults.Arm a : r.settings().arms()) {
+                if (a.name() == null || a.mode() == null || !names.add(a.name())) {
+                    problems.add("settings.arms has an arm without a name or mode, or a name twice: " + a.name());
+                }
+            }
+            if (r.settings().arms().isEmpty()) {
+                problems.add("settings.arms is empty");
+            }
+            for (RunResults.PlannedFork p : r.plan()) {
+                if (!names.contains(p.arm())) {
+                    problems.add("plan entry " + p.index() + " runs arm '" + p.arm() + "', which settings.arms does not define");
+                    break;
+                }
+            }
+        }
         for (int i = 0; i < r.forks().size(); i++) {
             RunResults.ForkResult f = r.forks().get(i);
             String where = "forks[" + i + "]";
@@ -163,8 +235,11 @@ public final class ResultsFiles {
                     break;
                 }
             }
-            if (r.plan().stream().noneMatch(p -> p.index() == f.index() && p.mode().equals(f.mode()))) {
-                problems.add(where + " (index " + f.index() + ", mode " + f.mode() + ") is not in the plan");
+            if (r.plan().stream().noneMatch(p -> p.index() == f.index() && p.arm().equals(f.arm()) && p.mode().equals(f.mode()))) {
+                problems.add(where + " (index " + f.index() + ", arm " + f.arm() + ", mode " + f.mode() + ") is not in the plan");
+            }
+            if (f.accounting() == null) {
+                problems.add(where + ".accounting is missing");
             }
         }
         if (!problems.isEmpty()) {
@@ -174,7 +249,8 @@ public final class ResultsFiles {
 
     /**
      * Merges runs (several machines or sessions) into one: forks renumbered after each other, each
-     * keeping its mode; settings and provenance of the first.
+     * keeping its arm and mode; settings and provenance of the first, with the arms of all (an arm
+     * that two runs define differently is an error).
      */
     public static RunResults merge(List<RunResults> runs) {
         if (runs.isEmpty()) {
@@ -182,26 +258,35 @@ public final class ResultsFiles {
         }
         List<RunResults.PlannedFork> plan = new ArrayList<>();
         List<RunResults.ForkResult> forks = new ArrayList<>();
+        java.util.Map<String, RunResults.Arm> arms = new java.util.LinkedHashMap<>();
         int offset = 0;
         int blockOffset = 0;
         for (RunResults r : runs) {
+            for (RunResults.Arm a : r.settings().arms()) {
+                RunResults.Arm before = arms.putIfAbsent(a.name(), a);
+                if (before != null && !before.equals(a)) {
+                    throw new IllegalArgumentException("arm '" + a.name() + "' is " + before.spec() + " in one run and " + a.spec()
+                            + " in another: rename one before merging");
+                }
+            }
             int maxIndex = -1;
             int maxBlock = -1;
             for (RunResults.PlannedFork p : r.plan()) {
-                plan.add(new RunResults.PlannedFork(p.index() + offset, p.block() + blockOffset, p.mode()));
+                plan.add(new RunResults.PlannedFork(p.index() + offset, p.block() + blockOffset, p.arm(), p.mode()));
                 maxIndex = Math.max(maxIndex, p.index());
                 maxBlock = Math.max(maxBlock, p.block());
             }
             for (RunResults.ForkResult f : r.forks()) {
-                forks.add(new RunResults.ForkResult(f.index() + offset, f.block() + blockOffset, f.mode(), f.scoresNsPerPacket(),
-                        f.packetsPerSecond(), f.counters(), f.outcomes(), f.sites(), f.updates(), f.patches(), f.deopts(),
-                        f.compilations(), f.jmhJson(), f.hlog(), f.seconds()));
+                forks.add(f.moved(f.index() + offset, f.block() + blockOffset, f.jmhJson(), f.hlog()));
             }
             offset += maxIndex + 1;
             blockOffset += maxBlock + 1;
         }
         RunResults first = runs.get(0);
-        return new RunResults(RunResults.SCHEMA, first.settings(), first.provenance(), plan, forks);
+        RunResults.Settings s = first.settings();
+        RunResults.Settings settings = new RunResults.Settings(new ArrayList<>(arms.values()), s.profile(), s.workNs(), s.workers(), s.sites(),
+                s.forksPerArm(), s.warmupIterations(), s.iterations(), s.iterationSeconds(), s.seed(), s.quick());
+        return new RunResults(RunResults.SCHEMA, settings, first.provenance(), plan, forks);
     }
 
     /** Writes results as JSON to a writer (for tests and tools). */

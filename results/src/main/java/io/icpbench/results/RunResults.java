@@ -15,7 +15,7 @@ import java.util.Map;
  * @param forks      the finished forks, in the order they finished
  */
 public record RunResults(int schema, Settings settings, Provenance provenance, List<PlannedFork> plan, List<ForkResult> forks) {
-    public static final int SCHEMA = 1;
+    public static final int SCHEMA = 2;
 
     public RunResults {
         plan = List.copyOf(plan);
@@ -37,22 +37,80 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
     /**
      * The run's settings.
      *
-     * @param modes              dispatch modes compared
+     * @param arms               the arms compared, in report order: a mode plus its settings (see {@link Arm})
      * @param profile            traffic profile name
      * @param workNs             handler work, ns
      * @param workers            RX workers (benchmark threads) per fork; scores are per packet per worker
-     * @param sites              which of the 12 call sites the modes convert ("all", "none", or sites and ranges such as "1-5,9")
-     * @param forksPerMode       forks of each mode
+     * @param sites              which of the 12 call sites the modes convert ("all", "none", or sites and ranges such as
+     *                           "1-5,9"), for every arm that does not set its own
+     * @param forksPerArm        forks of each arm
      * @param warmupIterations   warmup iterations per fork
      * @param iterations         measurement iterations per fork
      * @param iterationSeconds   seconds per iteration
      * @param seed               the seed of the fork order
      * @param quick              whether this is a --quick run
      */
-    public record Settings(List<String> modes, String profile, double workNs, int workers, String sites, int forksPerMode, int warmupIterations, int iterations,
-            double iterationSeconds, long seed, boolean quick) {
+    public record Settings(List<Arm> arms, String profile, double workNs, int workers, String sites, int forksPerArm, int warmupIterations,
+            int iterations, double iterationSeconds, long seed, boolean quick) {
         public Settings {
-            modes = List.copyOf(modes);
+            arms = List.copyOf(arms);
+        }
+
+        /** The arms' names, in report order. */
+        public List<String> armNames() {
+            return arms.stream().map(Arm::name).toList();
+        }
+
+        /** The arm called {@code name}. */
+        public Arm arm(String name) {
+            return arms.stream().filter(a -> a.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no arm '" + name + "' in this run, expected one of " + armNames()));
+        }
+    }
+
+    /**
+     * An arm: a dispatch mode plus its settings, run in forks of its own and reported under its name.
+     * A plain {@code --modes} run has one arm per mode, named after it, with no settings. A null
+     * setting is the default (the run's {@code sites}; the learned modes' own defaults).
+     *
+     * @param name       the name results and reports use (letters, digits, '.', '_', '+', '-')
+     * @param mode       the dispatch mode ("dynamic-call")
+     * @param placement  learned modes: where a patch lands (stub, inline, mh-field), or null
+     * @param policy     learned modes: the learning policy (cree, top-N, llvm, gcc, with ",learn-once"), or null
+     * @param stats      learned modes: where statistics are counted (striped, thread_local, ...), or null
+     * @param thresholds learned modes: U,W,P[,H], or null
+     * @param sites      the call sites converted, or null for the run's
+     * @param jvm        extra JVM flags of the arm's forks (empty for none)
+     */
+    public record Arm(String name, String mode, String placement, String policy, String stats, String thresholds, String sites,
+            List<String> jvm) {
+        public Arm {
+            jvm = jvm == null ? List.of() : List.copyOf(jvm);
+        }
+
+        /** An arm named after its mode, with no settings. */
+        public static Arm ofMode(String mode) {
+            return new Arm(mode, mode, null, null, null, null, null, List.of());
+        }
+
+        /** The arm as {@code --arm} takes it: {@code MODE;key=value;...} (settings that are set, in a fixed order). */
+        public String spec() {
+            StringBuilder b = new StringBuilder(mode);
+            append(b, "placement", placement);
+            append(b, "policy", policy);
+            append(b, "stats", stats);
+            append(b, "thresholds", thresholds);
+            append(b, "sites", sites);
+            if (!jvm.isEmpty()) {
+                append(b, "jvm", String.join(" ", jvm));
+            }
+            return b.toString();
+        }
+
+        private static void append(StringBuilder b, String key, String value) {
+            if (value != null) {
+                b.append(';').append(key).append('=').append(value);
+            }
         }
     }
 
@@ -78,30 +136,32 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
      * One fork of the plan.
      *
      * @param index position in the run order, from 0
-     * @param block the randomized block it belongs to (each block runs every mode once)
+     * @param block the randomized block it belongs to (each block runs every arm once)
+     * @param arm   the arm it runs (its name)
+     * @param mode  the arm's dispatch mode
      */
-    public record PlannedFork(int index, int block, String mode) {
+    public record PlannedFork(int index, int block, String arm, String mode) {
     }
 
     /**
-     * A finished fork: its measured iterations, its counters and what its sites learned.
+     * A finished fork: its measured iterations, its counters, what its sites learned and what their
+     * patches cost.
      *
+     * @param arm               the arm it ran (its name)
+     * @param mode              the arm's dispatch mode
      * @param scoresNsPerPacket measurement iterations, ns per packet (the fork mean is their mean)
      * @param packetsPerSecond  1e9 / mean ns per packet
      * @param counters          SNMP counters of the fork's last trial
      * @param outcomes          packets per outcome of the fork's last trial
      * @param sites             learned sites: name to installed targets
-     * @param updates           learning updates (relearns), all sites
-     * @param patches           setTarget patches, all sites
-     * @param deopts            JFR deoptimization events during the fork's measurement
-     * @param compilations      JFR compilation events during the fork's measurement
+     * @param accounting        patch accounting over the measurement ({@link Accounting})
      * @param jmhJson           the fork's JMH result file, relative to the run directory
      * @param hlog              the fork's latency log, relative to the run directory
      * @param seconds           wall time of the fork
      */
-    public record ForkResult(int index, int block, String mode, List<Double> scoresNsPerPacket, double packetsPerSecond,
-            Map<String, Long> counters, Map<String, Long> outcomes, Map<String, List<String>> sites, long updates, long patches,
-            long deopts, long compilations, String jmhJson, String hlog, double seconds) {
+    public record ForkResult(int index, int block, String arm, String mode, List<Double> scoresNsPerPacket, double packetsPerSecond,
+            Map<String, Long> counters, Map<String, Long> outcomes, Map<String, List<String>> sites, Accounting accounting, String jmhJson,
+            String hlog, double seconds) {
         public ForkResult {
             scoresNsPerPacket = List.copyOf(scoresNsPerPacket);
         }
@@ -110,5 +170,55 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
         public double meanNsPerPacket() {
             return scoresNsPerPacket.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         }
+
+        /** This fork renumbered (merging runs), its files at {@code jmhJson} and {@code hlog}. */
+        public ForkResult moved(int newIndex, int newBlock, String newJmhJson, String newHlog) {
+            return new ForkResult(newIndex, newBlock, arm, mode, scoresNsPerPacket, packetsPerSecond, counters, outcomes, sites, accounting,
+                    newJmhJson, newHlog, seconds);
+        }
+    }
+
+    /**
+     * What the learned sites' patches cost a fork. Counts are over the measurement (the JMH
+     * measurement iterations) unless named total; -1 (or null) where the fork could not tell.
+     *
+     * @param packets            packets received over the measurement, all RX workers
+     * @param updates            learning updates (relearns) over the measurement, all sites
+     * @param patches            patches (installs of new targets) over the measurement, all sites
+     * @param updatesTotal       updates over the whole fork, warmup included
+     * @param patchesTotal       patches over the whole fork, warmup included
+     * @param invalidations      compiled methods made not entrant because a dependency changed (a patch's
+     *                           {@code setTarget}, a class hierarchy change): the JIT log's
+     *                           "made not entrant: marked for deoptimization" lines
+     * @param uncommonTraps      compiled methods made not entrant by an uncommon trap (a failed speculation)
+     * @param compilations       JIT compilations (JFR {@code jdk.Compilation} events)
+     * @param jitMillis          time the JIT's compiler threads spent compiling, ms
+     *                           ({@code CompilationMXBean.getTotalCompilationTime} delta)
+     * @param cpuNsPerPacket     CPU time of the whole process (RX workers, learner, compiler threads, GC) per packet, ns
+     * @param usPerPatch         the in-fork estimate of one patch's cost to an RX worker, µs (null when not defined:
+     *                           no patch, or no quiet stretch to measure the recovered rate against)
+     * @param invalidatedMethods the methods invalidated most often by a dependency change, with their counts
+     * @param siteAccounting     per learned site: its placement, updates, patches and wipes over the measurement
+     */
+    public record Accounting(long packets, long updates, long patches, long updatesTotal, long patchesTotal, long invalidations,
+            long uncommonTraps, long compilations, double jitMillis, double cpuNsPerPacket, Double usPerPatch,
+            Map<String, Long> invalidatedMethods, Map<String, SiteAccounting> siteAccounting) {
+        public Accounting {
+            invalidatedMethods = invalidatedMethods == null ? Map.of() : invalidatedMethods;
+            siteAccounting = siteAccounting == null ? Map.of() : siteAccounting;
+        }
+
+        /** Nothing known (a fork of an older schema, say). */
+        public static Accounting unknown() {
+            return new Accounting(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, null, Map.of(), Map.of());
+        }
+    }
+
+    /**
+     * One learned site's share of a fork's accounting, over the measurement.
+     *
+     * @param placement where its chain lives (stub, inline, mh-field)
+     */
+    public record SiteAccounting(String placement, long updates, long patches, long wipes) {
     }
 }

@@ -13,18 +13,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ResultsFilesTest {
     static RunResults sample() {
-        RunResults.Settings settings = new RunResults.Settings(List.of("virtual", "promoted"), "default", 0, 1, "all", 2, 5, 10, 1.0, 81, false);
+        RunResults.Settings settings = new RunResults.Settings(List.of(RunResults.Arm.ofMode("virtual"), RunResults.Arm.ofMode("promoted")),
+                "default", 0, 1, "all", 2, 5, 10, 1.0, 81, false);
         RunResults.Provenance prov = new RunResults.Provenance("25", List.of("--x"), "cpu", "Linux 6", 2, "abc123", "2026-11-29T00:00:00Z");
-        List<RunResults.PlannedFork> plan = List.of(new RunResults.PlannedFork(0, 0, "promoted"), new RunResults.PlannedFork(1, 0, "virtual"),
-                new RunResults.PlannedFork(2, 1, "virtual"), new RunResults.PlannedFork(3, 1, "promoted"));
+        List<RunResults.PlannedFork> plan = List.of(new RunResults.PlannedFork(0, 0, "promoted", "promoted"),
+                new RunResults.PlannedFork(1, 0, "virtual", "virtual"), new RunResults.PlannedFork(2, 1, "virtual", "virtual"),
+                new RunResults.PlannedFork(3, 1, "promoted", "promoted"));
         RunResults r = new RunResults(RunResults.SCHEMA, settings, prov, plan, List.of());
         r = r.with(fork(0, 0, "promoted", 150.0, 152.0));
         return r.with(fork(1, 0, "virtual", 160.0, 158.0));
     }
 
     static RunResults.ForkResult fork(int index, int block, String mode, double... scores) {
-        return new RunResults.ForkResult(index, block, mode, java.util.Arrays.stream(scores).boxed().toList(), 6.5e6,
-                Map.of("IpInReceives", 10L), Map.of("udp_queued", 10L), Map.of("site", List.of("A", "B")), 3, 1, 0, 100,
+        RunResults.Accounting a = new RunResults.Accounting(1_000_000, 3, 1, 5, 2, 2, 0, 100, 12.5, 310.0, 240.0,
+                Map.of("NetStack::nfHookSlow", 2L), Map.of("site", new RunResults.SiteAccounting("stub", 3, 1, 0)));
+        return new RunResults.ForkResult(index, block, mode, mode, java.util.Arrays.stream(scores).boxed().toList(), 6.5e6,
+                Map.of("IpInReceives", 10L), Map.of("udp_queued", 10L), Map.of("site", List.of("A", "B")), a,
                 "fork-000/jmh.json", "fork-000/latency.hlog", 12.5);
     }
 
@@ -44,8 +48,8 @@ class ResultsFilesTest {
         ResultsFiles.write(dir, sample());
         List<String> lines = Files.readAllLines(dir.resolve(ResultsFiles.CSV));
         assertThat(lines).hasSize(5);
-        assertThat(lines.get(0)).isEqualTo("fork,block,mode,iteration,ns_per_packet,packets_per_second");
-        assertThat(lines.get(1)).startsWith("0,0,promoted,0,150.0000,");
+        assertThat(lines.get(0)).isEqualTo("fork,block,arm,mode,iteration,ns_per_packet,packets_per_second");
+        assertThat(lines.get(1)).startsWith("0,0,promoted,promoted,0,150.0000,");
     }
 
     @Test
@@ -72,14 +76,67 @@ class ResultsFilesTest {
         ResultsFiles.write(dir, sample());
         Path f = dir.resolve(ResultsFiles.RESULTS);
         String text = Files.readString(f);
-        Files.writeString(f, text.replace("\"schema\" : 1", "\"schema\" : 7"));
+        Files.writeString(f, text.replace("\"schema\" : 2", "\"schema\" : 7"));
         assertThatThrownBy(() -> ResultsFiles.read(dir)).hasMessageContaining("'schema' is 7");
-        Files.writeString(f, text.replace("\"schema\" : 1,", ""));
+        Files.writeString(f, text.replace("\"schema\" : 2,", ""));
         assertThatThrownBy(() -> ResultsFiles.read(dir)).hasMessageContaining("'schema' is missing");
         Files.writeString(f, "[1, 2]");
         assertThatThrownBy(() -> ResultsFiles.read(dir)).hasMessageContaining("expected a JSON object");
         Files.writeString(f, text.replace("\"mode\" : \"virtual\",\n    \"scoresNsPerPacket\"", "\"mode\" : \"nosuch\",\n    \"scoresNsPerPacket\""));
         assertThatThrownBy(() -> ResultsFiles.read(dir)).hasMessageContaining("not in the plan");
+    }
+
+    @Test
+    void aSchema1FileIsReadWithEachModeAnArmAndItsCountsAsTotals(@TempDir Path dir) throws IOException {
+        Files.copy(ResultsFilesTest.class.getResourceAsStream("/schema1/results.json"), dir.resolve(ResultsFiles.RESULTS));
+        RunResults r = ResultsFiles.read(dir);
+        assertThat(r.schema()).isEqualTo(RunResults.SCHEMA);
+        assertThat(r.settings().armNames()).containsExactly("virtual", "promoted");
+        assertThat(r.settings().arm("promoted")).isEqualTo(RunResults.Arm.ofMode("promoted"));
+        assertThat(r.settings().forksPerArm()).isEqualTo(2);
+        assertThat(r.plan()).extracting(RunResults.PlannedFork::arm).containsExactly("promoted", "virtual", "virtual", "promoted");
+        RunResults.ForkResult f = r.forks().get(0);
+        assertThat(f.arm()).isEqualTo("promoted");
+        assertThat(f.mode()).isEqualTo("promoted");
+        assertThat(f.accounting().patchesTotal()).isEqualTo(1);
+        assertThat(f.accounting().updatesTotal()).isEqualTo(3);
+        assertThat(f.accounting().compilations()).isEqualTo(100);
+        assertThat(f.accounting().patches()).isEqualTo(-1);
+        assertThat(f.accounting().invalidations()).isEqualTo(-1);
+        assertThat(f.accounting().usPerPatch()).isNull();
+        // Written back, it is a schema-2 file.
+        ResultsFiles.write(dir, r);
+        assertThat(ResultsFiles.read(dir)).isEqualTo(r);
+        assertThat(Files.readString(dir.resolve(ResultsFiles.RESULTS))).contains("\"schema\" : 2");
+    }
+
+    @Test
+    void aBrokenSchema1FileNamesTheFileAndTheSchema(@TempDir Path dir) throws IOException {
+        String text = new String(ResultsFilesTest.class.getResourceAsStream("/schema1/results.json").readAllBytes());
+        Files.writeString(dir.resolve(ResultsFiles.RESULTS), text.replace("\"seconds\" : 12.5", "\"seconds\" : \"long\""));
+        assertThatThrownBy(() -> ResultsFiles.read(dir)).isInstanceOf(ResultsException.class)
+                .hasMessageContaining(dir.resolve(ResultsFiles.RESULTS).toString()).hasMessageContaining("schema 1, read as 2")
+                .hasMessageContaining("forks[0].seconds").hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void aPlanThatRunsAnUndefinedArmIsRejected(@TempDir Path dir) throws IOException {
+        ResultsFiles.write(dir, sample());
+        Path f = dir.resolve(ResultsFiles.RESULTS);
+        Files.writeString(f, Files.readString(f).replaceFirst("\"arm\" : \"promoted\"", "\"arm\" : \"elsewhere\""));
+        assertThatThrownBy(() -> ResultsFiles.read(dir)).hasMessageContaining("arm 'elsewhere'");
+    }
+
+    @Test
+    void mergingRunsThatDefineAnArmDifferentlyIsAnError() {
+        RunResults a = sample();
+        RunResults.Settings s = a.settings();
+        RunResults.Settings other = new RunResults.Settings(List.of(RunResults.Arm.ofMode("virtual"),
+                new RunResults.Arm("promoted", "promoted", "inline", null, null, null, null, List.of())), s.profile(), s.workNs(), s.workers(),
+                s.sites(), s.forksPerArm(), s.warmupIterations(), s.iterations(), s.iterationSeconds(), s.seed(), s.quick());
+        RunResults b = new RunResults(a.schema(), other, a.provenance(), a.plan(), a.forks());
+        assertThatThrownBy(() -> ResultsFiles.merge(List.of(a, b))).hasMessageContaining("arm 'promoted' is promoted in one run and "
+                + "promoted;placement=inline in another");
     }
 
     @Test
@@ -102,6 +159,8 @@ class ResultsFilesTest {
         assertThat(merged.forks()).extracting(RunResults.ForkResult::index).containsExactly(0, 1, 4, 5);
         assertThat(merged.forks()).extracting(RunResults.ForkResult::block).containsExactly(0, 0, 2, 2);
         assertThat(merged.forks().get(2).mode()).isEqualTo("promoted");
+        assertThat(merged.forks().get(2).arm()).isEqualTo("promoted");
+        assertThat(merged.settings().armNames()).containsExactly("virtual", "promoted");
     }
 
     @Test

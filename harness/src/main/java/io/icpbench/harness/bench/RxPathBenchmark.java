@@ -56,15 +56,39 @@ public class RxPathBenchmark {
     /**
      * What the last trial of this JVM left for the fork runner ({@code icpbench run} forks run JMH in
      * their own JVM without forking again, so they read it after the run).
+     *
+     * @param counters the worker's counters over the measurement
+     * @param patchCost the worker's in-fork estimate of a patch's cost (none without accounting)
      */
-    public record Trial(io.icpbench.stack.Counters counters, long deopts, long compilations) {
+    public record Trial(io.icpbench.stack.Counters counters, io.icpbench.harness.PatchCost.Estimate patchCost) {
     }
 
     /** One entry per trial and thread (RX worker), added at the end of each. */
     public static final java.util.List<Trial> TRIALS = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
-    /** The system property that turns on counting JIT events (JFR) over the measurement. */
-    public static final String JFR_PROPERTY = "icpbench.jfr";
+    /**
+     * The system property that turns on patch accounting over the measurement ({@link
+     * io.icpbench.harness.PatchAccounting}: JFR, the JIT log, CPU time, chunk timing): the directory
+     * that keeps the window's JIT log ({@code jit.log}). Only the forks of {@code icpbench run} set
+     * it: JFR's event stream allocates on its own thread, which {@code -prof gc} would charge to the
+     * packets.
+     */
+    public static final String ACCOUNTING_PROPERTY = "icpbench.accounting";
+
+    /** The system property naming the sites setting, for the promoted check ({@code --sites}). */
+    public static final String SITES_PROPERTY = io.icpbench.stack.SiteSelection.PROPERTY;
+
+    /*
+     * The JVM's one accounting window: opened by the first RX worker to reach the measurement,
+     * closed by the first to tear down (JMH ends every worker's last iteration together).
+     */
+    private static io.icpbench.harness.PatchAccounting window;
+    private static io.icpbench.harness.PatchAccounting.Window windowResult;
+
+    /** The accounting window of the last trial, or null if accounting was off. */
+    public static synchronized io.icpbench.harness.PatchAccounting.Window window() {
+        return windowResult;
+    }
 
     /** The system property naming where the trial writes its latency log (.hlog); none if unset. */
     public static final String HLOG_PROPERTY = "icpbench.hlog";
@@ -72,8 +96,12 @@ public class RxPathBenchmark {
     private NetStack stack;
     private FrameRing ring;
     private org.HdrHistogram.Histogram histogram;
-    private io.icpbench.harness.JitEvents jit;
     private boolean measuring;
+    // Chunk timing of the measured packets for the in-fork patch cost (null: accounting off).
+    private io.icpbench.harness.PatchCost chunks;
+    private int chunkBatches;
+    private long chunkStart;
+    private static final int CHUNK_BATCHES = io.icpbench.harness.PatchCost.CHUNK_PACKETS / BATCH;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -84,32 +112,44 @@ public class RxPathBenchmark {
         histogram = new org.HdrHistogram.Histogram(10_000_000_000L, 3);
     }
 
-    /** Counts packets and the JIT only over the measurement iterations. */
+    /** Counts packets, and with accounting on the JIT, CPU and patches, only over the measurement iterations. */
     @Setup(Level.Iteration)
     public void iterationStart(org.openjdk.jmh.infra.IterationParams params) {
+        chunkBatches = 0;
         if (params.getType() == org.openjdk.jmh.runner.IterationType.MEASUREMENT && !measuring) {
             measuring = true;
+            String accounting = System.getProperty(ACCOUNTING_PROPERTY);
+            if (accounting != null) {
+                // After the warmup every site of the path has run: a promoted JVM must have its sites now.
+                io.icpbench.harness.PromotedCheck.verify(System.getProperty(SITES_PROPERTY, "all"));
+                openWindow();
+                chunks = new io.icpbench.harness.PatchCost(io.icpbench.dispatch.DynamicSite.totalPatches());
+            }
             stack.counters.reset();
             histogram.reset();
-            // JFR's event stream allocates on its own thread, which -prof gc would charge to the
-            // packets: only the forks of 'icpbench run' (-Dicpbench.jfr=true) count JIT events.
-            if (Boolean.getBoolean(JFR_PROPERTY)) {
-                jit = io.icpbench.harness.JitEvents.start();
-            }
+        }
+    }
+
+    private static synchronized void openWindow() {
+        if (window == null) {
+            windowResult = null;
+            window = io.icpbench.harness.PatchAccounting.start(true);
+        }
+    }
+
+    private static synchronized void closeWindow() {
+        if (window != null) {
+            String dir = System.getProperty(ACCOUNTING_PROPERTY);
+            windowResult = window.stop(dir == null || dir.isEmpty() ? null : java.nio.file.Path.of(dir, "jit.log"));
+            window = null;
         }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws java.io.IOException {
+        closeWindow();
         long inFlight = stack.counters.inFlight();
-        long deopts = -1;
-        long compilations = -1;
-        if (jit != null) {
-            jit.close();
-            deopts = jit.deoptimizations();
-            compilations = jit.compilations();
-        }
-        TRIALS.add(new Trial(stack.counters, deopts, compilations));
+        TRIALS.add(new Trial(stack.counters, chunks != null ? chunks.estimate() : null));
         String hlog = System.getProperty(HLOG_PROPERTY);
         if (hlog != null && latency) {
             writeLatencyLog(java.nio.file.Path.of(hlog), "receive time of one batch of " + BATCH + " packets, ns; profile " + profile, histogram);
@@ -134,13 +174,30 @@ public class RxPathBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long receive() {
-        if (latency) {
+        if (latency || chunks != null) {
             long t0 = System.nanoTime();
             ring.replay(stack, BATCH, BATCH);
-            histogram.recordValue(System.nanoTime() - t0);
+            long t1 = System.nanoTime();
+            if (latency) {
+                histogram.recordValue(t1 - t0);
+            }
+            if (chunks != null) {
+                chunk(t0, t1);
+            }
         } else {
             ring.replay(stack, BATCH, BATCH);
         }
         return stack.counters.received();
+    }
+
+    /** Adds one batch to the current chunk of the patch-cost timing; a full chunk is recorded with the JVM's patch count. */
+    private void chunk(long t0, long t1) {
+        if (chunkBatches == 0) {
+            chunkStart = t0;
+        }
+        if (++chunkBatches == CHUNK_BATCHES) {
+            chunks.record(chunkStart, t1, io.icpbench.dispatch.DynamicSite.totalPatches());
+            chunkBatches = 0;
+        }
     }
 }

@@ -1,0 +1,165 @@
+package io.icpbench.harness;
+
+import io.icpbench.dispatch.LearningConfig;
+import io.icpbench.dispatch.LearningPolicy;
+import io.icpbench.dispatch.Mode;
+import io.icpbench.dispatch.Placement;
+import io.icpbench.dispatch.StatsStrategy;
+import io.icpbench.results.RunResults;
+import io.icpbench.stack.SiteSelection;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The arms of {@code icpbench run}: {@code --arm NAME=SPEC}, where SPEC is a mode followed by
+ * {@code ;key=value} settings, e.g. {@code dc-stub-once=dynamic-call;placement=stub;policy=cree,learn-once}.
+ *
+ * <pre>
+ *   keys        what                                           modes
+ *   placement   stub, inline, mh-field                         dynamic-call, promoted
+ *   policy      cree, top-1..top-4, llvm, gcc [,learn-once]    dynamic-call, promoted
+ *   stats       striped, thread_local, shared, sampled, ...    dynamic-call, promoted
+ *   thresholds  U,W,P[,H]                                      dynamic-call, promoted
+ *   sites       all, none, 1-5,9                               every mode (default: the run's --sites)
+ *   jvm         extra JVM flags, blank-separated               every mode
+ * </pre>
+ * Everything is checked when the run starts, so a bad arm costs no fork.
+ */
+public final class Arms {
+    /** The keys an arm takes, in the order {@link RunResults.Arm#spec()} writes them. */
+    public static final List<String> KEYS = List.of("placement", "policy", "stats", "thresholds", "sites", "jvm");
+    private static final Set<String> LEARNED_KEYS = Set.of("placement", "policy", "stats", "thresholds");
+
+    private Arms() {
+    }
+
+    /**
+     * Parses {@code NAME=SPEC}.
+     *
+     * @throws IllegalArgumentException in one line, naming the arm and what is wrong
+     */
+    public static RunResults.Arm parse(String arg) {
+        int eq = arg.indexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException("--arm " + arg + ": expected NAME=MODE[;key=value...], e.g. dc-once=dynamic-call;policy=cree,learn-once");
+        }
+        String name = arg.substring(0, eq).trim();
+        String spec = arg.substring(eq + 1);
+        if (!name.matches("[A-Za-z0-9._+-]+")) {
+            throw new IllegalArgumentException("--arm " + arg + ": name '" + name + "' may hold only letters, digits, '.', '_', '+' and '-'");
+        }
+        String[] parts = spec.split(";", -1);
+        String modeName = parts[0].trim();
+        Mode mode;
+        try {
+            mode = Mode.parse(modeName);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--arm " + name + ": " + e.getMessage());
+        }
+        if (Mode.names().contains(name) && !name.equals(mode.cliName())) {
+            throw new IllegalArgumentException("--arm " + name + ": an arm named after the mode " + name + " must run that mode, not " + mode.cliName());
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String part : Arrays.asList(parts).subList(1, parts.length)) {
+            int e = part.indexOf('=');
+            String key = e < 0 ? part.trim() : part.substring(0, e).trim();
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException("--arm " + name + ": unknown setting '" + key + "', expected one of " + String.join(", ", KEYS));
+            }
+            if (e < 0 || part.substring(e + 1).isBlank()) {
+                throw new IllegalArgumentException("--arm " + name + ": setting " + key + " has no value (" + key + "=VALUE)");
+            }
+            if (settings.put(key, part.substring(e + 1).trim()) != null) {
+                throw new IllegalArgumentException("--arm " + name + ": setting " + key + " given twice");
+            }
+            if (LEARNED_KEYS.contains(key) && mode != Mode.DYNAMIC_CALL && mode != Mode.PROMOTED) {
+                throw new IllegalArgumentException("--arm " + name + ": " + key + " is a setting of the learned modes (dynamic-call, promoted), not of "
+                        + mode.cliName());
+            }
+        }
+        String placement = settings.get("placement");
+        try {
+            if (placement != null) {
+                placement = Placement.parse(placement).cliName();
+            }
+            if (settings.containsKey("policy")) {
+                LearningPolicy.parse(settings.get("policy"));
+            }
+            if (settings.containsKey("stats")) {
+                StatsStrategy.parse(settings.get("stats"));
+            }
+            if (settings.containsKey("thresholds")) {
+                LearningConfig.parse(settings.get("thresholds"));
+            }
+            if (settings.containsKey("sites")) {
+                SiteSelection.parse(settings.get("sites"));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--arm " + name + ": " + e.getMessage());
+        }
+        List<String> jvm = settings.containsKey("jvm") ? List.of(settings.get("jvm").trim().split("\\s+")) : List.of();
+        for (String flag : jvm) {
+            if (!flag.startsWith("-")) {
+                throw new IllegalArgumentException("--arm " + name + ": jvm flag '" + flag + "' does not start with '-'");
+            }
+            if (flag.startsWith("-D" + Mode.PROPERTY + "=") || flag.startsWith("-javaagent:")) {
+                throw new IllegalArgumentException("--arm " + name + ": jvm flag '" + flag + "' would change the mode; give the mode as the SPEC's first word");
+            }
+        }
+        return new RunResults.Arm(name, mode.cliName(), placement, settings.get("policy"), settings.get("stats"), settings.get("thresholds"),
+                settings.get("sites"), jvm);
+    }
+
+    /**
+     * The arms of a run: one per mode of {@code modes} (named after it), then the {@code --arm}s;
+     * with neither, the default modes.
+     *
+     * @throws IllegalArgumentException on a bad arm or a name given twice
+     */
+    public static List<RunResults.Arm> of(List<String> modes, List<String> armArgs, List<String> defaultModes) {
+        List<RunResults.Arm> arms = new ArrayList<>();
+        List<String> m = modes != null ? modes : (armArgs == null || armArgs.isEmpty() ? defaultModes : List.of());
+        for (String mode : m) {
+            arms.add(RunResults.Arm.ofMode(Mode.parse(mode.trim()).cliName()));
+        }
+        if (armArgs != null) {
+            for (String a : armArgs) {
+                arms.add(parse(a));
+            }
+        }
+        Set<String> names = new HashSet<>();
+        for (RunResults.Arm a : arms) {
+            if (!names.add(a.name())) {
+                throw new IllegalArgumentException("arm '" + a.name() + "' is given twice (--modes and --arm names must all differ)");
+            }
+        }
+        return arms;
+    }
+
+    /**
+     * The system properties of an arm's forks: its learned-mode settings and its sites (else the
+     * run's {@code sites}).
+     */
+    public static Map<String, String> properties(RunResults.Arm arm, String runSites) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put(SiteSelection.PROPERTY, arm.sites() != null ? arm.sites() : runSites);
+        if (arm.placement() != null) {
+            p.put(Placement.PROPERTY, arm.placement());
+        }
+        if (arm.policy() != null) {
+            p.put("icpbench.policy", arm.policy());
+        }
+        if (arm.stats() != null) {
+            p.put("icpbench.stats", arm.stats());
+        }
+        if (arm.thresholds() != null) {
+            p.put("icpbench.thresholds", arm.thresholds());
+        }
+        return p;
+    }
+}
