@@ -47,7 +47,7 @@ class ArmsTest {
         "a=dynamic-call;thresholds=1,2|--arm a: ",
         "a=dynamic-call;stats=everywhere|--arm a: ",
         "a=virtual;placement=stub|placement is a setting of the learned modes",
-        "a=virtual;sites=13|--arm a: ",
+        "a=virtual;sites=14|--arm a: ",
         "a=dynamic-call;policy=cree;policy=gcc|given twice",
         "a=dynamic-call;policy=|has no value",
         "a=virtual;jvm=Xmx1g|does not start with '-'",
