@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
         description = {"Rewrite a jar's ops-struct call sites into promoted sites ahead of time.",
             "",
             "The same rewriter as the load-time agent of the promoted mode: every invokeinterface or invokevirtual of a method "
-                + "an @OpsStruct interface declares, in the named packages, becomes an invokedynamic bound to a learned site. "
+                + "an @OpsStruct interface declares, in the named packages, becomes an invokedynamic bound to a learned site, "
+                + "which carries the learning settings given here (policy, statistics, thresholds, placement). "
                 + "Classes that cannot be rewritten are copied unchanged, with a warning."})
 final class PromoteJarCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN", description = "The jar to read.")
@@ -36,6 +37,17 @@ final class PromoteJarCommand implements Callable<Integer> {
     @Option(names = "--policy", defaultValue = "cree", description = "Learning policy of the promoted sites. Default: ${DEFAULT-VALUE}.")
     String policy;
 
+    @Option(names = "--stats", defaultValue = "striped", description = "Statistics of the promoted sites. Default: ${DEFAULT-VALUE}.")
+    String stats;
+
+    @Option(names = "--thresholds", paramLabel = "U,W,P[,H]", defaultValue = "1000,1000,250",
+            description = "Learning thresholds of the promoted sites. Default: ${DEFAULT-VALUE}.")
+    String thresholds;
+
+    @Option(names = "--placement", defaultValue = "stub",
+            description = "Where each promoted site's chain lives: stub, inline or mh-field. Default: ${DEFAULT-VALUE}.")
+    String placement;
+
     @Option(names = "--list", description = "Print every rewritten site.")
     boolean list;
 
@@ -45,7 +57,9 @@ final class PromoteJarCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no such jar: " + in);
         }
         LearningPolicy.parse(policy);
-        RewriteOptions options = new RewriteOptions(packages, exclude, policy, "striped", "1000,1000,250");
+        io.icpbench.dispatch.StatsStrategy.parse(stats);
+        io.icpbench.dispatch.LearningConfig.parse(thresholds);
+        RewriteOptions options = new RewriteOptions(packages, exclude, policy, stats, thresholds, placement);
         PromoteJar.Report r;
         try {
             r = PromoteJar.run(in, out, options, PromoteJarCommand.class.getClassLoader());

@@ -23,7 +23,11 @@ public final class Promotion {
     private Promotion() {
     }
 
-    /** Sets the learning configuration of sites bootstrapped from now on (the agent calls this). */
+    /**
+     * Checks and sets the learning configuration of sites bootstrapped from now on through the
+     * bootstrap without settings (the agent calls this). Sites rewritten by this version's
+     * {@link Rewriter} carry their own settings.
+     */
     public static void configure(RewriteOptions opts) {
         LearningPolicy.parse(opts.policy());
         statsOf(opts.stats());
@@ -42,7 +46,23 @@ public final class Promotion {
      * @param owner    the receiver's static type (the ops interface, or a class implementing it)
      */
     public static CallSite bootstrap(MethodHandles.Lookup caller, String name, MethodType type, String siteName, Class<?> owner) {
-        RewriteOptions o = options;
+        return bootstrap(caller, name, type, siteName, owner, options);
+    }
+
+    /**
+     * The invokedynamic bootstrap of the rewriter: as above, with the learning settings the site was
+     * rewritten with ({@link RewriteOptions#learning()}).
+     */
+    public static CallSite bootstrap(MethodHandles.Lookup caller, String name, MethodType type, String siteName, Class<?> owner,
+            String learning) {
+        RewriteOptions o = LEARNING.computeIfAbsent(learning, l -> RewriteOptions.parse("packages=-;" + l));
+        return bootstrap(caller, name, type, siteName, owner, o);
+    }
+
+    private static final java.util.Map<String, RewriteOptions> LEARNING = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static CallSite bootstrap(MethodHandles.Lookup caller, String name, MethodType type, String siteName, Class<?> owner,
+            RewriteOptions o) {
         DynamicSite site = new DynamicSite(siteName, caller, owner, name, type, LearningPolicy.parse(o.policy()),
                 configOf(o.thresholds()), statsOf(o.stats()), Placement.parse(o.placement()), Updater.background());
         return site.callSite();

@@ -82,6 +82,15 @@ public record RewriteOptions(List<String> packages, List<String> exclude, String
                 .append(";placement=").append(placement).toString();
     }
 
+    /**
+     * The learning settings a rewritten site carries in its {@code invokedynamic}
+     * ("policy=cree;stats=striped;thresholds=1000,1000,250;placement=stub"), so a class rewritten
+     * ahead of time ({@code promote-jar}) learns as it was told to, with or without the agent.
+     */
+    public String learning() {
+        return "policy=" + policy + ";stats=" + stats + ";thresholds=" + thresholds + ";placement=" + placement;
+    }
+
     /** Whether the class with this internal name is in one of the packages. */
     public boolean covers(String internalName) {
         String dotted = internalName.replace('/', '.');

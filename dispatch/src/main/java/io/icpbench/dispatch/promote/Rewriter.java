@@ -49,7 +49,7 @@ public final class Rewriter {
     static final DirectMethodHandleDesc BOOTSTRAP = MethodHandleDesc.ofMethod(DirectMethodHandleDesc.Kind.STATIC,
             ClassDesc.of("io.icpbench.dispatch.promote.Promotion"), "bootstrap",
             MethodTypeDesc.of(ConstantDescs.CD_CallSite, ConstantDescs.CD_MethodHandles_Lookup, ConstantDescs.CD_String,
-                    ConstantDescs.CD_MethodType, ConstantDescs.CD_String, ConstantDescs.CD_Class));
+                    ConstantDescs.CD_MethodType, ConstantDescs.CD_String, ConstantDescs.CD_Class, ConstantDescs.CD_String));
 
     /** The result of rewriting one class. */
     public record Result(byte[] bytes, List<String> sites) {
@@ -174,7 +174,8 @@ public final class Rewriter {
                 if (!options.excluded(name)) {
                     ClassDesc ownerDesc = ii.owner().asSymbol();
                     MethodTypeDesc type = ii.typeSymbol().insertParameterTypes(0, ownerDesc);
-                    builder.invokedynamic(DynamicCallSiteDesc.of(BOOTSTRAP, ii.name().stringValue(), type, name, ownerDesc));
+                    builder.invokedynamic(DynamicCallSiteDesc.of(BOOTSTRAP, ii.name().stringValue(), type, name, ownerDesc,
+                            options.learning()));
                     sites.add(name);
                     return;
                 }

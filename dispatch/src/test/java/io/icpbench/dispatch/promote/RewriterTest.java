@@ -100,9 +100,10 @@ class RewriterTest {
         assertThat(apply.typeSymbol().descriptorString()).isEqualTo("(L" + FIXTURE_INTERNAL + "/Ops;I)I");
         assertThat(apply.bootstrapMethod().owner().descriptorString()).isEqualTo("Lio/icpbench/dispatch/promote/Promotion;");
         List<ConstantDesc> args = apply.bootstrapArgs();
-        assertThat(args).hasSize(2);
+        assertThat(args).hasSize(3);
         assertThat(args.get(0)).isEqualTo(site("Caller", "applyAt", "applyAt", "Ops.apply"));
         assertThat(((java.lang.constant.ClassDesc) args.get(1)).descriptorString()).isEqualTo("L" + FIXTURE_INTERNAL + "/Ops;");
+        assertThat(args.get(2)).as("the learning settings the site was rewritten with").isEqualTo(options().learning());
 
         InvokeDynamicInstruction counter = byMethod.get("counterAt.apply");
         assertThat(counter.typeSymbol().descriptorString()).isEqualTo("(L" + FIXTURE_INTERNAL + "/Counter;I)I");
