@@ -121,6 +121,10 @@ public final class DynamicSite {
     private final List<List<Class<?>>> selectable = new ArrayList<>();
     private final List<MethodHandle> selectableChains = new ArrayList<>();
     private final List<Long> selectableUsed = new ArrayList<>();
+    /** STUB (and ADAPTIVE once out of line): the call site whose target is the selecting stub (guarded by this). */
+    private MutableCallSite selectorSite;
+    /** ADAPTIVE: whether the site has moved out of line (guarded by this). */
+    private volatile boolean outOfLine;
     // Totals folded in at each update (guarded by this).
     private long foldedHits;
     private long foldedMisses;
@@ -170,11 +174,12 @@ public final class DynamicSite {
             selectableChains.add(empty);
             selectableUsed.add(0L);
             this.callSite = new MutableCallSite(ChainFactory.selector(shape, this, counts, SELECT, selectableChains));
+            this.selectorSite = callSite;
         } else {
             this.callSite = new MutableCallSite(empty);
         }
         switch (placement) {
-            case INLINE -> {
+            case INLINE, ADAPTIVE -> {
                 this.invoker = callSite.dynamicInvoker();
                 this.fieldSetter = null;
             }
@@ -188,7 +193,8 @@ public final class DynamicSite {
                 this.fieldSetter = stub[1];
             }
         }
-        this.linkSite = placement == Placement.INLINE ? callSite : new java.lang.invoke.ConstantCallSite(invoker);
+        this.linkSite = placement == Placement.INLINE || placement == Placement.ADAPTIVE ? callSite
+                : new java.lang.invoke.ConstantCallSite(invoker);
     }
 
     /** The handle callers invoke with {@code invokeExact}; keep it in a {@code static final} field. */
@@ -210,6 +216,11 @@ public final class DynamicSite {
 
     public Placement placement() {
         return placement;
+    }
+
+    /** Whether the chain is reached out of line: always for STUB and MH_FIELD, for ADAPTIVE once it has moved. */
+    public boolean outOfLine() {
+        return placement == Placement.STUB || placement == Placement.MH_FIELD || outOfLine;
     }
 
     // ------------------------------------------------------------------ hot path
@@ -371,8 +382,19 @@ public final class DynamicSite {
         }
         List<Class<?>> list = List.copyOf(targets);
         MethodHandle chain = chainFor(list);
-        if (placement == Placement.STUB) {
+        if (placement == Placement.STUB || outOfLine) {
             select(list, chain);
+        } else if (placement == Placement.ADAPTIVE && patches.get() >= Placement.INLINE_PATCHES) {
+            // The site keeps relearning: out of line from now on. The caller recompiles once more,
+            // to call the trampoline; later patches are stores of the selector word.
+            selectorSite = new MutableCallSite(callSite.type());
+            selectable.clear();
+            selectableChains.clear();
+            selectableUsed.clear();
+            select(list, chain);
+            callSite.setTarget(ChainFactory.stub(shape, selectorSite.dynamicInvoker()));
+            MutableCallSite.syncAll(new MutableCallSite[] {callSite});
+            outOfLine = true;
         } else if (fieldSetter != null) {
             try {
                 fieldSetter.invokeExact(chain);
@@ -419,8 +441,8 @@ public final class DynamicSite {
             selectableChains.add(chain);
             selectableUsed.add(stamp);
             k = selectable.size() - 1;
-            callSite.setTarget(ChainFactory.selector(shape, this, counts, SELECT, List.copyOf(selectableChains)));
-            MutableCallSite.syncAll(new MutableCallSite[] {callSite});
+            selectorSite.setTarget(ChainFactory.selector(shape, this, counts, SELECT, List.copyOf(selectableChains)));
+            MutableCallSite.syncAll(new MutableCallSite[] {selectorSite});
             stubRebuilds.incrementAndGet();
         } else {
             selectableUsed.set(k, stamp);

@@ -21,6 +21,12 @@ import java.util.Locale;
  *     call; a patch is a store and nothing is recompiled, but every call pays an indirect jump (a
  *     method-handle invocation that C2 cannot inline). This prices Cree's rule with free patches.</li>
  * </ul>
+ * <ul>
+ * <li>{@link #ADAPTIVE}: a JVM adaptation. A site starts as {@link #INLINE} (its chain inlined into
+ *     the caller, the cheapest call) and moves out of line, as {@link #STUB}, at the patch after
+ *     {@link #INLINE_PATCHES}: a site that learns once (most do) pays no stub, a site that keeps
+ *     relearning pays at most {@code INLINE_PATCHES + 1} recompilations of its caller, then stores.</li>
+ * </ul>
  * In every placement the chain itself is plain bytecode generated per target set (exact-class
  * guards, direct calls) and cached per site, so a site that flips between the same target sets
  * reuses code that is already compiled.
@@ -31,7 +37,12 @@ public enum Placement {
     /** The chain inlined into the caller: a patch recompiles the caller. */
     INLINE,
     /** The chain behind a plain field: a patch is a store, every call an indirect jump. */
-    MH_FIELD;
+    MH_FIELD,
+    /** Inline until the site has patched {@link #INLINE_PATCHES} times, then a stub. */
+    ADAPTIVE;
+
+    /** ADAPTIVE: patches a site makes inline before it moves out of line. */
+    public static final int INLINE_PATCHES = 2;
 
     /** The system property that chooses the placement of a JVM's learned sites. */
     public static final String PROPERTY = "icpbench.placement";
@@ -41,12 +52,12 @@ public enum Placement {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** Parses "stub", "inline" or "mh-field" (any case, '-' or '_'); the error lists the valid ones. */
+    /** Parses "stub", "inline", "mh-field" or "adaptive" (any case, '-' or '_'); the error lists the valid ones. */
     public static Placement parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("placement=" + s + ", expected stub, inline or mh-field", e);
+            throw new IllegalArgumentException("placement=" + s + ", expected stub, inline, mh-field or adaptive", e);
         }
     }
 

@@ -42,7 +42,7 @@ class ArmsTest {
         "a b=virtual|may hold only letters",
         "a=nosuch|unknown mode 'nosuch'",
         "a=dynamic-call;color=red|unknown setting 'color', expected one of placement, policy",
-        "a=dynamic-call;placement=heap|placement=heap, expected stub, inline or mh-field",
+        "a=dynamic-call;placement=heap|placement=heap, expected stub, inline, mh-field or adaptive",
         "a=dynamic-call;policy=best|--arm a: ",
         "a=dynamic-call;thresholds=1,2|--arm a: ",
         "a=dynamic-call;stats=everywhere|--arm a: ",

@@ -37,7 +37,7 @@ class RewriteOptionsTest {
         assertThatThrownBy(() -> RewriteOptions.parse("packages=a.b;colour=red")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown promotion option 'colour'");
         assertThatThrownBy(() -> RewriteOptions.parse("packages=a.b;placement=outline")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("placement=outline, expected stub, inline or mh-field");
+                .hasMessageContaining("placement=outline, expected stub, inline, mh-field or adaptive");
         assertThatThrownBy(() -> RewriteOptions.forPackages()).isInstanceOf(IllegalArgumentException.class);
     }
 

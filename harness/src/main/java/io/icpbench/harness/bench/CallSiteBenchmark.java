@@ -249,8 +249,8 @@ public class CallSiteBenchmark {
     @State(Scope.Benchmark)
     public static class LearnedSite {
         static final DynamicSite DYNAMIC = new DynamicSite("bench", MethodHandles.lookup(), Op.class, "apply",
-                methodType(int.class, Op.class, int.class), LearningPolicy.cree(), LearningConfig.CREE,
-                StatsStrategy.STRIPED, Updater.background());
+                methodType(int.class, Op.class, int.class), LearningPolicy.parse(System.getProperty("icpbench.policy", "cree")),
+                LearningConfig.CREE, StatsStrategy.STRIPED, io.icpbench.dispatch.Placement.fromSystemProperty(), Updater.background());
         static final MethodHandle SITE = DYNAMIC.invoker();
 
         private long patchesBeforeMeasurement = -1;
