@@ -38,7 +38,7 @@ public enum Placement {
     INLINE,
     /** The chain behind a plain field: a patch is a store, every call an indirect jump. */
     MH_FIELD,
-    /** Inline until the site has patched {@link #INLINE_PATCHES} times, then a stub. */
+    /** Inline until the site has patched {@link #INLINE_PATCHES} times, then as a stub. */
     ADAPTIVE;
 
     /** ADAPTIVE: patches a site makes inline before it moves out of line. */

@@ -21,7 +21,7 @@ import java.util.Set;
  *
  * <pre>
  *   keys        what                                           modes
- *   placement   stub, inline, mh-field                         dynamic-call, promoted
+ *   placement   stub, inline, mh-field, adaptive               dynamic-call, promoted
  *   policy      cree, top-1..top-4, llvm, gcc [,learn-once]    dynamic-call, promoted
  *   stats       striped, thread_local, shared, sampled, ...    dynamic-call, promoted
  *   thresholds  U,W,P[,H]                                      dynamic-call, promoted

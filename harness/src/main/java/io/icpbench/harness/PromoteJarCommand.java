@@ -45,7 +45,7 @@ final class PromoteJarCommand implements Callable<Integer> {
     String thresholds;
 
     @Option(names = "--placement", defaultValue = "stub",
-            description = "Where each promoted site's chain lives: stub, inline or mh-field. Default: ${DEFAULT-VALUE}.")
+            description = "Where each promoted site's chain lives: stub, inline, mh-field or adaptive. Default: ${DEFAULT-VALUE}.")
     String placement;
 
     @Option(names = "--list", description = "Print every rewritten site.")

@@ -38,7 +38,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--arm", paramLabel = "NAME=SPEC",
             description = "An arm to compare (repeatable; after the --modes, if any): SPEC is a mode and ;key=value settings, keys "
-                + "placement (stub, inline, mh-field), policy (cree, top-N, llvm, gcc, with ,learn-once), stats, thresholds "
+                + "placement (stub, inline, mh-field, adaptive), policy (cree, top-N, llvm, gcc, with ,learn-once), stats, thresholds "
                 + "(U,W,P[,H]), sites, jvm (extra JVM flags, blank-separated). The first four only for dynamic-call and promoted. "
                 + "E.g. --arm 'dc-stub-once=dynamic-call;placement=stub;policy=cree,learn-once'. Results and reports name the arm.")
     List<String> armArgs;

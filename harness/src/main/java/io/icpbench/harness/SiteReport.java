@@ -34,7 +34,7 @@ public record SiteReport(int schema, String mode, String profile, long packets, 
     /**
      * One learned site.
      *
-     * @param placement    where its guard chain lives (stub, inline, mh-field)
+     * @param placement    where its guard chain lives (stub, inline, mh-field, adaptive)
      * @param installed    the learned targets, most frequent first (simple class names)
      * @param hits         calls that took a guard (exact or estimated, see the stats strategy)
      * @param misses       calls that reached the fallback while statistics were on

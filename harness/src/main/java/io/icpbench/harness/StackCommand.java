@@ -41,9 +41,10 @@ final class StackCommand implements Callable<Integer> {
     String policy;
 
     @Option(names = "--placement", paramLabel = "PLACEMENT",
-            description = "Where a learned site's guard chain lives, and so what a patch costs: stub (a per-site method never "
-                + "inlined into its caller; a patch recompiles the stub), inline (inlined into the caller; a patch recompiles the "
-                + "caller), mh-field (behind a plain field; a patch is a store, every call an indirect jump). Default: stub.")
+            description = "Where a learned site's guard chain lives, and so what a patch costs: stub (behind a per-site "
+                + "trampoline never inlined into its caller; a patch to known targets is a store, to new ones recompiles the "
+                + "trampoline), inline (inlined into the caller; a patch recompiles the caller), mh-field (behind a plain field; "
+                + "a patch is a store, every call an indirect jump), adaptive (inline for two patches, then as stub). Default: stub.")
     String placement;
 
     @Option(names = "--stats", paramLabel = "STRATEGY",

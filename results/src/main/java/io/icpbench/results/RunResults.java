@@ -75,7 +75,7 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
      *
      * @param name       the name results and reports use (letters, digits, '.', '_', '+', '-')
      * @param mode       the dispatch mode ("dynamic-call")
-     * @param placement  learned modes: where a patch lands (stub, inline, mh-field), or null
+     * @param placement  learned modes: where a patch lands (stub, inline, mh-field, adaptive), or null
      * @param policy     learned modes: the learning policy (cree, top-N, llvm, gcc, with ",learn-once"), or null
      * @param stats      learned modes: where statistics are counted (striped, thread_local, ...), or null
      * @param thresholds learned modes: U,W,P[,H], or null
@@ -217,7 +217,7 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
     /**
      * One learned site's share of a fork's accounting, over the measurement.
      *
-     * @param placement where its chain lives (stub, inline, mh-field)
+     * @param placement where its chain lives (stub, inline, mh-field, adaptive)
      */
     public record SiteAccounting(String placement, long updates, long patches, long wipes) {
     }
