@@ -101,6 +101,8 @@ public final class DynamicSite {
     /** Candidate classes of all stripes, SLOTS each. */
     private final Class<?>[] cand;
     private final AtomicBoolean updatePending = new AtomicBoolean();
+    /** The update as a work item of the background updater, made once: scheduling it allocates nothing. */
+    private final Updater.Work updateWork = new Updater.Work(this::update);
     private volatile boolean skipStats;
     private volatile boolean frozen;
     private volatile List<Class<?>> installed = List.of();
@@ -299,7 +301,11 @@ public final class DynamicSite {
     private void candidateHit(long[] k, int b) {
         long sum = k[b + CAND] + k[b + CAND + 1] + k[b + CAND + 2] + k[b + CAND + 3];
         if (sum > config.updateThreshold() && !frozen && updatePending.compareAndSet(false, true)) {
-            updater.execute(this::update);
+            if (updater instanceof Updater u) {
+                u.schedule(updateWork);
+            } else {
+                updater.execute(this::update);
+            }
         }
     }
 
