@@ -146,13 +146,7 @@ final class ChainFactory {
                         cb.labelBinding(next);
                     }
                     cb.labelBinding(miss);
-                    cb.ldc(classDataAt(DATA_SITE, CD_SITE));
-                    cb.aload(0);
-                    cb.invokevirtual(CD_SITE, "recordMiss", MethodTypeDesc.of(CD_void, CD_Object));
-                    cb.aload(0);
-                    loadArguments(cb, mtd);
-                    invokeOps(cb, ifaceDesc, ifaceIsInterface, s.methodName(), callee);
-                    cb.return_(TypeKind.from(mtd.returnType()));
+                    missPath(cb, s, mtd);
                 }));
         return define(s, bytes, data, "chain");
     }
@@ -219,8 +213,6 @@ final class ChainFactory {
      */
     static MethodHandle selector(SiteShape s, DynamicSite site, long[] counts, int selectorIndex, List<MethodHandle> chains) {
         MethodTypeDesc mtd = s.typeDesc();
-        MethodTypeDesc callee = mtd.dropParameterTypes(0, 1);
-        ClassDesc ifaceDesc = s.iface().describeConstable().orElseThrow();
         List<Object> data = new ArrayList<>();
         data.add(counts);
         data.add(site);
@@ -250,15 +242,20 @@ final class ChainFactory {
                         cb.return_(TypeKind.from(mtd.returnType()));
                     }
                     cb.labelBinding(unknown);
-                    cb.ldc(classDataAt(DATA_SITE, CD_SITE));
-                    cb.aload(0);
-                    cb.invokevirtual(CD_SITE, "recordMiss", MethodTypeDesc.of(CD_void, CD_Object));
-                    cb.aload(0);
-                    loadArguments(cb, mtd);
-                    invokeOps(cb, ifaceDesc, s.iface().isInterface(), s.methodName(), callee);
-                    cb.return_(TypeKind.from(mtd.returnType()));
+                    missPath(cb, s, mtd);
                 }));
         return define(s, bytes, data, "call");
+    }
+
+    /** The miss path: the site's statistics (class data DATA_SITE), then the plain ops call, and return its result. */
+    private static void missPath(CodeBuilder cb, SiteShape s, MethodTypeDesc mtd) {
+        cb.ldc(classDataAt(DATA_SITE, CD_SITE));
+        cb.aload(0);
+        cb.invokevirtual(CD_SITE, "recordMiss", MethodTypeDesc.of(CD_void, CD_Object));
+        cb.aload(0);
+        loadArguments(cb, mtd);
+        invokeOps(cb, s.iface().describeConstable().orElseThrow(), s.iface().isInterface(), s.methodName(), mtd.dropParameterTypes(0, 1));
+        cb.return_(TypeKind.from(mtd.returnType()));
     }
 
     /** Dead bytecode that makes a method too long for C2 to inline (a branch on a constant over nops, folded away). */
