@@ -127,6 +127,7 @@ public class RxPathBenchmark {
             }
             stack.counters.reset();
             histogram.reset();
+            histogram.setStartTimeStamp(System.currentTimeMillis());
         }
     }
 
@@ -160,12 +161,26 @@ public class RxPathBenchmark {
         }
     }
 
-    /** Writes {@code histogram} as an HdrHistogram log (one interval) with a comment saying what it holds. */
+    /**
+     * Writes {@code histogram} as an HdrHistogram log (one interval) with a comment saying what it
+     * holds. The interval runs from the histogram's start time stamp (set when recording began; now
+     * if it never was) to now, and the log's StartTime and BaseTime are that start, so
+     * {@code HistogramLogProcessor} reads real times.
+     */
     public static void writeLatencyLog(java.nio.file.Path file, String what, org.HdrHistogram.Histogram histogram) throws java.io.IOException {
+        long end = System.currentTimeMillis();
+        if (histogram.getStartTimeStamp() == Long.MAX_VALUE || histogram.getStartTimeStamp() > end) {
+            histogram.setStartTimeStamp(end);
+        }
+        histogram.setEndTimeStamp(end);
+        long start = histogram.getStartTimeStamp();
         try (java.io.PrintStream out = new java.io.PrintStream(java.nio.file.Files.newOutputStream(file))) {
             org.HdrHistogram.HistogramLogWriter w = new org.HdrHistogram.HistogramLogWriter(out);
             w.outputComment("icpbench: " + what);
             w.outputLogFormatVersion();
+            w.outputStartTime(start);
+            w.outputBaseTime(start);
+            w.setBaseTime(start);
             w.outputLegend();
             w.outputIntervalHistogram(histogram);
         }

@@ -135,6 +135,7 @@ public final class LiveReceiver implements AutoCloseable {
     public void resetLatency() throws InterruptedException {
         onLoop(() -> {
             feed.latency().reset();
+            feed.latency().setStartTimeStamp(System.currentTimeMillis());
             return null;
         });
     }
