@@ -157,8 +157,15 @@ public final class HtmlReport {
         XYChart c = chart("Change in packets/s per pair (95% CI)", "pair", "change, %");
         for (int i = 0; i < cs.size(); i++) {
             Stats.Comparison s = cs.get(i);
-            c.addSeries((i + 1) + " " + s.a() + " vs " + s.b() + ": " + s.verdict().word(), new double[] {i + 1},
-                    new double[] {100 * s.ratio()}, new double[] {100 * (s.ratioHigh() - s.ratio())});
+            // Fieller's interval is asymmetric: drawn as a vertical segment from its low to its high end through the ratio.
+            String name = (i + 1) + " " + s.a() + " vs " + s.b() + ": " + s.verdict().word();
+            if (Double.isNaN(s.ratioLow())) {
+                c.addSeries(name + " (CI unbounded)", new double[] {i + 1}, new double[] {100 * s.ratio()});
+            } else {
+                XYSeries ci = c.addSeries(name, new double[] {i + 1, i + 1, i + 1},
+                        new double[] {100 * s.ratioLow(), 100 * s.ratio(), 100 * s.ratioHigh()});
+                ci.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            }
         }
         XYSeries lo = c.addSeries("-margin", new double[] {0.5, cs.size() + 0.5}, new double[] {-100 * margin, -100 * margin});
         lo.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);

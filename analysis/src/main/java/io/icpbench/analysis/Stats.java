@@ -2,7 +2,6 @@ package io.icpbench.analysis;
 
 import java.util.Arrays;
 import org.apache.commons.math3.distribution.TDistribution;
-import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
 import org.apache.commons.math3.stat.inference.TTest;
 
 /**
@@ -12,9 +11,14 @@ import org.apache.commons.math3.stat.inference.TTest;
  * <p>IMPLEMENTATION NOTES. The Welch test is Commons Math 3.6.1's {@code TTest.tTest(double[],
  * double[])} (two-sided, unequal variances); its degrees of freedom (Welch–Satterthwaite) are
  * computed here the same way. Intervals use the t distribution with those degrees of freedom. The
- * ratio's interval is the difference's interval relative to B's mean (B's own uncertainty is
- * left out, which makes it slightly too narrow for small n). Power uses the central t
- * approximation: MDE = (t(1-α/2, df) + t(power, df)) · SE.
+ * ratio's interval is Fieller's (the set of ratios ρ for which mean A − ρ·mean B is not
+ * significantly different from 0, both means' uncertainty included), so it is asymmetric and never
+ * below −100% while B's mean is clearly positive; when B's mean is not (g ≥ 1) it is unbounded and
+ * reported as NaN. The Mann–Whitney check is exact without ties (Commons Statistics), the normal
+ * approximation with continuity correction with them. A comparison whose difference lies within
+ * the equivalence margin (TOST) is "equivalent" even when it is also significant: a difference
+ * smaller than the margin is no finding. Power uses the central t approximation:
+ * MDE = (t(1-α/2, df) + t(power, df)) · SE.
  */
 public final class Stats {
     public static final double ALPHA = 0.05;
@@ -48,7 +52,7 @@ public final class Stats {
      * A vs B on a higher-is-better metric (packets per second per fork).
      *
      * @param diff      mean A − mean B; diffLow/diffHigh its 95% interval
-     * @param ratio     mean A / mean B − 1 (relative change); ratioLow/ratioHigh its 95% interval
+     * @param ratio     mean A / mean B − 1 (relative change); ratioLow/ratioHigh its 95% interval (Fieller's; NaN if unbounded)
      * @param t         Welch's t; df its Welch–Satterthwaite degrees of freedom; p two-sided
      * @param pHolm     p after Holm's correction over the family of comparisons (set by {@link #holm})
      * @param hedgesG   standardized difference with the small-sample correction
@@ -62,10 +66,10 @@ public final class Stats {
             double hedgesG, double mannWhitneyP, double margin, double tostP, double mde, double powerAtMargin, Verdict verdict) {
         Comparison withHolm(double adjusted) {
             Verdict v;
-            if (adjusted < ALPHA) {
-                v = diff > 0 ? Verdict.FASTER : Verdict.SLOWER;
-            } else if (tostP < ALPHA) {
+            if (tostP < ALPHA) {
                 v = Verdict.EQUIVALENT;
+            } else if (adjusted < ALPHA) {
+                v = diff > 0 ? Verdict.FASTER : Verdict.SLOWER;
             } else {
                 v = Verdict.INCONCLUSIVE;
             }
@@ -99,14 +103,47 @@ public final class Stats {
         double pooled = Math.sqrt(((xa.length - 1) * variance(xa) + (xb.length - 1) * variance(xb)) / (xa.length + xb.length - 2));
         double d = diff / pooled;
         double g = d * (1 - 3.0 / (4.0 * (xa.length + xb.length) - 9));
-        double mw = new MannWhitneyUTest().mannWhitneyUTest(xa, xb);
+        double mw = mannWhitneyP(xa, xb);
         double delta = margin * mb;
         TDistribution dist = new TDistribution(df);
         double tost = Math.max(1 - dist.cumulativeProbability((diff + delta) / se), dist.cumulativeProbability((diff - delta) / se));
         double mde = (q + tQuantile(POWER, df)) * se / mb;
         double powerAtMargin = 1 - dist.cumulativeProbability(q - delta / se);
-        return new Comparison(a, b, xa.length, xb.length, ma, mb, diff, lo, hi, diff / mb, lo / mb, hi / mb, t, df, p, p, g, mw, margin,
-                tost, mde, powerAtMargin, null).withHolm(p);
+        double[] fieller = fieller(ma, va, mb, vb, q);
+        return new Comparison(a, b, xa.length, xb.length, ma, mb, diff, lo, hi, diff / mb, fieller[0] - 1, fieller[1] - 1, t, df, p, p, g,
+                mw, margin, tost, mde, powerAtMargin, null).withHolm(p);
+    }
+
+    /**
+     * Fieller's interval for the ratio of two independent means: the ρ with
+     * (mA − ρ·mB)² ≤ q²·(vA + ρ²·vB), where vA, vB are the variances of the means and q the t
+     * quantile. Returns {low, high}, or NaNs when B's mean is not clearly away from 0 (g ≥ 1).
+     */
+    static double[] fieller(double ma, double va, double mb, double vb, double q) {
+        double a = mb * mb - q * q * vb;
+        if (!(a > 0)) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        double b = ma * mb;
+        double c = ma * ma - q * q * va;
+        double disc = b * b - a * c;
+        double root = Math.sqrt(Math.max(0, disc));
+        return new double[] {(b - root) / a, (b + root) / a};
+    }
+
+    /** The two-sided Mann–Whitney U test's p: exact without ties, the normal approximation (continuity corrected) with them. */
+    static double mannWhitneyP(double[] xa, double[] xb) {
+        double[] all = new double[xa.length + xb.length];
+        System.arraycopy(xa, 0, all, 0, xa.length);
+        System.arraycopy(xb, 0, all, xa.length, xb.length);
+        Arrays.sort(all);
+        boolean ties = false;
+        for (int i = 1; i < all.length; i++) {
+            ties |= all[i] == all[i - 1];
+        }
+        org.apache.commons.statistics.inference.MannWhitneyUTest test = org.apache.commons.statistics.inference.MannWhitneyUTest.withDefaults()
+                .with(ties ? org.apache.commons.statistics.inference.PValueMethod.ASYMPTOTIC : org.apache.commons.statistics.inference.PValueMethod.EXACT);
+        return test.test(xa, xb).getPValue();
     }
 
     /** Holm's step-down correction of the comparisons' p values; returns them with adjusted p and final verdicts. */

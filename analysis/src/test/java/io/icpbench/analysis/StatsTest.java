@@ -60,6 +60,10 @@ class StatsTest {
         close(c.diff(), r.get("diff"), name + " diff");
         close(c.diffLow(), r.get("diffLow"), name + " diff CI low");
         close(c.diffHigh(), r.get("diffHigh"), name + " diff CI high");
+        close(c.ratioLow(), r.get("ratioLow"), name + " ratio CI low (Fieller)");
+        close(c.ratioHigh(), r.get("ratioHigh"), name + " ratio CI high (Fieller)");
+        assertThat(c.ratioLow()).as(name + " ratio CI low").isGreaterThan(-1).isLessThanOrEqualTo(c.ratio());
+        assertThat(c.ratioHigh()).isGreaterThanOrEqualTo(c.ratio());
         close(c.hedgesG(), r.get("hedgesG"), name + " Hedges' g");
         close(c.mannWhitneyP(), r.get("mannWhitneyP"), name + " Mann-Whitney p");
         close(c.tostP(), r.get("tostP"), name + " TOST p");
@@ -85,10 +89,11 @@ class StatsTest {
         for (int i = 0; i < cs.length; i++) {
             close(adjusted[i].pHolm(), ref.get(names.get(i)).get("pHolm"), names.get(i) + " Holm p");
             Stats.Comparison c = adjusted[i];
-            if (c.pHolm() < 0.05) {
-                assertThat(c.verdict()).isEqualTo(c.diff() > 0 ? Stats.Verdict.FASTER : Stats.Verdict.SLOWER);
-            } else if (c.tostP() < 0.05) {
+            if (c.tostP() < 0.05) {
+                // Within the margin is equivalent, even when the difference is significant.
                 assertThat(c.verdict()).isEqualTo(Stats.Verdict.EQUIVALENT);
+            } else if (c.pHolm() < 0.05) {
+                assertThat(c.verdict()).isEqualTo(c.diff() > 0 ? Stats.Verdict.FASTER : Stats.Verdict.SLOWER);
             } else {
                 assertThat(c.verdict()).isEqualTo(Stats.Verdict.INCONCLUSIVE);
             }
@@ -96,6 +101,24 @@ class StatsTest {
         assertThat(adjusted[names.indexOf("clear_gain")].verdict()).isEqualTo(Stats.Verdict.FASTER);
         assertThat(adjusted[names.indexOf("cree_like")].verdict()).isEqualTo(Stats.Verdict.INCONCLUSIVE);
         assertThat(adjusted[names.indexOf("equivalent")].verdict()).isEqualTo(Stats.Verdict.EQUIVALENT);
+        assertThat(adjusted[names.indexOf("small_but_significant")].pHolm()).isLessThan(0.05);
+        assertThat(adjusted[names.indexOf("small_but_significant")].verdict()).isEqualTo(Stats.Verdict.EQUIVALENT);
+        assertThat(adjusted[names.indexOf("far_below")].verdict()).isEqualTo(Stats.Verdict.SLOWER);
+    }
+
+    @Test
+    void fiellerIsUnboundedWhenTheDenominatorIsNotClearlyPositive() {
+        double[] f = Stats.fieller(1.0, 0.01, 0.1, 0.01, 2.0);
+        assertThat(f[0]).isNaN();
+        assertThat(f[1]).isNaN();
+    }
+
+    @Test
+    void mannWhitneyFallsBackToTheApproximationWithTies() {
+        // exact without ties: 4 vs 4 fully separated is 2/70
+        assertThat(Stats.mannWhitneyP(new double[] {1, 2, 3, 4}, new double[] {5, 6, 7, 8})).isCloseTo(2.0 / 70, within(1e-12));
+        double tied = Stats.mannWhitneyP(new double[] {1, 2, 2, 4}, new double[] {4, 6, 7, 8});
+        assertThat(tied).isBetween(0.0, 1.0);
     }
 
     @Test
