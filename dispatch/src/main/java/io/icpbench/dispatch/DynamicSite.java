@@ -103,7 +103,6 @@ public final class DynamicSite {
     private final AtomicBoolean updatePending = new AtomicBoolean();
     /** The update as a work item of the background updater, made once: scheduling it allocates nothing. */
     private final Updater.Work updateWork = new Updater.Work(this::update);
-    private volatile boolean skipStats;
     private volatile boolean frozen;
     private volatile List<Class<?>> installed = List.of();
     /** Generated chains by target list (guarded by this). */
@@ -249,7 +248,7 @@ public final class DynamicSite {
         if (!registered) {
             register();
         }
-        if (receiver == null || skipStats) {
+        if (receiver == null || counts[SKIP] != 0) {
             // A null receiver: the interface call right after this throws the NullPointerException.
             return;
         }
@@ -318,8 +317,7 @@ public final class DynamicSite {
             if (frozen) {
                 return;
             }
-            skipStats = true;
-            LONGS.setVolatile(counts, SKIP, 1L);
+            setSkipStats(true);
             List<Class<?>> current = installed;
             Map<Class<?>, Long> merged = new HashMap<>();
             for (int st = 0; st < Stripes.COUNT; st++) {
@@ -360,8 +358,7 @@ public final class DynamicSite {
             java.util.Arrays.fill(cand, null);
             java.util.Arrays.fill(counts, 0, SKIP, 0);
         } finally {
-            skipStats = frozen;
-            LONGS.setVolatile(counts, SKIP, frozen ? 1L : 0L);
+            setSkipStats(frozen);
             updatePending.set(false);
         }
     }
@@ -420,8 +417,7 @@ public final class DynamicSite {
         TOTAL_PATCHES.incrementAndGet();
         if (policy.learnOnce()) {
             frozen = true;
-            skipStats = true;
-            LONGS.setVolatile(counts, SKIP, 1L);
+            setSkipStats(true);
         }
     }
 
@@ -573,8 +569,14 @@ public final class DynamicSite {
         return counts[(stripe() << STRIDE_SHIFT) + MISS];
     }
 
+    /** Whether statistics are off (during an update, and for good after a learn-once patch). */
     public boolean skipStats() {
-        return skipStats;
+        return (long) LONGS.getVolatile(counts, SKIP) != 0;
+    }
+
+    /** Cree's skip_stats, for the fast path (the chain's hit counts) and the miss path alike: one word. */
+    private void setSkipStats(boolean on) {
+        LONGS.setVolatile(counts, SKIP, on ? 1L : 0L);
     }
 
     @Override
