@@ -11,7 +11,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>IMPLEMENTATION NOTES. Scheduling an update happens on the RX worker, inside the receive path,
  * so it must not allocate. A site owns one {@link Work} item (the kernel's embedded
  * {@code work_struct}); scheduling pushes that item on a lock-free intrusive stack and unparks the
- * learner, with no allocation. An item already queued is not queued twice. Any other
+ * learner, with no allocation; the learner takes the whole stack and runs it oldest first, so work
+ * runs in the order it was scheduled. An item already queued is not queued twice. Any other
  * {@code Runnable} given to {@link #execute} is wrapped in a new item (tests, cold paths).
  */
 public final class Updater implements Executor {
@@ -62,10 +63,18 @@ public final class Updater implements Executor {
 
     private void loop() {
         while (true) {
-            Work w = head.getAndSet(null);
-            if (w == null) {
+            Work taken = head.getAndSet(null);
+            if (taken == null) {
                 LockSupport.park(this);
                 continue;
+            }
+            // The stack holds the newest first: reverse it, so work runs in the order it was scheduled.
+            Work w = null;
+            while (taken != null) {
+                Work next = taken.next;
+                taken.next = w;
+                w = taken;
+                taken = next;
             }
             while (w != null) {
                 Work next = w.next;

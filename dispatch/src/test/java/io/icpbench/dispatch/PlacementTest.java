@@ -55,6 +55,15 @@ class PlacementTest {
         site.install(List.of(cls(2)));
         site.install(List.of(cls(0), cls(1)));
         assertThat(site.chainsBuilt()).as("known target lists reuse their chains").isEqualTo(again + (placement == Placement.ADAPTIVE ? 1 : 0));
+        if (placement == Placement.STUB || placement == Placement.ADAPTIVE) {
+            // Out of line, a patch back to a target list the selecting stub knows rebuilds (recompiles) nothing.
+            long rebuilds = site.stubRebuilds();
+            site.install(List.of(cls(2)));
+            site.install(List.of(cls(0), cls(1)));
+            assertThat(site.stubRebuilds()).isEqualTo(rebuilds);
+            site.install(List.of(cls(3)));
+            assertThat(site.stubRebuilds()).as("a new target list").isEqualTo(rebuilds + 1);
+        }
         for (int k = 0; k < 8; k++) {
             Receivers.call(site, k);
         }
