@@ -124,7 +124,8 @@ public final class PatchCosts {
             String tp = t.policy() == null ? "cree" : t.policy();
             if (t != arm && t.mode().equals(arm.mode()) && tp.equals(policy + ",learn-once")
                     && placement(t).equals(placement(arm)) && Objects.equals(t.stats(), arm.stats())
-                    && Objects.equals(t.thresholds(), arm.thresholds()) && Objects.equals(t.sites(), arm.sites()) && t.jvm().equals(arm.jvm())) {
+                    && Objects.equals(t.thresholds(), arm.thresholds()) && Objects.equals(t.sites(), arm.sites()) && t.jvm().equals(arm.jvm())
+                    && Objects.equals(t.planted(), arm.planted())) {
                 return t;
             }
         }

@@ -117,7 +117,8 @@ public final class Stats {
     /**
      * Fieller's interval for the ratio of two independent means: the ρ with
      * (mA − ρ·mB)² ≤ q²·(vA + ρ²·vB), where vA, vB are the variances of the means and q the t
-     * quantile. Returns {low, high}, or NaNs when B's mean is not clearly away from 0 (g ≥ 1).
+     * quantile, cut at 0 below (a ratio of rates). Returns {low, high}, or NaNs when B's mean is not
+     * clearly away from 0 (g ≥ 1).
      */
     static double[] fieller(double ma, double va, double mb, double vb, double q) {
         double a = mb * mb - q * q * vb;
@@ -128,7 +129,9 @@ public final class Stats {
         double c = ma * ma - q * q * va;
         double disc = b * b - a * c;
         double root = Math.sqrt(Math.max(0, disc));
-        return new double[] {(b - root) / a, (b + root) / a};
+        // Rates are never negative, so neither is their ratio: when A's mean is itself not clearly
+        // above 0 (few forks, wide spread) the interval reaches below 0, and is cut there (-100%).
+        return new double[] {Math.max(0, (b - root) / a), (b + root) / a};
     }
 
     /** The two-sided Mann–Whitney U test's p: exact without ties, the normal approximation (continuity corrected) with them. */

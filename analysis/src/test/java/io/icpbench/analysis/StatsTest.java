@@ -114,6 +114,14 @@ class StatsTest {
     }
 
     @Test
+    void fiellerNeverGoesBelowMinus100PercentForRates() {
+        // Two forks each, one arm spread wide: A's own mean is not clearly positive at t(0.975, ~1) = 12.7.
+        Stats.Comparison c = Stats.compare("A", new double[] {1.2e6, 3.3e6}, "B", new double[] {2.1e6, 2.2e6}, 0.01);
+        assertThat(c.ratioLow()).isEqualTo(-1.0);
+        assertThat(c.ratioHigh()).isGreaterThan(c.ratio());
+    }
+
+    @Test
     void mannWhitneyFallsBackToTheApproximationWithTies() {
         // exact without ties: 4 vs 4 fully separated is 2/70
         assertThat(Stats.mannWhitneyP(new double[] {1, 2, 3, 4}, new double[] {5, 6, 7, 8})).isCloseTo(2.0 / 70, within(1e-12));

@@ -27,12 +27,14 @@ import java.util.Set;
  *   thresholds  U,W,P[,H]                                      dynamic-call, promoted
  *   sites       all, none, 1-5,9                               every mode (default: the run's --sites)
  *   jvm         extra JVM flags, blank-separated               every mode
+ *   planted     PERCENT: a planted effect, that much more work     every mode
+ *               per credited packet (1: one packet in 101 uncredited)
  * </pre>
  * Everything is checked when the run starts, so a bad arm costs no fork.
  */
 public final class Arms {
     /** The keys an arm takes, in the order {@link RunResults.Arm#spec()} writes them. */
-    public static final List<String> KEYS = List.of("placement", "policy", "stats", "thresholds", "sites", "jvm");
+    public static final List<String> KEYS = List.of("placement", "policy", "stats", "thresholds", "sites", "jvm", "planted");
     private static final Set<String> LEARNED_KEYS = Set.of("placement", "policy", "stats", "thresholds");
 
     private Arms() {
@@ -99,6 +101,17 @@ public final class Arms {
             if (settings.containsKey("sites")) {
                 SiteSelection.parse(settings.get("sites"));
             }
+            if (settings.containsKey("planted")) {
+                double pct;
+                try {
+                    pct = Double.parseDouble(settings.get("planted"));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("planted=" + settings.get("planted") + ", expected a percentage such as 1 or 0.5");
+                }
+                if (!(pct > 0 && pct <= 100)) {
+                    throw new IllegalArgumentException("planted=" + settings.get("planted") + ", expected a percentage above 0 and at most 100");
+                }
+            }
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--arm " + name + ": " + e.getMessage());
         }
@@ -112,7 +125,7 @@ public final class Arms {
             }
         }
         return new RunResults.Arm(name, mode.cliName(), placement, settings.get("policy"), settings.get("stats"), settings.get("thresholds"),
-                settings.get("sites"), jvm);
+                settings.get("sites"), jvm, settings.get("planted"));
     }
 
     /**
@@ -159,6 +172,9 @@ public final class Arms {
         }
         if (arm.thresholds() != null) {
             p.put("icpbench.thresholds", arm.thresholds());
+        }
+        if (arm.planted() != null) {
+            p.put(io.icpbench.harness.bench.PlantedEffect.PROPERTY, arm.planted());
         }
         return p;
     }

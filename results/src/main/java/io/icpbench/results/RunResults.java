@@ -83,9 +83,14 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
      * @param jvm        extra JVM flags of the arm's forks (empty for none)
      */
     public record Arm(String name, String mode, String placement, String policy, String stats, String thresholds, String sites,
-            List<String> jvm) {
+            List<String> jvm, String planted) {
         public Arm {
             jvm = jvm == null ? List.of() : List.copyOf(jvm);
+        }
+
+        /** An arm without a planted effect. */
+        public Arm(String name, String mode, String placement, String policy, String stats, String thresholds, String sites, List<String> jvm) {
+            this(name, mode, placement, policy, stats, thresholds, sites, jvm, null);
         }
 
         /** An arm named after its mode, with no settings. */
@@ -104,6 +109,7 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
             if (!jvm.isEmpty()) {
                 append(b, "jvm", String.join(" ", jvm));
             }
+            append(b, "planted", planted);
             return b.toString();
         }
 
