@@ -82,7 +82,7 @@ public final class PatchAccounting {
         long patches = 0;
         Map<String, String> placements = new HashMap<>();
         for (DynamicSite s : SiteRegistry.all()) {
-            placements.put(s.name, s.placement() == null ? "?" : s.placement().cliName());
+            placements.put(s.name, SiteReport.placementOf(s));
         }
         for (Map.Entry<String, long[]> e : now.entrySet()) {
             long[] before = sitesStart.getOrDefault(e.getKey(), new long[3]);

@@ -58,10 +58,18 @@ public record SiteReport(int schema, String mode, String profile, long packets, 
             List<String> installed = s.installed().stream().map(SiteReport::shortName).toList();
             RunResults.SiteAccounting a = accounting.siteAccounting().get(s.name);
             sites.add(new Site(s.name, s.policyName(), s.statsStrategy().name().toLowerCase(Locale.ROOT),
-                    s.placement() == null ? "?" : s.placement().cliName(), installed, s.fastHits(), s.misses(), a != null ? a.updates() : -1,
+                    placementOf(s), installed, s.fastHits(), s.misses(), a != null ? a.updates() : -1,
                     a != null ? a.patches() : -1, s.patches(), s.wipes()));
         }
         return new SiteReport(SCHEMA, mode, profile, packets, nsPerPacket, accounting, sites);
+    }
+
+    /** A site's placement as reports show it: "adaptive>stub" once an adaptive site has moved out of line. */
+    static String placementOf(DynamicSite s) {
+        if (s.placement() == null) {
+            return "?";
+        }
+        return s.placement() == io.icpbench.dispatch.Placement.ADAPTIVE && s.outOfLine() ? "adaptive>stub" : s.placement().cliName();
     }
 
     /** "Drivers$VirtioNet" -> "Drivers.VirtioNet". */
@@ -118,7 +126,7 @@ public record SiteReport(int schema, String mode, String profile, long packets, 
             nameWidth = Math.max(nameWidth, s.name().length());
             targetWidth = Math.max(targetWidth, String.join(", ", s.installed()).length());
         }
-        String row = "  %-" + nameWidth + "s  %-9s %-" + targetWidth + "s %8s %12s %10s %7s %7s %7s %5s%n";
+        String row = "  %-" + nameWidth + "s  %-13s %-" + targetWidth + "s %8s %12s %10s %7s %7s %7s %5s%n";
         out.printf(Locale.ROOT, row, "site", "placement", "learned targets", "hit rate", "hits", "misses", "updates", "patches", "total", "wipes");
         for (Site s : sites) {
             String targets = s.installed().isEmpty() ? "(none)" : String.join(", ", s.installed());
