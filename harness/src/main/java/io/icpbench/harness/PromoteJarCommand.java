@@ -1,6 +1,5 @@
 package io.icpbench.harness;
 
-import io.icpbench.dispatch.LearningPolicy;
 import io.icpbench.dispatch.promote.PromoteJar;
 import io.icpbench.dispatch.promote.RewriteOptions;
 import java.io.IOException;
@@ -34,19 +33,8 @@ final class PromoteJarCommand implements Callable<Integer> {
     @Option(names = "--exclude", paramLabel = "SITE", split = ",", description = "Sites to leave alone (prefixes of site names).")
     List<String> exclude = List.of();
 
-    @Option(names = "--policy", defaultValue = "cree", description = "Learning policy of the promoted sites. Default: ${DEFAULT-VALUE}.")
-    String policy;
-
-    @Option(names = "--stats", defaultValue = "striped", description = "Statistics of the promoted sites. Default: ${DEFAULT-VALUE}.")
-    String stats;
-
-    @Option(names = "--thresholds", paramLabel = "U,W,P[,H]", defaultValue = "1000,1000,250",
-            description = "Learning thresholds of the promoted sites. Default: ${DEFAULT-VALUE}.")
-    String thresholds;
-
-    @Option(names = "--placement", defaultValue = "stub",
-            description = "Where each promoted site's chain lives: stub, inline, mh-field or adaptive. Default: ${DEFAULT-VALUE}.")
-    String placement;
+    @picocli.CommandLine.Mixin
+    LearningOptions learning = new LearningOptions();
 
     @Option(names = "--list", description = "Print every rewritten site.")
     boolean list;
@@ -56,10 +44,9 @@ final class PromoteJarCommand implements Callable<Integer> {
         if (!Files.isRegularFile(in)) {
             throw new IllegalArgumentException("no such jar: " + in);
         }
-        LearningPolicy.parse(policy);
-        io.icpbench.dispatch.StatsStrategy.parse(stats);
-        io.icpbench.dispatch.LearningConfig.parse(thresholds);
-        RewriteOptions options = new RewriteOptions(packages, exclude, policy, stats, thresholds, placement);
+        learning.properties(); // checks what was given
+        RewriteOptions options = new RewriteOptions(packages, exclude, learning.policyOrDefault(), learning.statsOrDefault(),
+                learning.thresholdsOrDefault(), learning.placementOrDefault());
         PromoteJar.Report r;
         try {
             r = PromoteJar.run(in, out, options, PromoteJarCommand.class.getClassLoader());

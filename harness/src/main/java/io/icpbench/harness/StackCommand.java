@@ -1,7 +1,6 @@
 package io.icpbench.harness;
 
 import io.icpbench.dispatch.Dispatch;
-import io.icpbench.dispatch.LearningPolicy;
 import io.icpbench.dispatch.Mode;
 import io.icpbench.harness.traffic.TrafficProfile;
 import io.icpbench.stack.Counters;
@@ -35,26 +34,8 @@ final class StackCommand implements Callable<Integer> {
                 + "Default: this JVM's (-Dicpbench.mode, else virtual).")
     String mode;
 
-    @Option(names = "--policy", paramLabel = "POLICY",
-            description = "Learning policy of the learned modes: cree (top 2), top-1..top-4, llvm, gcc; append ,learn-once "
-                + "to stop after the first patch. Default: cree.")
-    String policy;
-
-    @Option(names = "--placement", paramLabel = "PLACEMENT",
-            description = "Where a learned site's guard chain lives, and so what a patch costs: stub (behind a per-site "
-                + "trampoline never inlined into its caller; a patch to known targets is a store, to new ones recompiles the "
-                + "trampoline), inline (inlined into the caller; a patch recompiles the caller), mh-field (behind a plain field; "
-                + "a patch is a store, every call an indirect jump), adaptive (inline for two patches, then as stub). Default: stub.")
-    String placement;
-
-    @Option(names = "--stats", paramLabel = "STRATEGY",
-            description = "Where learned sites count: striped, thread_local, shared, sampled, misses_only. Default: striped.")
-    String stats;
-
-    @Option(names = "--thresholds", paramLabel = "U,W,P[,H]",
-            description = "Learning thresholds: update, wipe, patch, and optionally a hysteresis in percent (a JVM "
-                + "adaptation: patch only if the new targets cover H%% more calls). Default: 1000,1000,250 (Cree's, no hysteresis).")
-    String thresholds;
+    @picocli.CommandLine.Mixin
+    LearningOptions learning = new LearningOptions();
 
     @Option(names = "--sites", paramLabel = "SITES",
             description = "Which of the 13 call sites the mode converts (12 and the taps of deliver_skb), the rest stay plain: all, none, "
@@ -129,21 +110,7 @@ final class StackCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--packets=" + packets + ", expected at least 1");
         }
         LinkedHashMap<String, String> props = new LinkedHashMap<>();
-        if (policy != null) {
-            LearningPolicy.parse(policy);
-            props.put("icpbench.policy", policy);
-        }
-        if (placement != null) {
-            props.put(io.icpbench.dispatch.Placement.PROPERTY, io.icpbench.dispatch.Placement.parse(placement).cliName());
-        }
-        if (stats != null) {
-            io.icpbench.dispatch.StatsStrategy.parse(stats);
-            props.put("icpbench.stats", stats);
-        }
-        if (thresholds != null) {
-            io.icpbench.dispatch.LearningConfig.parse(thresholds);
-            props.put("icpbench.thresholds", thresholds);
-        }
+        props.putAll(learning.properties());
         if (sites != null) {
             io.icpbench.stack.SiteSelection.parse(sites);
             props.put(io.icpbench.stack.SiteSelection.PROPERTY, sites);
