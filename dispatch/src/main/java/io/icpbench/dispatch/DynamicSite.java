@@ -118,10 +118,21 @@ public final class DynamicSite {
     private final AtomicLong wipes = new AtomicLong();
     private final AtomicLong chainsBuilt = new AtomicLong();
     private final AtomicLong stubRebuilds = new AtomicLong();
-    /** STUB: the target lists the selecting stub knows, in case order, with the patch number that last installed each (guarded by this). */
-    private final List<List<Class<?>>> selectable = new ArrayList<>();
-    private final List<MethodHandle> selectableChains = new ArrayList<>();
-    private final List<Long> selectableUsed = new ArrayList<>();
+    /** STUB: the selecting stub's cases, in case order (guarded by this). */
+    private final List<Case> cases = new ArrayList<>();
+    /** One case of the selecting stub: a known target list, its chain, the patch that last installed it. */
+    private static final class Case {
+        final List<Class<?>> targets;
+        final MethodHandle chain;
+        long used;
+
+        Case(List<Class<?>> targets, MethodHandle chain, long used) {
+            this.targets = targets;
+            this.chain = chain;
+            this.used = used;
+        }
+    }
+
     /** STUB (and ADAPTIVE once out of line): the call site whose target is the selecting stub (guarded by this). */
     private MutableCallSite selectorSite;
     /** ADAPTIVE: whether the site has moved out of line (guarded by this). */
@@ -171,10 +182,8 @@ public final class DynamicSite {
         this.cand = new Class<?>[Stripes.COUNT * SLOTS];
         MethodHandle empty = chainFor(List.of(), placement == Placement.STUB);
         if (placement == Placement.STUB) {
-            selectable.add(List.of());
-            selectableChains.add(empty);
-            selectableUsed.add(0L);
-            this.callSite = new MutableCallSite(ChainFactory.selector(shape, this, counts, SELECT, selectableChains));
+            cases.add(new Case(List.of(), empty, 0));
+            this.callSite = new MutableCallSite(ChainFactory.selector(shape, this, counts, SELECT, List.of(empty)));
             this.selectorSite = callSite;
         } else {
             this.callSite = new MutableCallSite(empty);
@@ -395,9 +404,7 @@ public final class DynamicSite {
             // The site keeps relearning: out of line from now on. The caller recompiles once more,
             // to call the trampoline; later patches are stores of the selector word.
             selectorSite = new MutableCallSite(callSite.type());
-            selectable.clear();
-            selectableChains.clear();
-            selectableUsed.clear();
+            cases.clear();
             select(list, chain);
             callSite.setTarget(ChainFactory.stub(shape, selectorSite.dynamicInvoker()));
             MutableCallSite.syncAll(new MutableCallSite[] {callSite});
@@ -430,28 +437,21 @@ public final class DynamicSite {
      */
     private void select(List<Class<?>> list, MethodHandle chain) {
         long stamp = patches.get() + 1;
-        int k = selectable.indexOf(list);
-        if (k < 0) {
-            if (selectable.size() == STUB_CHAINS) {
-                int oldest = 0;
-                for (int i = 1; i < selectableUsed.size(); i++) {
-                    if (selectableUsed.get(i) < selectableUsed.get(oldest)) {
-                        oldest = i;
-                    }
-                }
-                selectable.remove(oldest);
-                selectableChains.remove(oldest);
-                selectableUsed.remove(oldest);
+        int k = 0;
+        while (k < cases.size() && !cases.get(k).targets.equals(list)) {
+            k++;
+        }
+        if (k == cases.size()) {
+            if (cases.size() == STUB_CHAINS) {
+                cases.remove(cases.stream().min(java.util.Comparator.comparingLong(c -> c.used)).orElseThrow());
             }
-            selectable.add(list);
-            selectableChains.add(chain);
-            selectableUsed.add(stamp);
-            k = selectable.size() - 1;
-            selectorSite.setTarget(ChainFactory.selector(shape, this, counts, SELECT, List.copyOf(selectableChains)));
+            cases.add(new Case(list, chain, stamp));
+            k = cases.size() - 1;
+            selectorSite.setTarget(ChainFactory.selector(shape, this, counts, SELECT, cases.stream().map(c -> c.chain).toList()));
             MutableCallSite.syncAll(new MutableCallSite[] {selectorSite});
             stubRebuilds.incrementAndGet();
         } else {
-            selectableUsed.set(k, stamp);
+            cases.get(k).used = stamp;
         }
         LONGS.setVolatile(counts, SELECT, (long) k);
     }

@@ -13,6 +13,13 @@ package io.icpbench.dispatch;
  */
 public record LearningConfig(long updateThreshold, long wipeThreshold, long patchThreshold, int hysteresisPercent) {
     public static final LearningConfig CREE = new LearningConfig(1000, 1000, 250);
+    /** The system property that sets a JVM's learning thresholds ({@link #parse} syntax; default Cree's). */
+    public static final String PROPERTY = "icpbench.thresholds";
+
+    /** The thresholds {@code -Dicpbench.thresholds} gives (default Cree's 1000,1000,250). */
+    public static LearningConfig fromSystemProperty() {
+        return parse(System.getProperty(PROPERTY, "1000,1000,250"));
+    }
 
     public LearningConfig {
         if (updateThreshold < 1 || wipeThreshold < 1 || patchThreshold < 0) {

@@ -23,6 +23,14 @@ public enum StatsStrategy {
      */
     MISSES_ONLY;
 
+    /** The system property that chooses the statistics of a JVM's learned sites (default striped). */
+    public static final String PROPERTY = "icpbench.stats";
+
+    /** The strategy {@code -Dicpbench.stats} names (default striped). */
+    public static StatsStrategy fromSystemProperty() {
+        return parse(System.getProperty(PROPERTY, "striped"));
+    }
+
     /** Parses a name in any case, '-' or '_' ("thread-local"); the error lists the valid ones. */
     public static StatsStrategy parse(String s) {
         try {

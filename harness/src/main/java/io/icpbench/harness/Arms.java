@@ -1,10 +1,7 @@
 package io.icpbench.harness;
 
-import io.icpbench.dispatch.LearningConfig;
-import io.icpbench.dispatch.LearningPolicy;
 import io.icpbench.dispatch.Mode;
 import io.icpbench.dispatch.Placement;
-import io.icpbench.dispatch.StatsStrategy;
 import io.icpbench.results.RunResults;
 import io.icpbench.stack.SiteSelection;
 import java.util.ArrayList;
@@ -86,17 +83,9 @@ public final class Arms {
         }
         String placement = settings.get("placement");
         try {
+            LearningOptions.of(settings.get("policy"), placement, settings.get("stats"), settings.get("thresholds")).properties();
             if (placement != null) {
                 placement = Placement.parse(placement).cliName();
-            }
-            if (settings.containsKey("policy")) {
-                LearningPolicy.parse(settings.get("policy"));
-            }
-            if (settings.containsKey("stats")) {
-                StatsStrategy.parse(settings.get("stats"));
-            }
-            if (settings.containsKey("thresholds")) {
-                LearningConfig.parse(settings.get("thresholds"));
             }
             if (settings.containsKey("sites")) {
                 SiteSelection.parse(settings.get("sites"));
@@ -161,18 +150,7 @@ public final class Arms {
     public static Map<String, String> properties(RunResults.Arm arm, String runSites) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put(SiteSelection.PROPERTY, arm.sites() != null ? arm.sites() : runSites);
-        if (arm.placement() != null) {
-            p.put(Placement.PROPERTY, arm.placement());
-        }
-        if (arm.policy() != null) {
-            p.put("icpbench.policy", arm.policy());
-        }
-        if (arm.stats() != null) {
-            p.put("icpbench.stats", arm.stats());
-        }
-        if (arm.thresholds() != null) {
-            p.put("icpbench.thresholds", arm.thresholds());
-        }
+        p.putAll(LearningOptions.of(arm.policy(), arm.placement(), arm.stats(), arm.thresholds()).properties());
         if (arm.planted() != null) {
             p.put(io.icpbench.harness.bench.PlantedEffect.PROPERTY, arm.planted());
         }

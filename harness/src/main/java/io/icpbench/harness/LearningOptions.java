@@ -35,6 +35,16 @@ final class LearningOptions {
                 + "adaptation: patch only if the new targets cover H%% more calls). Default: 1000,1000,250 (Cree's, no hysteresis).")
     String thresholds;
 
+    /** Settings given elsewhere (an arm), each null when unset. */
+    static LearningOptions of(String policy, String placement, String stats, String thresholds) {
+        LearningOptions o = new LearningOptions();
+        o.policy = policy;
+        o.placement = placement;
+        o.stats = stats;
+        o.thresholds = thresholds;
+        return o;
+    }
+
     /**
      * The settings given, checked, as the system properties of a JVM that runs them.
      *
@@ -44,18 +54,18 @@ final class LearningOptions {
         Map<String, String> props = new LinkedHashMap<>();
         if (policy != null) {
             LearningPolicy.parse(policy);
-            props.put("icpbench.policy", policy);
+            props.put(LearningPolicy.PROPERTY, policy);
         }
         if (placement != null) {
             props.put(Placement.PROPERTY, Placement.parse(placement).cliName());
         }
         if (stats != null) {
             StatsStrategy.parse(stats);
-            props.put("icpbench.stats", stats);
+            props.put(StatsStrategy.PROPERTY, stats);
         }
         if (thresholds != null) {
             LearningConfig.parse(thresholds);
-            props.put("icpbench.thresholds", thresholds);
+            props.put(LearningConfig.PROPERTY, thresholds);
         }
         return props;
     }

@@ -47,20 +47,9 @@ public final class StackSites {
         if (!ON) {
             return null;
         }
-        DynamicSite site = new DynamicSite(s.kernelName, MethodHandles.lookup(), s.iface, s.method, s.type, policy(), thresholds(),
-                stats(), Placement.fromSystemProperty(), Updater.background());
+        DynamicSite site = new DynamicSite(s.kernelName, MethodHandles.lookup(), s.iface, s.method, s.type,
+                LearningPolicy.fromSystemProperty(), LearningConfig.fromSystemProperty(), StatsStrategy.fromSystemProperty(),
+                Placement.fromSystemProperty(), Updater.background());
         return site.invoker();
-    }
-
-    static LearningPolicy policy() {
-        return LearningPolicy.parse(System.getProperty("icpbench.policy", "cree"));
-    }
-
-    static StatsStrategy stats() {
-        return StatsStrategy.parse(System.getProperty("icpbench.stats", "striped"));
-    }
-
-    static LearningConfig thresholds() {
-        return LearningConfig.parse(System.getProperty("icpbench.thresholds", "1000,1000,250"));
     }
 }

@@ -249,7 +249,7 @@ public class CallSiteBenchmark {
     @State(Scope.Benchmark)
     public static class LearnedSite {
         static final DynamicSite DYNAMIC = new DynamicSite("bench", MethodHandles.lookup(), Op.class, "apply",
-                methodType(int.class, Op.class, int.class), LearningPolicy.parse(System.getProperty("icpbench.policy", "cree")),
+                methodType(int.class, Op.class, int.class), LearningPolicy.fromSystemProperty(),
                 LearningConfig.CREE, StatsStrategy.STRIPED, io.icpbench.dispatch.Placement.fromSystemProperty(), Updater.background());
         static final MethodHandle SITE = DYNAMIC.invoker();
 
