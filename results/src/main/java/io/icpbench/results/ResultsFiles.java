@@ -117,14 +117,17 @@ public final class ResultsFiles {
             throw new ResultsException(file + ": field 'schema' is missing or not a number");
         }
         int found = schema.asInt();
-        if (found != RunResults.SCHEMA && found != 1) {
-            throw new ResultsException(file + ": field 'schema' is " + found + ", this icpbench reads schemas 1 and " + RunResults.SCHEMA);
+        if (found < 1 || found > RunResults.SCHEMA) {
+            throw new ResultsException(file + ": field 'schema' is " + found + ", this icpbench reads schemas 1 to " + RunResults.SCHEMA);
         }
         String as = found == RunResults.SCHEMA ? "" : " (schema " + found + ", read as " + RunResults.SCHEMA + ")";
         RunResults r;
         try {
             if (found == 1) {
                 upgradeFromSchema1((com.fasterxml.jackson.databind.node.ObjectNode) tree);
+            }
+            if (found < 3) {
+                upgradeFromSchema2((com.fasterxml.jackson.databind.node.ObjectNode) tree);
             }
             r = MAPPER.treeToValue(tree, RunResults.class);
         } catch (MismatchedInputException e) {
@@ -136,6 +139,30 @@ public final class ResultsFiles {
         }
         validate(file, r);
         return r;
+    }
+
+    /**
+     * Rewrites a schema-2 tree as schema 3, in place: schema 3 adds the run's baseline and design and
+     * each fork's noise record; absent in schema 2, they read as the first arm, sequential and not
+     * recorded.
+     */
+    static void upgradeFromSchema2(com.fasterxml.jackson.databind.node.ObjectNode tree) {
+        tree.put("schema", RunResults.SCHEMA);
+        if (tree.get("settings") instanceof com.fasterxml.jackson.databind.node.ObjectNode so) {
+            if (!so.has("baseline")) {
+                so.putNull("baseline");
+            }
+            if (!so.has("design")) {
+                so.putNull("design");
+            }
+        }
+        if (tree.get("forks") instanceof com.fasterxml.jackson.databind.node.ArrayNode forks) {
+            for (JsonNode f : forks) {
+                if (f instanceof com.fasterxml.jackson.databind.node.ObjectNode fo && !fo.has("noise")) {
+                    fo.putNull("noise");
+                }
+            }
+        }
     }
 
     /**
@@ -285,7 +312,7 @@ public final class ResultsFiles {
         RunResults first = runs.get(0);
         RunResults.Settings s = first.settings();
         RunResults.Settings settings = new RunResults.Settings(new ArrayList<>(arms.values()), s.profile(), s.workNs(), s.workers(), s.sites(),
-                s.forksPerArm(), s.warmupIterations(), s.iterations(), s.iterationSeconds(), s.seed(), s.quick());
+                s.forksPerArm(), s.warmupIterations(), s.iterations(), s.iterationSeconds(), s.seed(), s.quick(), s.baseline(), s.design());
         return new RunResults(RunResults.SCHEMA, settings, first.provenance(), plan, forks);
     }
 

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param forks      the finished forks, in the order they finished
  */
 public record RunResults(int schema, Settings settings, Provenance provenance, List<PlannedFork> plan, List<ForkResult> forks) {
-    public static final int SCHEMA = 2;
+    public static final int SCHEMA = 3;
 
     public RunResults {
         plan = List.copyOf(plan);
@@ -49,11 +49,38 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
      * @param iterationSeconds   seconds per iteration
      * @param seed               the seed of the fork order
      * @param quick              whether this is a --quick run
+     * @param baseline           the arm every other arm is compared with (the first arm when absent)
+     * @param design             how forks run: {@link #SEQUENTIAL} (one JVM at a time, each fork whole) or
+     *                           {@link #INTERLEAVED} (a block's forks alive together, taking turns one iteration
+     *                           each, in a random order per round); absent in older files: sequential
      */
     public record Settings(List<Arm> arms, String profile, double workNs, int workers, String sites, int forksPerArm, int warmupIterations,
-            int iterations, double iterationSeconds, long seed, boolean quick) {
+            int iterations, double iterationSeconds, long seed, boolean quick, String baseline, String design) {
+        public static final String SEQUENTIAL = "sequential";
+        public static final String INTERLEAVED = "interleaved";
+
         public Settings {
             arms = List.copyOf(arms);
+            if (baseline == null && !arms.isEmpty()) {
+                baseline = arms.get(0).name();
+            }
+            if (design == null) {
+                design = SEQUENTIAL;
+            }
+            if (!design.equals(SEQUENTIAL) && !design.equals(INTERLEAVED)) {
+                throw new IllegalArgumentException("design '" + design + "', expected " + SEQUENTIAL + " or " + INTERLEAVED);
+            }
+        }
+
+        /** Settings of a sequential run whose baseline is its first arm. */
+        public Settings(List<Arm> arms, String profile, double workNs, int workers, String sites, int forksPerArm, int warmupIterations,
+                int iterations, double iterationSeconds, long seed, boolean quick) {
+            this(arms, profile, workNs, workers, sites, forksPerArm, warmupIterations, iterations, iterationSeconds, seed, quick, null, null);
+        }
+
+        /** Whether the run interleaves its forks. */
+        public boolean interleaved() {
+            return INTERLEAVED.equals(design);
         }
 
         /** The arms' names, in report order. */
@@ -164,12 +191,26 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
      * @param jmhJson           the fork's JMH result file, relative to the run directory
      * @param hlog              the fork's latency log, relative to the run directory
      * @param seconds           wall time of the fork
+     * @param noise             what else the machine did while the fork measured ({@link Noise}), or null if not recorded
      */
     public record ForkResult(int index, int block, String arm, String mode, List<Double> scoresNsPerPacket, double packetsPerSecond,
             Map<String, Long> counters, Map<String, Long> outcomes, Map<String, List<String>> sites, Accounting accounting, String jmhJson,
-            String hlog, double seconds) {
+            String hlog, double seconds, Noise noise) {
         public ForkResult {
             scoresNsPerPacket = List.copyOf(scoresNsPerPacket);
+        }
+
+        /** A fork without a noise record. */
+        public ForkResult(int index, int block, String arm, String mode, List<Double> scoresNsPerPacket, double packetsPerSecond,
+                Map<String, Long> counters, Map<String, Long> outcomes, Map<String, List<String>> sites, Accounting accounting, String jmhJson,
+                String hlog, double seconds) {
+            this(index, block, arm, mode, scoresNsPerPacket, packetsPerSecond, counters, outcomes, sites, accounting, jmhJson, hlog, seconds, null);
+        }
+
+        /** This fork with its noise record. */
+        public ForkResult withNoise(Noise n) {
+            return new ForkResult(index, block, arm, mode, scoresNsPerPacket, packetsPerSecond, counters, outcomes, sites, accounting, jmhJson,
+                    hlog, seconds, n);
         }
 
         /** The fork mean in ns per packet: the unit of replication. */
@@ -180,8 +221,26 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
         /** This fork renumbered (merging runs), its files at {@code jmhJson} and {@code hlog}. */
         public ForkResult moved(int newIndex, int newBlock, String newJmhJson, String newHlog) {
             return new ForkResult(newIndex, newBlock, arm, mode, scoresNsPerPacket, packetsPerSecond, counters, outcomes, sites, accounting,
-                    newJmhJson, newHlog, seconds);
+                    newJmhJson, newHlog, seconds, noise);
         }
+    }
+
+    /**
+     * What else the machine did while a fork measured, from {@code /proc/stat} and {@code /proc/loadavg}
+     * sampled around each of its measured iterations (interleaved design) or around its whole run
+     * (sequential design).
+     *
+     * @param seconds       wall time the samples cover
+     * @param stealPercent  CPU time the hypervisor gave to other guests, percent of all CPUs' time
+     * @param othersPercent CPU time of every process but the fork's own JVM (other tenants' work in this guest, the
+     *                      harness, idle forks), percent of all CPUs' time
+     * @param forkPercent   the fork's own JVM's CPU time, percent of all CPUs' time
+     * @param loadAverage   the 1-minute load average at the end
+     * @param interfered    whether the fork ran under interference (steal or others' CPU above the flag thresholds)
+     * @param reason        why it is flagged, in words (null when not)
+     */
+    public record Noise(double seconds, double stealPercent, double othersPercent, double forkPercent, double loadAverage, boolean interfered,
+            String reason) {
     }
 
     /**

@@ -76,14 +76,29 @@ class ResultsFilesTest {
         ResultsFiles.write(dir, sample());
         Path f = dir.resolve(ResultsFiles.RESULTS);
         String text = Files.readString(f);
-        Files.writeString(f, text.replace("\"schema\" : 2", "\"schema\" : 7"));
+        Files.writeString(f, text.replace("\"schema\" : 3", "\"schema\" : 7"));
         assertThatThrownBy(() -> ResultsFiles.read(dir)).hasMessageContaining("'schema' is 7");
-        Files.writeString(f, text.replace("\"schema\" : 2,", ""));
+        Files.writeString(f, text.replace("\"schema\" : 3,", ""));
         assertThatThrownBy(() -> ResultsFiles.read(dir)).hasMessageContaining("'schema' is missing");
         Files.writeString(f, "[1, 2]");
         assertThatThrownBy(() -> ResultsFiles.read(dir)).hasMessageContaining("expected a JSON object");
         Files.writeString(f, text.replace("\"mode\" : \"virtual\",\n    \"scoresNsPerPacket\"", "\"mode\" : \"nosuch\",\n    \"scoresNsPerPacket\""));
         assertThatThrownBy(() -> ResultsFiles.read(dir)).hasMessageContaining("not in the plan");
+    }
+
+    @Test
+    void aSchema2FileReadsWithTheFirstArmAsBaselineSequentialAndNoNoise(@TempDir Path dir) throws IOException {
+        ResultsFiles.write(dir, sample());
+        Path f = dir.resolve(ResultsFiles.RESULTS);
+        String text = Files.readString(f).replace("\"schema\" : 3", "\"schema\" : 2")
+                .replaceAll(",\\s*\"baseline\" : \"[^\"]*\"", "").replaceAll(",\\s*\"design\" : \"[^\"]*\"", "")
+                .replaceAll(",\\s*\"noise\" : null", "");
+        assertThat(text).doesNotContain("baseline").doesNotContain("design").doesNotContain("noise");
+        Files.writeString(f, text);
+        RunResults r = ResultsFiles.read(dir);
+        assertThat(r.settings().baseline()).isEqualTo(r.settings().armNames().get(0));
+        assertThat(r.settings().design()).isEqualTo(RunResults.Settings.SEQUENTIAL);
+        assertThat(r.forks()).allSatisfy(fork -> assertThat(fork.noise()).isNull());
     }
 
     @Test
@@ -104,10 +119,10 @@ class ResultsFilesTest {
         assertThat(f.accounting().patches()).isEqualTo(-1);
         assertThat(f.accounting().invalidations()).isEqualTo(-1);
         assertThat(f.accounting().usPerPatch()).isNull();
-        // Written back, it is a schema-2 file.
+        // Written back, it is a schema-3 file.
         ResultsFiles.write(dir, r);
         assertThat(ResultsFiles.read(dir)).isEqualTo(r);
-        assertThat(Files.readString(dir.resolve(ResultsFiles.RESULTS))).contains("\"schema\" : 2");
+        assertThat(Files.readString(dir.resolve(ResultsFiles.RESULTS))).contains("\"schema\" : 3");
     }
 
     @Test
@@ -115,7 +130,7 @@ class ResultsFilesTest {
         String text = new String(ResultsFilesTest.class.getResourceAsStream("/schema1/results.json").readAllBytes());
         Files.writeString(dir.resolve(ResultsFiles.RESULTS), text.replace("\"seconds\" : 12.5", "\"seconds\" : \"long\""));
         assertThatThrownBy(() -> ResultsFiles.read(dir)).isInstanceOf(ResultsException.class)
-                .hasMessageContaining(dir.resolve(ResultsFiles.RESULTS).toString()).hasMessageContaining("schema 1, read as 2")
+                .hasMessageContaining(dir.resolve(ResultsFiles.RESULTS).toString()).hasMessageContaining("schema 1, read as 3")
                 .hasMessageContaining("forks[0].seconds").hasMessageNotContaining("\n");
     }
 
