@@ -143,6 +143,39 @@ public final class Arms {
         return arms;
     }
 
+    /** The name of the built-in A/A arm: the baseline again, in forks of its own (true effect 0). */
+    public static final String AA = "aa";
+    /** The name of the built-in planted-effect arm: the baseline with {@link #PLANTED_PERCENT}% more work per credited packet. */
+    public static final String PLANTED = "planted";
+    /** The planted arm's effect: 1 packet in 101 uncredited, a rate ratio of 1/1.01 against the baseline. */
+    public static final String PLANTED_PERCENT = "1";
+
+    /**
+     * The arms of a run with its two controls added after them: {@link #AA}, the baseline's spec
+     * again, and {@link #PLANTED}, the baseline's spec with a planted 1% effect. Their true effects
+     * are known by construction (0 and −0.99% in rate), so every run shows what its own design can
+     * and cannot resolve.
+     *
+     * @throws IllegalArgumentException if the baseline is not one of the arms, or an arm already has a control's name
+     */
+    public static List<RunResults.Arm> withControls(List<RunResults.Arm> arms, String baseline) {
+        RunResults.Arm base = arms.stream().filter(a -> a.name().equals(baseline)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                "--baseline " + baseline + ": no such arm, expected one of " + arms.stream().map(RunResults.Arm::name).toList()));
+        if (base.planted() != null) {
+            throw new IllegalArgumentException("--baseline " + baseline + " has a planted effect; a baseline must not");
+        }
+        List<RunResults.Arm> out = new ArrayList<>(arms);
+        for (String name : List.of(AA, PLANTED)) {
+            if (arms.stream().anyMatch(a -> a.name().equals(name))) {
+                throw new IllegalArgumentException("arm name '" + name + "' is the built-in control's; rename the arm or use --no-controls");
+            }
+        }
+        out.add(new RunResults.Arm(AA, base.mode(), base.placement(), base.policy(), base.stats(), base.thresholds(), base.sites(), base.jvm(), null));
+        out.add(new RunResults.Arm(PLANTED, base.mode(), base.placement(), base.policy(), base.stats(), base.thresholds(), base.sites(), base.jvm(),
+                PLANTED_PERCENT));
+        return out;
+    }
+
     /**
      * The system properties of an arm's forks: its learned-mode settings and its sites (else the
      * run's {@code sites}).

@@ -72,13 +72,32 @@ final class RunCommand implements Callable<Integer> {
             description = "Time the run may take, when --forks is not given. Default: ${DEFAULT-VALUE} minutes.")
     double budgetMinutes;
 
-    @Option(names = "--warmup-iterations", paramLabel = "N", description = "Warmup iterations per fork. Default: 5 (--quick: 2).")
+    @Option(names = "--baseline", paramLabel = "ARM",
+            description = "The arm every other arm is compared with (paired by block). Default: the first arm (virtual in the default suite).")
+    String baseline;
+
+    @Option(names = "--no-controls", negatable = false,
+            description = "Leave out the two built-in control arms: 'aa' (the baseline again in its own forks, true effect 0) and "
+                + "'planted' (the baseline with 1 packet in 101 uncredited, a true rate ratio of 1/1.01). With them every run shows "
+                + "what it can resolve.")
+    boolean noControls;
+
+    @Option(names = "--design", paramLabel = "DESIGN",
+            description = "interleaved (default): a block's forks, one JVM per arm, start together and take turns one iteration each "
+                + "in a random order per round, so the machine's changes over seconds fall on every arm alike; sequential: one fork "
+                + "at a time, each whole (always for --source live).")
+    String design;
+
+    @Option(names = "--warmup-iterations", paramLabel = "N",
+            description = "Warmup iterations per fork. Default: interleaved 16, sequential 5 (--quick: 8 and 2).")
     Integer warmupIterations;
 
-    @Option(names = "--iterations", paramLabel = "N", description = "Measurement iterations per fork. Default: 10 (--quick: 3).")
+    @Option(names = "--iterations", paramLabel = "N",
+            description = "Measurement iterations per fork. Default: interleaved 40, sequential 10 (--quick: 10 and 3).")
     Integer iterations;
 
-    @Option(names = "--iteration-time", paramLabel = "SECONDS", description = "Seconds per iteration. Default: 1 (--quick: 0.5).")
+    @Option(names = "--iteration-time", paramLabel = "SECONDS",
+            description = "Seconds per iteration. Default: interleaved 0.25, sequential 1 (--quick: 0.1 and 0.5).")
     Double iterationSeconds;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the fork order. Default: from the clock (recorded).")
@@ -98,10 +117,20 @@ final class RunCommand implements Callable<Integer> {
     Path resume;
 
     private volatile Process current;
+    private volatile InterleavedBlock currentBlock;
     private volatile int doneForks;
 
     /** Seconds one fork takes besides its iterations: JVM start, traffic build, JIT (measured here: about 3). */
     static final double FORK_OVERHEAD_SECONDS = 4;
+    /** Seconds an interleaved block takes besides its turns: its JVMs start together on the machine's cores, about 1.5 s of each. */
+    static final double BLOCK_OVERHEAD_SECONDS = 3;
+    static final double BLOCK_OVERHEAD_PER_FORK_SECONDS = 1.5;
+
+    /** The expected seconds of one block of {@code arms} forks. */
+    static double blockSeconds(boolean interleaved, int arms, int warmupIterations, int iterations, double iterationSeconds) {
+        double turns = arms * (warmupIterations + iterations) * iterationSeconds;
+        return interleaved ? BLOCK_OVERHEAD_SECONDS + BLOCK_OVERHEAD_PER_FORK_SECONDS * arms + turns : arms * FORK_OVERHEAD_SECONDS + turns;
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -129,6 +158,10 @@ final class RunCommand implements Callable<Integer> {
             if (p != null) {
                 p.destroyForcibly();
             }
+            InterleavedBlock b = currentBlock;
+            if (b != null) {
+                b.stopAll();
+            }
             System.err.printf(Locale.ROOT, "%nicpbench run: stopped; %d finished forks are in %s; continue with: icpbench run --resume %s%n",
                     doneForks, runDir, runDir);
         }, "icpbench-run-stop");
@@ -137,19 +170,49 @@ final class RunCommand implements Callable<Integer> {
         long started = System.nanoTime();
         int doneAtStart = results.forks().size();
         doneForks = doneAtStart;
-        for (RunResults.PlannedFork planned : results.plan()) {
-            if (results.finished(planned.index())) {
-                continue;
+        if (s.interleaved()) {
+            for (List<RunResults.PlannedFork> block : InterleavedBlock.pendingBlocks(results)) {
+                int done = results.forks().size();
+                double elapsed = (System.nanoTime() - started) / 1e9;
+                int ranHere = done - doneAtStart;
+                double perFork = ranHere > 0 ? elapsed / ranHere
+                        : blockSeconds(true, s.arms().size(), s.warmupIterations(), s.iterations(), s.iterationSeconds()) / s.arms().size();
+                double left = perFork * (total - done);
+                int blockNo = block.get(0).block();
+                InterleavedBlock b = new InterleavedBlock(dir, s, block, s.seed() * 1_000_003L + blockNo);
+                currentBlock = b;
+                long blockStart = System.nanoTime();
+                int[] lastRound = {-1};
+                InterleavedBlock.Outcome outcome;
+                try {
+                    outcome = b.run(turn -> {
+                        double inBlock = (System.nanoTime() - blockStart) / 1e9;
+                        blockProgress(System.err, done, total, blockNo, turn, Math.max(0, left - inBlock), lastRound);
+                    }, null);
+                } finally {
+                    currentBlock = null;
+                }
+                for (RunResults.PlannedFork f : block) {
+                    results = results.with(outcome.forks().get(f.index()));
+                }
+                ResultsFiles.write(dir, results);
+                doneForks = results.forks().size();
             }
-            int done = results.forks().size();
-            double elapsed = (System.nanoTime() - started) / 1e9;
-            int ranHere = done - doneAtStart;
-            double perFork = ranHere > 0 ? elapsed / ranHere : FORK_OVERHEAD_SECONDS + (s.warmupIterations() + s.iterations()) * s.iterationSeconds();
-            progress(System.err, done, total, planned, perFork * (total - done));
-            RunResults.ForkResult fork = runFork(dir, s, planned);
-            results = results.with(fork);
-            ResultsFiles.write(dir, results);
-            doneForks = results.forks().size();
+        } else {
+            for (RunResults.PlannedFork planned : results.plan()) {
+                if (results.finished(planned.index())) {
+                    continue;
+                }
+                int done = results.forks().size();
+                double elapsed = (System.nanoTime() - started) / 1e9;
+                int ranHere = done - doneAtStart;
+                double perFork = ranHere > 0 ? elapsed / ranHere : FORK_OVERHEAD_SECONDS + (s.warmupIterations() + s.iterations()) * s.iterationSeconds();
+                progress(System.err, done, total, planned, perFork * (total - done));
+                RunResults.ForkResult fork = runFork(dir, s, planned);
+                results = results.with(fork);
+                ResultsFiles.write(dir, results);
+                doneForks = results.forks().size();
+            }
         }
         Runtime.getRuntime().removeShutdownHook(hook);
         progress(System.err, total, total, null, 0);
@@ -165,6 +228,21 @@ final class RunCommand implements Callable<Integer> {
 
     private RunResults fresh() {
         List<RunResults.Arm> m = Arms.of(modes, armArgs, DEFAULT_MODES);
+        String base = baseline != null ? baseline : m.get(0).name();
+        if (m.stream().noneMatch(a -> a.name().equals(base))) {
+            throw new IllegalArgumentException("--baseline " + base + ": no such arm, expected one of " + m.stream().map(RunResults.Arm::name).toList());
+        }
+        if (!noControls) {
+            m = Arms.withControls(m, base);
+        }
+        String d = design != null ? design : "live".equals(source) ? RunResults.Settings.SEQUENTIAL : RunResults.Settings.INTERLEAVED;
+        if (!d.equals(RunResults.Settings.SEQUENTIAL) && !d.equals(RunResults.Settings.INTERLEAVED)) {
+            throw new IllegalArgumentException("--design=" + d + ", expected interleaved or sequential");
+        }
+        if ("live".equals(source) && d.equals(RunResults.Settings.INTERLEAVED)) {
+            throw new IllegalArgumentException("--source live runs its forks one at a time (each has its own sender): drop --design interleaved");
+        }
+        boolean inter = d.equals(RunResults.Settings.INTERLEAVED);
         if ("live".equals(source)) {
             if (workers != 1) {
                 throw new IllegalArgumentException("--source live has one receive thread; drop --workers");
@@ -184,9 +262,9 @@ final class RunCommand implements Callable<Integer> {
         if (workNs < 0 || workNs > 1_000_000) {
             throw new IllegalArgumentException("--work=" + workNs + ", expected 0..1000000 ns");
         }
-        int wi = warmupIterations != null ? warmupIterations : quick ? 2 : 5;
-        int it = iterations != null ? iterations : quick ? 3 : 10;
-        double secs = iterationSeconds != null ? iterationSeconds : quick ? 0.5 : 1.0;
+        int wi = warmupIterations != null ? warmupIterations : inter ? (quick ? 8 : 16) : (quick ? 2 : 5);
+        int it = iterations != null ? iterations : inter ? (quick ? 10 : 40) : (quick ? 3 : 10);
+        double secs = iterationSeconds != null ? iterationSeconds : inter ? (quick ? 0.1 : 0.25) : (quick ? 0.5 : 1.0);
         if (wi < 0 || it < 1 || !(secs >= 0.1 && secs <= 600)) {
             throw new IllegalArgumentException("warmup iterations " + wi + ", iterations " + it + ", iteration time " + secs
                     + " s: expected >= 0, >= 1 and 0.1..600 s");
@@ -200,16 +278,15 @@ final class RunCommand implements Callable<Integer> {
         } else if (quick) {
             perMode = 2;
         } else {
-            double forkSeconds = FORK_OVERHEAD_SECONDS + (wi + it) * secs;
             double forForks = budgetMinutes * 60 - (noCalibration ? 0 : CALIBRATION_SECONDS);
-            perMode = Math.max(2, (int) (forForks / (forkSeconds * m.size())));
+            perMode = Math.max(2, (int) (forForks / blockSeconds(inter, m.size(), wi, it, secs)));
         }
         long sd = seed != null ? seed : System.nanoTime() & 0xFFFF_FFFFL;
         io.icpbench.stack.SiteSelection.parse(sites);
         if (workers < 1 || workers > 64) {
             throw new IllegalArgumentException("--workers=" + workers + ", expected 1..64");
         }
-        RunResults.Settings settings = new RunResults.Settings(m, profile, workNs, workers, sites, perMode, wi, it, secs, sd, quick);
+        RunResults.Settings settings = new RunResults.Settings(m, profile, workNs, workers, sites, perMode, wi, it, secs, sd, quick, base, d);
         return new RunResults(RunResults.SCHEMA, settings, provenance(), ForkPlan.plan(m, perMode, sd), List.of());
     }
 
@@ -296,19 +373,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private RunResults.ForkResult runFork(Path dir, RunResults.Settings s, RunResults.PlannedFork planned) throws IOException {
-        RunResults.Arm arm = s.arm(planned.arm());
-        Mode mode = Mode.parse(arm.mode());
-        String name = String.format(Locale.ROOT, "fork-%03d", planned.index());
-        Path forkDir = dir.resolve(name);
-        Files.createDirectories(forkDir);
-        List<String> args = List.of("fork", "--index", Integer.toString(planned.index()), "--block", Integer.toString(planned.block()),
-                "--profile", s.profile(), "--work", Double.toString(s.workNs()), "--warmup-iterations", Integer.toString(s.warmupIterations()),
-                "--iterations", Integer.toString(s.iterations()), "--workers", Integer.toString(s.workers()), "--iteration-ms", Long.toString(Math.round(s.iterationSeconds() * 1000)),
-                "--dir", dir.toAbsolutePath().toString(), "--arm", arm.name());
-        List<String> cmd = Forks.command(mode, Arms.properties(arm, s.sites()), arm.jvm(), args);
-        Path log = forkDir.resolve("fork.log");
-        Files.writeString(log, String.join(" ", cmd) + System.lineSeparator());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Process p = startFork(dir, s, planned, Map.of());
         current = p;
         int rc;
         try {
@@ -320,16 +385,54 @@ final class RunCommand implements Callable<Integer> {
         } finally {
             current = null;
         }
+        return collectFork(dir, planned, rc);
+    }
+
+    /** Starts the JVM of one planned fork, its output in fork-NNN/fork.log; {@code extra}: more system properties. */
+    static Process startFork(Path dir, RunResults.Settings s, RunResults.PlannedFork planned, Map<String, String> extra) throws IOException {
+        RunResults.Arm arm = s.arm(planned.arm());
+        Mode mode = Mode.parse(arm.mode());
+        Path forkDir = dir.resolve(forkName(planned.index()));
+        Files.createDirectories(forkDir);
+        List<String> args = List.of("fork", "--index", Integer.toString(planned.index()), "--block", Integer.toString(planned.block()),
+                "--profile", s.profile(), "--work", Double.toString(s.workNs()), "--warmup-iterations", Integer.toString(s.warmupIterations()),
+                "--iterations", Integer.toString(s.iterations()), "--workers", Integer.toString(s.workers()), "--iteration-ms", Long.toString(Math.round(s.iterationSeconds() * 1000)),
+                "--dir", dir.toAbsolutePath().toString(), "--arm", arm.name());
+        Map<String, String> properties = new LinkedHashMap<>(Arms.properties(arm, s.sites()));
+        properties.putAll(extra);
+        List<String> cmd = Forks.command(mode, properties, arm.jvm(), args);
+        Path log = forkDir.resolve("fork.log");
+        Files.writeString(log, String.join(" ", cmd) + System.lineSeparator());
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    static String forkName(int index) {
+        return String.format(Locale.ROOT, "fork-%03d", index);
+    }
+
+    /**
+     * The result of a fork whose JVM exited with {@code rc}.
+     *
+     * @throws IllegalStateException when it failed: its own one-line error and the end of its log
+     */
+    static RunResults.ForkResult collectFork(Path dir, RunResults.PlannedFork planned, int rc) throws IOException {
+        Path forkDir = dir.resolve(forkName(planned.index()));
+        Path log = forkDir.resolve("fork.log");
         Path result = forkDir.resolve("fork.json");
         if (rc != 0 || !Files.exists(result)) {
-            List<String> tail = Files.readAllLines(log);
-            // The fork's own one-line error ("icpbench fork: failed: ..."), if it printed one, heads the message.
-            String cause = tail.stream().filter(l -> l.startsWith("icpbench fork: failed: ") || l.startsWith("icpbench fork: error: "))
-                    .reduce((a, b) -> b).map(l -> l.substring("icpbench fork: ".length())).orElse("failed with exit code " + rc);
-            throw new IllegalStateException("fork " + planned.index() + " (" + armLabel(planned) + ") " + cause + "; " + log
-                    + " ends with:\n  " + String.join("\n  ", tail.subList(Math.max(0, tail.size() - 15), tail.size())));
+            throw new IllegalStateException(failure(planned, log, "failed with exit code " + rc));
         }
         return new ObjectMapper().readValue(result.toFile(), RunResults.ForkResult.class);
+    }
+
+    /** Why a fork failed: its own one-line error if it printed one, else {@code otherwise}, and the end of its log. */
+    static String failure(RunResults.PlannedFork planned, Path log, String otherwise) throws IOException {
+        List<String> tail = Files.exists(log) ? Files.readAllLines(log) : List.of();
+        // The fork's own one-line error ("icpbench fork: failed: ..."), if it printed one, heads the message.
+        String cause = tail.stream().filter(l -> l.startsWith("icpbench fork: failed: ") || l.startsWith("icpbench fork: error: "))
+                .reduce((a, b) -> b).map(l -> l.substring("icpbench fork: ".length())).orElse(otherwise);
+        return "fork " + planned.index() + " (" + armLabel(planned) + ") " + cause + "; " + log
+                + " ends with:\n  " + String.join("\n  ", tail.subList(Math.max(0, tail.size() - 15), tail.size()));
     }
 
     static RunResults.Provenance provenance() {
@@ -373,6 +476,24 @@ final class RunCommand implements Callable<Integer> {
         err.flush();
     }
 
+    /**
+     * Progress inside an interleaved block: on a terminal every turn (one line, redrawn), otherwise a
+     * line every 10 rounds, so a log stays readable.
+     */
+    static void blockProgress(PrintStream err, int done, int total, int block, String turn, double secondsLeft, int[] lastRound) {
+        boolean console = System.console() != null;
+        int round = Integer.parseInt(turn.replaceAll(".*round (\\d+)/.*", "$1"));
+        if (!console && (round == lastRound[0] || (round - 1) % 10 != 0)) {
+            return;
+        }
+        lastRound[0] = round;
+        int width = 30;
+        int filled = total == 0 ? width : done * width / total;
+        err.printf(Locale.ROOT, "%s[%s] %d/%d forks, block %d: %s, %s left   %s", console ? "\r" : "", "#".repeat(filled) + ".".repeat(width - filled),
+                done, total, block, turn, duration(secondsLeft), console ? "" : System.lineSeparator());
+        err.flush();
+    }
+
     /** "promoted", or "dc-once (dynamic-call)" for an arm not named after its mode. */
     static String armLabel(RunResults.PlannedFork p) {
         return p.arm().equals(p.mode()) ? p.arm() : p.arm() + " (" + p.mode() + ")";
@@ -388,8 +509,9 @@ final class RunCommand implements Callable<Integer> {
         RunResults.Settings s = r.settings();
         RunResults.Provenance p = r.provenance();
         out.printf(Locale.ROOT, "icpbench run: JDK %s, %d cores (%s), %s, commit %s%n", p.jdk(), p.cores(), p.cpuModel(), p.kernel(), p.gitCommit());
-        out.printf(Locale.ROOT, "design: %d arms x %d forks, blocked random order (seed %d), %d x %.1f s warmup, %d x %.1f s measurement%n",
-                s.arms().size(), s.forksPerArm(), s.seed(), s.warmupIterations(), s.iterationSeconds(), s.iterations(), s.iterationSeconds());
+        out.printf(Locale.ROOT, "design: %s, %d arms x %d forks in randomized blocks (seed %d), %d x %.2f s warmup, %d x %.2f s measurement; "
+                + "baseline %s%n", s.design(), s.arms().size(), s.forksPerArm(), s.seed(), s.warmupIterations(), s.iterationSeconds(),
+                s.iterations(), s.iterationSeconds(), s.baseline());
         out.printf(Locale.ROOT, "profile %s, work %s ns/handler, %d RX worker%s, sites converted: %s%n", s.profile(), s.workNs(),
                 s.workers(), s.workers() == 1 ? "" : "s", s.sites());
         for (RunResults.Arm a : s.arms()) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RunCommandTest {
     static final String[] TINY = {"--modes", "virtual,dynamic-call", "--arm", "dc-once=dynamic-call;placement=stub;policy=cree,learn-once",
         "--forks", "1", "--warmup-iterations", "1", "--iterations", "2",
-        "--iteration-time", "0.2", "--profile", "udp-only", "--seed", "7", "--no-calibration"};
+        "--iteration-time", "0.2", "--profile", "udp-only", "--seed", "7", "--no-calibration", "--design", "sequential", "--no-controls"};
 
     static int run(String... args) {
         PrintStream out = System.out;
@@ -90,6 +90,59 @@ class RunCommandTest {
         String log = Files.readString(dir.resolve(String.format("fork-%03d/fork.log",
                 resumed.forks().stream().filter(f -> f.arm().equals("dc-once")).findFirst().orElseThrow().index())));
         assertThat(log).contains("-Dicpbench.policy=cree,learn-once").contains("-Dicpbench.placement=stub").contains("--arm dc-once");
+    }
+
+    /**
+     * The interleaved design: a block's forks take turns, one at a time, each round in a drawn
+     * order, every fork once per round; the built-in controls run beside the arms; a block stopped
+     * half-way reruns only its unfinished forks.
+     */
+    @Test
+    void anInterleavedRunTakesTurnsOneForkAtATimeWithItsControls(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("run");
+        assertThat(run("run", "--out", dir.toString(), "--modes", "virtual,dynamic-call", "--forks", "2", "--warmup-iterations", "1",
+                "--iterations", "2", "--iteration-time", "0.1", "--profile", "udp-only", "--seed", "11", "--no-calibration")).isZero();
+        RunResults r = ResultsFiles.read(dir);
+        assertThat(r.settings().design()).isEqualTo(RunResults.Settings.INTERLEAVED);
+        assertThat(r.settings().baseline()).isEqualTo("virtual");
+        assertThat(r.settings().armNames()).containsExactly("virtual", "dynamic-call", Arms.AA, Arms.PLANTED);
+        assertThat(r.settings().arm(Arms.AA).spec()).isEqualTo("virtual");
+        assertThat(r.settings().arm(Arms.PLANTED).spec()).isEqualTo("virtual;planted=1");
+        assertThat(r.forks()).hasSize(8).allSatisfy(f -> assertThat(f.scoresNsPerPacket()).hasSize(2).allSatisfy(x -> assertThat(x).isPositive()));
+        RunResults.ForkResult planted = r.forks().stream().filter(f -> f.arm().equals(Arms.PLANTED)).findFirst().orElseThrow();
+        assertThat(Files.readString(dir.resolve(String.format("fork-%03d/fork.log", planted.index())))).contains("-Dicpbench.planted=1");
+
+        List<String> turns = Files.readAllLines(dir.resolve(InterleavedBlock.TURNS));
+        assertThat(turns.get(0)).isEqualTo("block,round,fork,arm,phase,start_us,end_us");
+        List<String[]> rows = turns.subList(1, turns.size()).stream().map(l -> l.split(",")).toList();
+        assertThat(rows).hasSize(2 * 4 * 3);
+        for (int block = 0; block < 2; block++) {
+            for (int round = 0; round < 3; round++) {
+                int b = block;
+                int rd = round;
+                List<String[]> inRound = rows.stream().filter(x -> Integer.parseInt(x[0]) == b && Integer.parseInt(x[1]) == rd).toList();
+                // Every fork of the block once per round; the first round is the warmup.
+                assertThat(inRound).extracting(x -> x[3]).containsExactlyInAnyOrder("virtual", "dynamic-call", Arms.AA, Arms.PLANTED);
+                assertThat(inRound).extracting(x -> x[4]).containsOnly(rd == 0 ? "warmup" : "measurement");
+                assertThat(inRound).extracting(x -> Integer.parseInt(x[2])).allSatisfy(i ->
+                        assertThat(r.plan().get(i).block()).isEqualTo(b));
+            }
+        }
+        // One fork at a time: each turn ends before the next begins.
+        for (int i = 1; i < rows.size(); i++) {
+            assertThat(Long.parseLong(rows.get(i)[5])).isGreaterThanOrEqualTo(Long.parseLong(rows.get(i - 1)[6]));
+        }
+
+        // Stopped with block 1 half done: --resume reruns only its two unfinished forks, together.
+        List<RunResults.ForkResult> kept = r.forks().stream().filter(f -> f.block() == 0 || f.arm().equals("virtual")
+                || f.arm().equals(Arms.AA)).toList();
+        ResultsFiles.write(dir, new RunResults(r.schema(), r.settings(), r.provenance(), r.plan(), kept));
+        assertThat(run("run", "--resume", dir.toString(), "--no-calibration")).isZero();
+        RunResults resumed = ResultsFiles.read(dir);
+        assertThat(resumed.forks()).hasSize(8);
+        List<String> more = Files.readAllLines(dir.resolve(InterleavedBlock.TURNS));
+        assertThat(more.subList(turns.size(), more.size())).hasSize(2 * 3).allSatisfy(l ->
+                assertThat(l.split(",")[3]).isIn("dynamic-call", Arms.PLANTED));
     }
 
     @Test

@@ -106,6 +106,11 @@ public class RxPathBenchmark {
     private int chunkBatches;
     private long chunkStart;
     private static final int CHUNK_BATCHES = io.icpbench.harness.PatchCost.CHUNK_PACKETS / BATCH;
+    /** The interleaved design's turn-taking (null: the fork runs alone). */
+    private final Gate gate = Gate.fromSystemProperty();
+    /** This worker's iterations so far, warmup included (the gate's turn number). */
+    private int iteration;
+    private int measuredIterations;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -120,6 +125,10 @@ public class RxPathBenchmark {
     /** Counts packets, and with accounting on the JIT, CPU and patches, only over the measurement iterations. */
     @Setup(Level.Iteration)
     public void iterationStart(org.openjdk.jmh.infra.IterationParams params) {
+        iteration++;
+        if (gate != null) {
+            gate.awaitTurn(iteration);
+        }
         chunkBatches = 0;
         if (params.getType() == org.openjdk.jmh.runner.IterationType.MEASUREMENT && !measuring) {
             measuring = true;
@@ -148,6 +157,18 @@ public class RxPathBenchmark {
             String dir = System.getProperty(ACCOUNTING_PROPERTY);
             windowResult = window.stop(dir == null || dir.isEmpty() ? null : java.nio.file.Path.of(dir, "jit.log"));
             window = null;
+        }
+    }
+
+    /** In the interleaved design, hands the turn back to the orchestrator. */
+    @TearDown(Level.Iteration)
+    public void iterationEnd(org.openjdk.jmh.infra.ThreadParams threads, org.openjdk.jmh.infra.IterationParams params) {
+        if (params.getType() == org.openjdk.jmh.runner.IterationType.MEASUREMENT) {
+            measuredIterations++;
+        }
+        if (gate != null) {
+            gate.turnDone(iteration, threads.getThreadCount(), params.getType() == org.openjdk.jmh.runner.IterationType.MEASUREMENT
+                    && measuredIterations == params.getCount());
         }
     }
 
