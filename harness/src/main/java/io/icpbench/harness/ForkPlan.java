@@ -15,6 +15,18 @@ public final class ForkPlan {
     }
 
     public static List<RunResults.PlannedFork> plan(List<RunResults.Arm> arms, int forksPerArm, long seed) {
+        return plan(arms, forksPerArm, seed, null, 1);
+    }
+
+    /**
+     * The plan with {@code baselinePerBlock} forks of the baseline in every block (the other arms one
+     * each): every arm is compared with the baseline, so the baseline's mean enters every
+     * comparison, and more of its forks shrink all of them at once.
+     */
+    public static List<RunResults.PlannedFork> plan(List<RunResults.Arm> arms, int forksPerArm, long seed, String baseline, int baselinePerBlock) {
+        if (baselinePerBlock < 1 || baselinePerBlock > 16) {
+            throw new IllegalArgumentException("baseline forks per block=" + baselinePerBlock + ", expected 1..16");
+        }
         if (arms.isEmpty()) {
             throw new IllegalArgumentException("no arms to run");
         }
@@ -25,6 +37,13 @@ public final class ForkPlan {
         List<RunResults.PlannedFork> plan = new ArrayList<>();
         for (int block = 0; block < forksPerArm; block++) {
             List<RunResults.Arm> order = new ArrayList<>(arms);
+            for (RunResults.Arm a : arms) {
+                if (a.name().equals(baseline)) {
+                    for (int extra = 1; extra < baselinePerBlock; extra++) {
+                        order.add(a);
+                    }
+                }
+            }
             for (int i = order.size() - 1; i > 0; i--) {
                 int j = random.nextInt(i + 1);
                 RunResults.Arm t = order.get(i);

@@ -76,6 +76,11 @@ final class RunCommand implements Callable<Integer> {
             description = "The arm every other arm is compared with (paired by block). Default: the first arm (virtual in the default suite).")
     String baseline;
 
+    @Option(names = "--baseline-forks", paramLabel = "N", defaultValue = "1",
+            description = "Forks of the baseline in every block (the other arms have one): the baseline enters every comparison, "
+                + "so more of its forks narrow them all. Default: ${DEFAULT-VALUE}.")
+    int baselineForks;
+
     @Option(names = "--no-controls", negatable = false,
             description = "Leave out the two built-in control arms: 'aa' (the baseline again in its own forks, true effect 0) and "
                 + "'planted' (the baseline with 1 packet in 101 uncredited, a true rate ratio of 1/1.01). With them every run shows "
@@ -184,16 +189,28 @@ final class RunCommand implements Callable<Integer> {
                 long blockStart = System.nanoTime();
                 int[] lastRound = {-1};
                 InterleavedBlock.Outcome outcome;
+                Map<Integer, HostLoad.Accumulator> noise = new java.util.HashMap<>();
                 try {
                     outcome = b.run(turn -> {
                         double inBlock = (System.nanoTime() - blockStart) / 1e9;
                         blockProgress(System.err, done, total, blockNo, turn, Math.max(0, left - inBlock), lastRound);
-                    }, null);
+                    }, new InterleavedBlock.TurnSampler() {
+                        @Override
+                        public Object before(int index, long pid) {
+                            return HOST.snapshot(pid);
+                        }
+
+                        @Override
+                        public void after(int index, long pid, Object before) {
+                            noise.computeIfAbsent(index, i -> new HostLoad.Accumulator()).add((HostLoad.Snapshot) before, HOST.snapshot(pid));
+                        }
+                    });
                 } finally {
                     currentBlock = null;
                 }
                 for (RunResults.PlannedFork f : block) {
-                    results = results.with(outcome.forks().get(f.index()));
+                    HostLoad.Accumulator a = noise.get(f.index());
+                    results = results.with(outcome.forks().get(f.index()).withNoise(a == null ? null : a.result()));
                 }
                 ResultsFiles.write(dir, results);
                 doneForks = results.forks().size();
@@ -279,7 +296,7 @@ final class RunCommand implements Callable<Integer> {
             perMode = 2;
         } else {
             double forForks = budgetMinutes * 60 - (noCalibration ? 0 : CALIBRATION_SECONDS);
-            perMode = Math.max(2, (int) (forForks / blockSeconds(inter, m.size(), wi, it, secs)));
+            perMode = Math.max(2, (int) (forForks / blockSeconds(inter, m.size() + baselineForks - 1, wi, it, secs)));
         }
         long sd = seed != null ? seed : System.nanoTime() & 0xFFFF_FFFFL;
         io.icpbench.stack.SiteSelection.parse(sites);
@@ -287,7 +304,7 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--workers=" + workers + ", expected 1..64");
         }
         RunResults.Settings settings = new RunResults.Settings(m, profile, workNs, workers, sites, perMode, wi, it, secs, sd, quick, base, d);
-        return new RunResults(RunResults.SCHEMA, settings, provenance(), ForkPlan.plan(m, perMode, sd), List.of());
+        return new RunResults(RunResults.SCHEMA, settings, provenance(), ForkPlan.plan(m, perMode, sd, base, baselineForks), List.of());
     }
 
     /** Writes report.md (Welch tests per pair of arms, 1% margin, planning for 1.5%) and prints its comparison lines. */
@@ -372,12 +389,26 @@ final class RunCommand implements Callable<Integer> {
         return Path.of(home != null ? home : ".", "results", "runs", stamp);
     }
 
+    /** The machine's load, sampled around each fork's measurement (the noise record). */
+    private static final HostLoad HOST = HostLoad.system();
+
+    /**
+     * Runs one fork by itself. Its noise record covers its whole run, sampled every second while its
+     * JVM is alive (the JVM's CPU time cannot be read once it has exited).
+     */
     private RunResults.ForkResult runFork(Path dir, RunResults.Settings s, RunResults.PlannedFork planned) throws IOException {
         Process p = startFork(dir, s, planned, Map.of());
         current = p;
         int rc;
+        HostLoad.Accumulator noise = new HostLoad.Accumulator();
         try {
-            rc = p.waitFor();
+            HostLoad.Snapshot last = HOST.snapshot(p.pid());
+            while (!p.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                HostLoad.Snapshot now = HOST.snapshot(p.pid());
+                noise.add(last, now);
+                last = now;
+            }
+            rc = p.exitValue();
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
@@ -385,7 +416,7 @@ final class RunCommand implements Callable<Integer> {
         } finally {
             current = null;
         }
-        return collectFork(dir, planned, rc);
+        return collectFork(dir, planned, rc).withNoise(noise.result());
     }
 
     /** Starts the JVM of one planned fork, its output in fork-NNN/fork.log; {@code extra}: more system properties. */
@@ -504,6 +535,20 @@ final class RunCommand implements Callable<Integer> {
         return s >= 60 ? (s / 60) + "m" + String.format(Locale.ROOT, "%02d", s % 60) + "s" : s + "s";
     }
 
+    /** One line on what else the machine did while the forks measured (their noise records), if they have any. */
+    static void noiseLine(PrintStream out, RunResults r) {
+        List<RunResults.Noise> n = r.forks().stream().map(RunResults.ForkResult::noise).filter(java.util.Objects::nonNull).toList();
+        if (n.isEmpty()) {
+            return;
+        }
+        long flagged = n.stream().filter(RunResults.Noise::interfered).count();
+        out.printf(Locale.ROOT, "noise: %d of %d forks ran under interference; over the measurement, steal %.1f%%, other processes %.1f%% "
+                + "of all CPUs' time (mean of forks), load average up to %.2f%s%n", flagged, n.size(),
+                n.stream().mapToDouble(RunResults.Noise::stealPercent).average().orElse(0),
+                n.stream().mapToDouble(RunResults.Noise::othersPercent).average().orElse(0),
+                n.stream().mapToDouble(RunResults.Noise::loadAverage).max().orElse(0), flagged > n.size() / 2 ? "  <- a weak run: the machine was busy" : "");
+    }
+
     /** The per-arm table with the patch accounting (the statistics issue turns this into the report). */
     static void summary(PrintStream out, RunResults r, Path dir) {
         RunResults.Settings s = r.settings();
@@ -535,6 +580,7 @@ final class RunCommand implements Callable<Integer> {
         out.println("(" + io.icpbench.analysis.PatchCosts.COLUMNS_NOTE + ")");
         io.icpbench.analysis.PatchCosts.twinLines(costs).forEach(l -> out.println("(" + l + ")"));
         out.println("(" + io.icpbench.analysis.PatchCosts.KERNEL_NOTE + ")");
+        noiseLine(out, r);
         out.println();
         boolean live = r.settings().profile().startsWith(io.icpbench.harness.traffic.TrafficSource.LIVE_PREFIX);
         out.println("results: " + dir.resolve(ResultsFiles.RESULTS) + " (and " + ResultsFiles.CSV + (live ? "" : ", fork-NNN/jmh.json")

@@ -36,6 +36,20 @@ class ForkPlanTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3})
+    void theBaselineGetsItsForksInEveryBlock(int perBlock) {
+        List<RunResults.PlannedFork> plan = ForkPlan.plan(ARMS, 5, 42, "virtual", perBlock);
+        assertThat(plan).hasSize(5 * (MODES.size() - 1 + perBlock));
+        for (int block = 0; block < 5; block++) {
+            int b = block;
+            List<String> arms = plan.stream().filter(p -> p.block() == b).map(RunResults.PlannedFork::arm).toList();
+            assertThat(arms).filteredOn("virtual"::equals).hasSize(perBlock);
+            assertThat(arms).filteredOn(a -> !a.equals("virtual")).containsExactlyInAnyOrder("dynamic-call", "promoted", "devirtualized");
+        }
+        assertThatThrownBy(() -> ForkPlan.plan(ARMS, 5, 42, "virtual", 0)).hasMessageContaining("baseline forks per block=0");
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {0, -1})
     void badSizesAreRejected(int forks) {
         assertThatThrownBy(() -> ForkPlan.plan(ARMS, forks, 1)).hasMessageContaining("forks per arm=" + forks);
