@@ -79,7 +79,7 @@ class LiveCommandTest {
         Path dir = tmp.resolve("run");
         int exit = RunCommandTest.run("run", "--out", dir.toString(), "--source", "live", "--profile", "udp-only",
                 "--modes", "virtual,devirtualized", "--forks", "2", "--warmup-iterations", "1", "--iterations", "2",
-                "--iteration-time", "0.2", "--seed", "3", "--no-calibration");
+                "--iteration-time", "0.2", "--seed", "3", "--no-calibration", "--no-controls");
         assertThat(exit).isZero();
         RunResults r = ResultsFiles.read(dir);
         assertThat(r.settings().profile()).isEqualTo("live:udp-only");

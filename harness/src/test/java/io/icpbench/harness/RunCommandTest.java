@@ -155,6 +155,16 @@ class RunCommandTest {
         assertThat(Main.run("run", "--modes", "virtual,nosuch", "--out", tmp.resolve("x").toString())).isEqualTo(2);
         assertThat(Main.run("run", "--forks", "0", "--out", tmp.resolve("y").toString())).isEqualTo(2);
         assertThat(Main.run("run", "--resume", tmp.resolve("nothing").toString())).isEqualTo(2);
+        assertThat(Main.run("run", "--design", "duet", "--out", tmp.resolve("d").toString())).isEqualTo(2);
+        assertThat(Main.run("run", "--baseline", "nosuch", "--out", tmp.resolve("b").toString())).isEqualTo(2);
+        assertThat(Main.run("run", "--baseline-forks", "0", "--out", tmp.resolve("c").toString())).isEqualTo(2);
+        assertThat(Main.run("run", "--source", "live", "--design", "interleaved", "--out", tmp.resolve("l").toString())).isEqualTo(2);
+        assertThat(Main.run("run", "--modes", "virtual", "--arm", "aa=promoted", "--out", tmp.resolve("a").toString())).isEqualTo(2);
+        assertThat(Main.run("run", "--modes", "virtual", "--arm", "aa=promoted", "--no-controls", "--forks", "1", "--out",
+                tmp.resolve("n").toString(), "--design", "nosuch")).as("--no-controls frees the name; the bad design still stops it").isEqualTo(2);
+        for (String d : List.of("d", "b", "c", "l", "a", "n")) {
+            assertThat(tmp.resolve(d).resolve(ResultsFiles.RESULTS)).as("a refused run writes nothing").doesNotExist();
+        }
     }
 
     static String[] concat(String[] a, String[] b) {
