@@ -94,15 +94,15 @@ final class RunCommand implements Callable<Integer> {
     String design;
 
     @Option(names = "--warmup-iterations", paramLabel = "N",
-            description = "Warmup iterations per fork. Default: interleaved 16, sequential 5 (--quick: 8 and 2).")
+            description = "Warmup iterations per fork. Default: interleaved 40, sequential 5 (--quick: 20 and 2).")
     Integer warmupIterations;
 
     @Option(names = "--iterations", paramLabel = "N",
-            description = "Measurement iterations per fork. Default: interleaved 40, sequential 10 (--quick: 10 and 3).")
+            description = "Measurement iterations per fork. Default: interleaved 100, sequential 10 (--quick: 10 and 3).")
     Integer iterations;
 
     @Option(names = "--iteration-time", paramLabel = "SECONDS",
-            description = "Seconds per iteration. Default: interleaved 0.25, sequential 1 (--quick: 0.1 and 0.5).")
+            description = "Seconds per iteration (in the interleaved design, a turn). Default: interleaved 0.1, sequential 1 (--quick: 0.1 and 0.5).")
     Double iterationSeconds;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the fork order. Default: from the clock (recorded).")
@@ -279,9 +279,9 @@ final class RunCommand implements Callable<Integer> {
         if (workNs < 0 || workNs > 1_000_000) {
             throw new IllegalArgumentException("--work=" + workNs + ", expected 0..1000000 ns");
         }
-        int wi = warmupIterations != null ? warmupIterations : inter ? (quick ? 8 : 16) : (quick ? 2 : 5);
-        int it = iterations != null ? iterations : inter ? (quick ? 10 : 40) : (quick ? 3 : 10);
-        double secs = iterationSeconds != null ? iterationSeconds : inter ? (quick ? 0.1 : 0.25) : (quick ? 0.5 : 1.0);
+        int wi = warmupIterations != null ? warmupIterations : inter ? (quick ? 20 : 40) : (quick ? 2 : 5);
+        int it = iterations != null ? iterations : inter ? (quick ? 10 : 100) : (quick ? 3 : 10);
+        double secs = iterationSeconds != null ? iterationSeconds : inter ? 0.1 : (quick ? 0.5 : 1.0);
         if (wi < 0 || it < 1 || !(secs >= 0.1 && secs <= 600)) {
             throw new IllegalArgumentException("warmup iterations " + wi + ", iterations " + it + ", iteration time " + secs
                     + " s: expected >= 0, >= 1 and 0.1..600 s");
