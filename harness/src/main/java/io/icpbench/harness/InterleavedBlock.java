@@ -50,11 +50,24 @@ final class InterleavedBlock {
     private final List<RunResults.PlannedFork> forks;
     private final SplittableRandom random;
     private final List<Process> processes = new ArrayList<>();
+    private final int together;
 
     /**
      * @param seed the seed of this block's turn orders (the run's seed and the block, so a rerun draws the same)
      */
     InterleavedBlock(Path dir, RunResults.Settings settings, List<RunResults.PlannedFork> forks, long seed) {
+        this(dir, settings, forks, seed, 1);
+    }
+
+    /**
+     * @param together forks that take their turn at the same time: 1 (interleaved) or 2 (duet: on two
+     *                 cores, a pair of forks runs side by side through the same moment of the machine)
+     */
+    InterleavedBlock(Path dir, RunResults.Settings settings, List<RunResults.PlannedFork> forks, long seed, int together) {
+        if (together < 1) {
+            throw new IllegalArgumentException("together=" + together);
+        }
+        this.together = together;
         if (forks.isEmpty()) {
             throw new IllegalArgumentException("an empty block");
         }
@@ -107,23 +120,38 @@ final class InterleavedBlock {
                     order.set(j, t);
                 }
                 boolean measured = round >= settings.warmupIterations();
-                for (RunResults.PlannedFork f : order) {
+                // Turns of `together` forks at once: 1 in the interleaved design, 2 in the duet (both cores busy, each
+                // pair exposed to the same moment of the machine).
+                for (int g = 0; g < order.size(); g += together) {
+                    List<RunResults.PlannedFork> group = order.subList(g, Math.min(order.size(), g + together));
                     turns.accept(String.format(java.util.Locale.ROOT, "%s %d/%d, %s", measured ? "round" : "warmup round", round + 1, rounds,
-                            RunCommand.armLabel(f)));
-                    SocketChannel c = channels.get(f.index());
-                    Process p = byIndex.get(f.index());
-                    Object before = measured && sampler != null ? sampler.before(f.index(), p.pid()) : null;
-                    long t0 = System.nanoTime();
-                    one.clear();
-                    one.put(Gate.GO).flip();
-                    c.write(one);
-                    awaitDone(selector, c, f, p, turnMs);
-                    long t1 = System.nanoTime();
-                    if (before != null) {
-                        sampler.after(f.index(), p.pid(), before);
+                            String.join(" + ", group.stream().map(RunCommand::armLabel).toList())));
+                    Object[] before = new Object[group.size()];
+                    for (int i = 0; i < group.size(); i++) {
+                        Process p = byIndex.get(group.get(i).index());
+                        before[i] = measured && sampler != null ? sampler.before(group.get(i).index(), p.pid()) : null;
                     }
-                    turnLog.append(String.format(java.util.Locale.ROOT, "%d,%d,%d,%s,%s,%d,%d%n", f.block(), round, f.index(), f.arm(),
-                            measured ? "measurement" : "warmup", epochMicros(t0), epochMicros(t1)));
+                    long t0 = System.nanoTime();
+                    for (RunResults.PlannedFork f : group) {
+                        one.clear();
+                        one.put(Gate.GO).flip();
+                        channels.get(f.index()).write(one);
+                    }
+                    long[] ends = new long[group.size()];
+                    for (int i = 0; i < group.size(); i++) {
+                        RunResults.PlannedFork f = group.get(i);
+                        Process p = byIndex.get(f.index());
+                        awaitDone(selector, channels.get(f.index()), f, p, turnMs);
+                        ends[i] = System.nanoTime();
+                        if (before[i] != null) {
+                            sampler.after(f.index(), p.pid(), before[i]);
+                        }
+                    }
+                    for (int i = 0; i < group.size(); i++) {
+                        RunResults.PlannedFork f = group.get(i);
+                        turnLog.append(String.format(java.util.Locale.ROOT, "%d,%d,%d,%s,%s,%d,%d%n", f.block(), round, f.index(), f.arm(),
+                                measured ? "measurement" : "warmup", epochMicros(t0), epochMicros(ends[i])));
+                    }
                 }
             }
             // Every fork waits after its last turn for this release, so that no fork's teardown ran beside another's turn.

@@ -90,7 +90,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--design", paramLabel = "DESIGN",
             description = "interleaved (default): a block's forks, one JVM per arm, start together and take turns one iteration each "
                 + "in a random order per round, so the machine's changes over seconds fall on every arm alike; sequential: one fork "
-                + "at a time, each whole (always for --source live).")
+                + "at a time, each whole (always for --source live); duet: as interleaved, but two forks at a time, side by side "
+                + "on two cores (Bulej et al. 2020), an experiment: see the README's figures.")
     String design;
 
     @Option(names = "--warmup-iterations", paramLabel = "N",
@@ -132,8 +133,8 @@ final class RunCommand implements Callable<Integer> {
     static final double BLOCK_OVERHEAD_PER_FORK_SECONDS = 1.5;
 
     /** The expected seconds of one block of {@code arms} forks. */
-    static double blockSeconds(boolean interleaved, int arms, int warmupIterations, int iterations, double iterationSeconds) {
-        double turns = arms * (warmupIterations + iterations) * iterationSeconds;
+    static double blockSeconds(boolean interleaved, int together, int arms, int warmupIterations, int iterations, double iterationSeconds) {
+        double turns = Math.ceil(arms / (double) together) * (warmupIterations + iterations) * iterationSeconds;
         return interleaved ? BLOCK_OVERHEAD_SECONDS + BLOCK_OVERHEAD_PER_FORK_SECONDS * arms + turns : arms * FORK_OVERHEAD_SECONDS + turns;
     }
 
@@ -181,10 +182,10 @@ final class RunCommand implements Callable<Integer> {
                 double elapsed = (System.nanoTime() - started) / 1e9;
                 int ranHere = done - doneAtStart;
                 double perFork = ranHere > 0 ? elapsed / ranHere
-                        : blockSeconds(true, s.arms().size(), s.warmupIterations(), s.iterations(), s.iterationSeconds()) / s.arms().size();
+                        : blockSeconds(true, s.together(), s.arms().size(), s.warmupIterations(), s.iterations(), s.iterationSeconds()) / s.arms().size();
                 double left = perFork * (total - done);
                 int blockNo = block.get(0).block();
-                InterleavedBlock b = new InterleavedBlock(dir, s, block, s.seed() * 1_000_003L + blockNo);
+                InterleavedBlock b = new InterleavedBlock(dir, s, block, s.seed() * 1_000_003L + blockNo, s.together());
                 currentBlock = b;
                 long blockStart = System.nanoTime();
                 int[] lastRound = {-1};
@@ -253,13 +254,13 @@ final class RunCommand implements Callable<Integer> {
             m = Arms.withControls(m, base);
         }
         String d = design != null ? design : "live".equals(source) ? RunResults.Settings.SEQUENTIAL : RunResults.Settings.INTERLEAVED;
-        if (!d.equals(RunResults.Settings.SEQUENTIAL) && !d.equals(RunResults.Settings.INTERLEAVED)) {
-            throw new IllegalArgumentException("--design=" + d + ", expected interleaved or sequential");
+        if (!d.equals(RunResults.Settings.SEQUENTIAL) && !d.equals(RunResults.Settings.INTERLEAVED) && !d.equals(RunResults.Settings.DUET)) {
+            throw new IllegalArgumentException("--design=" + d + ", expected interleaved, sequential or duet");
         }
-        if ("live".equals(source) && d.equals(RunResults.Settings.INTERLEAVED)) {
-            throw new IllegalArgumentException("--source live runs its forks one at a time (each has its own sender): drop --design interleaved");
+        if ("live".equals(source) && !d.equals(RunResults.Settings.SEQUENTIAL)) {
+            throw new IllegalArgumentException("--source live runs its forks one at a time (each has its own sender): drop --design " + d);
         }
-        boolean inter = d.equals(RunResults.Settings.INTERLEAVED);
+        boolean inter = !d.equals(RunResults.Settings.SEQUENTIAL);
         if ("live".equals(source)) {
             if (workers != 1) {
                 throw new IllegalArgumentException("--source live has one receive thread; drop --workers");
@@ -296,7 +297,7 @@ final class RunCommand implements Callable<Integer> {
             perMode = 2;
         } else {
             double forForks = budgetMinutes * 60 - (noCalibration ? 0 : CALIBRATION_SECONDS);
-            perMode = Math.max(2, (int) (forForks / blockSeconds(inter, m.size() + baselineForks - 1, wi, it, secs)));
+            perMode = Math.max(2, (int) (forForks / blockSeconds(inter, d.equals(RunResults.Settings.DUET) ? 2 : 1, m.size() + baselineForks - 1, wi, it, secs)));
         }
         long sd = seed != null ? seed : System.nanoTime() & 0xFFFF_FFFFL;
         io.icpbench.stack.SiteSelection.parse(sites);

@@ -58,6 +58,7 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
             int iterations, double iterationSeconds, long seed, boolean quick, String baseline, String design) {
         public static final String SEQUENTIAL = "sequential";
         public static final String INTERLEAVED = "interleaved";
+        public static final String DUET = "duet";
 
         public Settings {
             arms = List.copyOf(arms);
@@ -67,8 +68,8 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
             if (design == null) {
                 design = SEQUENTIAL;
             }
-            if (!design.equals(SEQUENTIAL) && !design.equals(INTERLEAVED)) {
-                throw new IllegalArgumentException("design '" + design + "', expected " + SEQUENTIAL + " or " + INTERLEAVED);
+            if (!design.equals(SEQUENTIAL) && !design.equals(INTERLEAVED) && !design.equals(DUET)) {
+                throw new IllegalArgumentException("design '" + design + "', expected " + SEQUENTIAL + ", " + INTERLEAVED + " or " + DUET);
             }
         }
 
@@ -78,9 +79,14 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
             this(arms, profile, workNs, workers, sites, forksPerArm, warmupIterations, iterations, iterationSeconds, seed, quick, null, null);
         }
 
-        /** Whether the run interleaves its forks. */
+        /** Whether the run's forks take turns in blocks ({@link #INTERLEAVED} one at a time, {@link #DUET} two at a time). */
         public boolean interleaved() {
-            return INTERLEAVED.equals(design);
+            return INTERLEAVED.equals(design) || DUET.equals(design);
+        }
+
+        /** Forks that run at the same time: 2 in the duet design, else 1. */
+        public int together() {
+            return DUET.equals(design) ? 2 : 1;
         }
 
         /** The arms' names, in report order. */
