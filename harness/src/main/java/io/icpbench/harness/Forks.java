@@ -33,23 +33,29 @@ public final class Forks {
     }
 
     /**
-     * The command line of a JVM that runs {@code io.icpbench.harness.Main args} in {@code mode}.
+     * The command line of a JVM that runs {@code io.icpbench.harness.Main args} in {@code mode}. A
+     * {@code fork} JVM maps a class data sharing archive when it can ({@link ClassDataSharing}; the
+     * first fork of a build trains it, a few seconds).
      *
      * @param properties extra system properties (name to value)
      */
     public static List<String> command(Mode mode, Map<String, String> properties, List<String> extraJvmArgs, List<String> args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(NETTY_FLAGS);
-        cmd.addAll(mode.jvmFlags());
+        List<String> jvm = new ArrayList<>(NETTY_FLAGS);
+        jvm.addAll(mode.jvmFlags());
         if (mode == Mode.PROMOTED) {
-            cmd.add("-javaagent:" + agentJar() + "=" + promotionOptions(properties).format());
+            jvm.add("-javaagent:" + agentJar() + "=" + promotionOptions(properties).format());
         }
-        cmd.addAll(extraJvmArgs);
-        cmd.add("-D" + Mode.PROPERTY + "=" + mode.cliName());
-        properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        jvm.addAll(extraJvmArgs);
+        jvm.add("-D" + Mode.PROPERTY + "=" + mode.cliName());
+        properties.forEach((k, v) -> jvm.add("-D" + k + "=" + v));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classpath = System.getProperty("java.class.path");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        cmd.addAll(ClassDataSharing.flags(java, jvm, extraJvmArgs, classpath, args));
+        cmd.addAll(jvm);
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classpath);
         cmd.add(Main.class.getName());
         cmd.addAll(args);
         return cmd;
