@@ -27,17 +27,24 @@ import java.util.regex.Pattern;
  * once, into an archive the next forks map instead (issue 12: cut what a fork spends not measuring).
  *
  * <p><b>What it saves</b>, measured on this machine (2 vCPUs, shared and busy: load average 4–6
- * from other tenants during the measurement), a {@code fork} with one 100-ms warm-up and one 100-ms
- * measurement iteration, 10 runs each way, alternated, medians:
+ * from other tenants throughout), the command lines {@link Forks#command} builds with and without the
+ * archive, alternated, 10 runs each, medians of wall time and of CPU time (user + sys, the steadier
+ * one on a busy machine), two rounds:
  * <pre>
- *   mode                  wall, no CDS  wall, CDS   CPU (user+sys), no CDS  CPU, CDS
- *   virtual               3,645 ms      2,945 ms    2,840 ms                2,190 ms   (-19% wall, -23% CPU)
- *   virtual-megamorphic   4,135 ms      2,850 ms    3,075 ms                2,300 ms   (-31% wall, -25% CPU)
- *   promoted (agent)      3,405 ms      3,635 ms    3,095 ms                3,115 ms   (no gain)
+ *   a fork (1 x 100 ms warm-up, 1 x 100 ms measurement):
+ *   mode                  wall, off -> on                   CPU, off -> on
+ *   virtual               4,610 -> 3,195  2,680 -> 1,685    3,180 -> 2,425 (-24%)  3,155 -> 2,370 (-25%)
+ *   virtual-megamorphic   1,990 -> 1,585  2,120 -> 1,590    3,415 -> 2,680 (-22%)  3,335 -> 2,665 (-20%)
+ *   promoted (agent)      4,090 -> 3,275  2,295 -> 1,940    3,755 -> 3,480 (-7%)   3,690 -> 3,415 (-7%)
+ *   Main --help (the JVM's start and picocli only), one round:
+ *   virtual                 850 ->   740                      755 ->   645 (-15%)
+ *   virtual-megamorphic     755 ->   695                      685 ->   650 (-5%)
+ *   promoted (agent)        945 ->   950                      890 ->   850 (-4%)
  * </pre>
- * About 0.65 s of CPU per fork for the modes without the agent. With the promotion agent there is no
- * gain: with a class file load hook the JVM reads every shared class's bytes from its jar again to
- * show them to the agent.
+ * About 0.7–0.8 s of CPU per fork without the agent, 0.3 s with it, most of it the set-up's classes
+ * (JMH, Netty, Jackson, the stack) rather than the JVM's own start. With the promotion agent the gain
+ * is small: with a class file load hook the JVM reads every shared class's bytes from its jar again
+ * to show them to the agent.
  *
  * <p><b>How.</b> The JVM's own {@code -XX:+AutoCreateSharedArchive} is not used: on JDK 25.0.3 it
  * does not rebuild an archive whose class path changed (after a rebuild the archive is just never
@@ -48,9 +55,10 @@ import java.util.regex.Pattern;
  * <em>training</em> JVM runs a short fork ({@link #trainingArgs}: 1 warm-up and 1 measurement
  * iteration of 200 ms, into a temporary directory) with {@code -XX:ArchiveClassesAtExit}; its archive
  * is checked with {@code -Xshare:on ... -version} (which fails unless the JVM can map it with these
- * flags and this class path) and moved into place. This takes a few seconds, once per build. The
- * forks then run with {@code -XX:SharedArchiveFile}; a JVM that cannot use an archive runs without it
- * (tested here: truncated, garbage, empty and stale archives all run, exit status 0). Nothing here
+ * flags and this class path) and moved into place: a few seconds (4–9 s here, busy), once per build
+ * and flag set. The forks then run with {@code -XX:SharedArchiveFile}; a JVM that cannot use an
+ * archive runs without it (tested here: truncated, garbage, empty and stale archives all run, exit
+ * status 0). Nothing here
  * fails a fork: when the training or the check fails, a {@code .failed} file beside the archive says
  * why and the forks of that build run without an archive.
  *
@@ -64,8 +72,8 @@ import java.util.regex.Pattern;
  * {@code $XDG_CACHE_HOME/icpbench/cds} ({@code ~/.cache}); {@code ICPBENCH_CDS_DIR} or
  * {@code -Dicpbench.cds.dir} choose another directory.
  *
- * <p><b>Every arm alike.</b> The promoted arm gets an archive too, although it gains nothing, so that
- * every arm's JVM maps the same shared classes: whether class data sharing moves the steady-state
+ * <p><b>Every arm alike.</b> The promoted arm gets an archive too, also so that every arm's JVM
+ * maps the same shared classes: whether class data sharing moves the steady-state
  * score was not measured, and a difference between arms must not come from it. Dumping with an agent
  * needs the diagnostic {@code -XX:+AllowArchivingWithJavaAgent} (without it the JVM refuses to start,
  * status 1); the classes the agent rewrites are left out of the archive ("From ClassFileLoadHook"),
@@ -103,8 +111,8 @@ public final class ClassDataSharing {
     static final List<String> AGENT_FLAGS = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+AllowArchivingWithJavaAgent");
 
     /** A user's flag that loads an agent or sets up class data sharing itself. */
-    private static final Pattern OWN_FLAG = Pattern.compile(
-            "-Xshare.*|-XX:[+-]?(\\w*Shared\\w*|AOT\\w*|ArchiveClassesAtExit|DumpLoadedClassList|SharedClassListFile)(=.*)?|-javaagent.*|-agentlib.*|-agentpath.*|-Xrun.*");
+    private static final Pattern OWN_FLAG = Pattern.compile("-Xshare.*|-javaagent.*|-agentlib.*|-agentpath.*|-Xrun.*"
+            + "|-XX:[+-]?(\\w*Shared\\w*|AOT\\w*|ArchiveClassesAtExit|DumpLoadedClassList|SharedClassListFile)(=.*)?");
     private static final List<String> OPTION_ENVS = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
     /** The decision per archive in this JVM: its flags, or an empty list. */

@@ -53,8 +53,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * 400 ticks each): idle, steal 0.00–0.25% and busy 0.0–0.75% of all CPUs; one busy loop (a shell
  * {@code while :; do :; done}): busy 50.1–50.9%, the loop's own share 49.6–50.1% (so others
  * 0.2–0.7%), steal 0–1.0%; two busy loops, one of them taken as the fork: busy 100%, fork 49.5–49.6%,
- * others 50.4–50.5%. The thresholds sit well clear of what an idle machine and a lone fork show,
- * and far below what a second busy process shows.
+ * others 50.4–50.5%. Through this class, a JVM spinning one thread and taking its own pid as the
+ * fork's, while another tenant's benchmark kept one core busy (load average 4.8–5.4): fork
+ * 49.4–51.6%, others 47.9–50.6%, steal 0–0.25%, flagged for others and load; the same JVM idle:
+ * fork 0.25–5% (its start-up JIT), others 49.8–50.4%. The thresholds sit well clear of what an idle
+ * machine and a lone fork show, and far below what a second busy process shows.
  *
  * <p>Off Linux, or where {@code PROC/stat} cannot be read, {@link #available()} is false and
  * snapshots and results are null; nothing here throws.
