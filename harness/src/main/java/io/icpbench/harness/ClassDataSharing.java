@@ -265,6 +265,12 @@ public final class ClassDataSharing {
                 if (Files.exists(dir.resolve(name + ".failed"))) {
                     return List.of();
                 }
+                // A training of this build that a killed harness left behind (the lock is ours now).
+                try (DirectoryStream<Path> left = Files.newDirectoryStream(dir, name + ".jsa.*.tmp")) {
+                    for (Path f : left) {
+                        Files.deleteIfExists(f);
+                    }
+                }
                 String failure = train(java, jvmArgs, classpath, trainingArgs, dir, name, archive, flags, agent);
                 if (failure != null) {
                     Files.writeString(dir.resolve(name + ".failed"), failure + System.lineSeparator());
