@@ -1,5 +1,6 @@
 package io.icpbench.harness;
 
+import io.icpbench.harness.bench.Gate;
 import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -53,7 +54,8 @@ import java.util.regex.Pattern;
  * {@code AllowArchivingWithJavaAgent}) exits with status 1 after its work is done, which would fail
  * the fork. Instead, the first time a fork is started with a given JVM and class path, a
  * <em>training</em> JVM runs a short fork ({@link #trainingArgs}: 1 warm-up and 1 measurement
- * iteration of 200 ms, into a temporary directory) with {@code -XX:ArchiveClassesAtExit}; its archive
+ * iteration of 200 ms, into a temporary directory, outside any interleaved block's gate: {@link
+ * #trainingCommand}) with {@code -XX:ArchiveClassesAtExit}; its archive
  * is checked with {@code -Xshare:on ... -version} (which fails unless the JVM can map it with these
  * flags and this class path) and moved into place: a few seconds (4–9 s here, busy), once per build
  * and flag set. The forks then run with {@code -XX:SharedArchiveFile}; a JVM that cannot use an
@@ -105,7 +107,7 @@ public final class ClassDataSharing {
     /** The only command whose JVMs get an archive. */
     static final String COMMAND = "fork";
     static final long MIN_FREE_BYTES = 256L << 20;
-    static final long TRAINING_TIMEOUT_SECONDS = 180;
+    static final long TRAINING_TIMEOUT_SECONDS = 120;
     /** Turns off the JVM's class data sharing messages, which it prints on standard output. */
     static final String QUIET = "-Xlog:cds*=off,aot*=off";
     static final List<String> AGENT_FLAGS = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+AllowArchivingWithJavaAgent");
@@ -294,16 +296,7 @@ public final class ClassDataSharing {
         Path work = Files.createTempDirectory("icpbench-cds-training");
         Path log = dir.resolve(name + ".log");
         try {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(java);
-            cmd.addAll(agent ? AGENT_FLAGS : List.of());
-            cmd.add("-XX:ArchiveClassesAtExit=" + tmp);
-            cmd.add(QUIET);
-            cmd.addAll(jvmArgs);
-            cmd.add("-cp");
-            cmd.add(classpath);
-            cmd.add(Main.class.getName());
-            cmd.addAll(trainingArgs.stream().map(a -> a.equals(TRAINING_DIR) ? work.toString() : a).toList());
+            List<String> cmd = trainingCommand(java, jvmArgs, classpath, trainingArgs, tmp, work, agent);
             Files.writeString(log, String.join(" ", cmd) + System.lineSeparator());
             int rc = run(cmd, log);
             if (rc == Integer.MIN_VALUE) {
@@ -332,6 +325,27 @@ public final class ClassDataSharing {
             Files.deleteIfExists(tmp);
             deleteTree(work);
         }
+    }
+
+    /**
+     * The training JVM's command line: the fork's flags and properties, but not the interleaved
+     * design's gate (the training must not take a turn of the block it runs before) and with JMH's
+     * one-instance lock skipped (the block's other forks may hold it already).
+     */
+    static List<String> trainingCommand(String java, List<String> jvmArgs, String classpath, List<String> trainingArgs, Path archive, Path work,
+            boolean agent) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        cmd.addAll(agent ? AGENT_FLAGS : List.of());
+        cmd.add("-XX:ArchiveClassesAtExit=" + archive);
+        cmd.add(QUIET);
+        jvmArgs.stream().filter(a -> !a.startsWith("-D" + Gate.PROPERTY + "=") && !a.startsWith("-D" + Gate.ID_PROPERTY + "=")).forEach(cmd::add);
+        cmd.add("-Djmh.ignoreLock=true");
+        cmd.add("-cp");
+        cmd.add(classpath);
+        cmd.add(Main.class.getName());
+        cmd.addAll(trainingArgs.stream().map(a -> a.equals(TRAINING_DIR) ? work.toString() : a).toList());
+        return cmd;
     }
 
     /** Marks where the training's run directory goes in {@link #trainingArgs}. */

@@ -96,6 +96,18 @@ class ClassDataSharingTest {
     }
 
     @Test
+    void theTrainingTakesNoTurnOfTheInterleavedBlockAndSkipsJmhsLock() {
+        List<String> jvm = List.of("--enable-native-access=ALL-UNNAMED", "-javaagent:/tmp/a.jar=policy=cree", "-Dicpbench.mode=promoted",
+                "-Dicpbench.gate=/tmp/icpbench-gate1/gate.sock", "-Dicpbench.gate.id=4", "-Djmh.ignoreLock=true");
+        List<String> cmd = ClassDataSharing.trainingCommand("java", jvm, "a.jar:b.jar", ClassDataSharing.trainingArgs(FORK, null), Path.of("/c/x.tmp"),
+                Path.of("/w"), true);
+        assertThat(cmd).containsSubsequence("java", "-XX:+UnlockDiagnosticVMOptions", "-XX:+AllowArchivingWithJavaAgent",
+                "-XX:ArchiveClassesAtExit=/c/x.tmp", ClassDataSharing.QUIET, "--enable-native-access=ALL-UNNAMED", "-javaagent:/tmp/a.jar=policy=cree",
+                "-Dicpbench.mode=promoted", "-Djmh.ignoreLock=true", "-cp", "a.jar:b.jar", Main.class.getName(), "fork", "--dir", "/w");
+        assertThat(cmd).noneMatch(a -> a.startsWith("-Dicpbench.gate"));
+    }
+
+    @Test
     void aDirectoryThatCannotBeWrittenIsNotUsed() throws IOException {
         Path file = Files.writeString(tmp.resolve("file"), "x");
         assertThat(ClassDataSharing.usable(file.resolve("cds"))).isFalse();
