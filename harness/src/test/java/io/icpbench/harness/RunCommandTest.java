@@ -155,13 +155,19 @@ class RunCommandTest {
         assertThat(Main.run("run", "--modes", "virtual,nosuch", "--out", tmp.resolve("x").toString())).isEqualTo(2);
         assertThat(Main.run("run", "--forks", "0", "--out", tmp.resolve("y").toString())).isEqualTo(2);
         assertThat(Main.run("run", "--resume", tmp.resolve("nothing").toString())).isEqualTo(2);
-        assertThat(Main.run("run", "--design", "duet", "--out", tmp.resolve("d").toString())).isEqualTo(2);
-        assertThat(Main.run("run", "--baseline", "nosuch", "--out", tmp.resolve("b").toString())).isEqualTo(2);
-        assertThat(Main.run("run", "--baseline-forks", "0", "--out", tmp.resolve("c").toString())).isEqualTo(2);
-        assertThat(Main.run("run", "--source", "live", "--design", "interleaved", "--out", tmp.resolve("l").toString())).isEqualTo(2);
-        assertThat(Main.run("run", "--modes", "virtual", "--arm", "aa=promoted", "--out", tmp.resolve("a").toString())).isEqualTo(2);
-        assertThat(Main.run("run", "--modes", "virtual", "--arm", "aa=promoted", "--no-controls", "--forks", "1", "--out",
-                tmp.resolve("n").toString(), "--design", "nosuch")).as("--no-controls frees the name; the bad design still stops it").isEqualTo(2);
+        // Each would be a tiny run if it were wrongly accepted, so a regression fails fast instead of running the default suite.
+        String[] tiny = {"--forks", "1", "--warmup-iterations", "1", "--iterations", "1", "--iteration-time", "0.1", "--profile", "udp-only",
+            "--no-calibration"};
+        assertThat(Main.run(concat(new String[] {"run", "--design", "trio", "--out", tmp.resolve("d").toString()}, tiny))).isEqualTo(2);
+        assertThat(Main.run(concat(new String[] {"run", "--baseline", "nosuch", "--out", tmp.resolve("b").toString()}, tiny))).isEqualTo(2);
+        assertThat(Main.run(concat(new String[] {"run", "--baseline-forks", "0", "--out", tmp.resolve("c").toString()}, tiny))).isEqualTo(2);
+        assertThat(Main.run(concat(new String[] {"run", "--source", "live", "--design", "interleaved", "--out", tmp.resolve("l").toString()},
+                tiny))).isEqualTo(2);
+        assertThat(Main.run(concat(new String[] {"run", "--modes", "virtual", "--arm", "aa=promoted", "--out", tmp.resolve("a").toString()},
+                tiny))).isEqualTo(2);
+        assertThat(Main.run(concat(new String[] {"run", "--modes", "virtual", "--arm", "aa=promoted", "--no-controls", "--out",
+                tmp.resolve("n").toString(), "--design", "nosuch"}, tiny))).as("--no-controls frees the name; the bad design still stops it")
+                .isEqualTo(2);
         for (String d : List.of("d", "b", "c", "l", "a", "n")) {
             assertThat(tmp.resolve(d).resolve(ResultsFiles.RESULTS)).as("a refused run writes nothing").doesNotExist();
         }

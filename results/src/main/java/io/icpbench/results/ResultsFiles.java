@@ -155,6 +155,14 @@ public final class ResultsFiles {
             if (!so.has("design")) {
                 so.putNull("design");
             }
+            // Arms gained their planted effect within schema 2: files written before it have none.
+            if (so.get("arms") instanceof com.fasterxml.jackson.databind.node.ArrayNode arms) {
+                for (JsonNode a : arms) {
+                    if (a instanceof com.fasterxml.jackson.databind.node.ObjectNode ao && !ao.has("planted")) {
+                        ao.putNull("planted");
+                    }
+                }
+            }
         }
         if (tree.get("forks") instanceof com.fasterxml.jackson.databind.node.ArrayNode forks) {
             for (JsonNode f : forks) {

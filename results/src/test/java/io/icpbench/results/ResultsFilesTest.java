@@ -92,8 +92,8 @@ class ResultsFilesTest {
         Path f = dir.resolve(ResultsFiles.RESULTS);
         String text = Files.readString(f).replace("\"schema\" : 3", "\"schema\" : 2")
                 .replaceAll(",\\s*\"baseline\" : \"[^\"]*\"", "").replaceAll(",\\s*\"design\" : \"[^\"]*\"", "")
-                .replaceAll(",\\s*\"noise\" : null", "");
-        assertThat(text).doesNotContain("baseline").doesNotContain("design").doesNotContain("noise");
+                .replaceAll(",\\s*\"noise\" : null", "").replaceAll(",\\s*\"planted\" : null", "");
+        assertThat(text).doesNotContain("baseline").doesNotContain("design").doesNotContain("noise").doesNotContain("planted");
         Files.writeString(f, text);
         RunResults r = ResultsFiles.read(dir);
         assertThat(r.settings().baseline()).isEqualTo(r.settings().armNames().get(0));
