@@ -116,11 +116,11 @@ public final class MarkdownReport {
         RunResults.Provenance p = r.provenance();
         String base = s.baseline();
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "icpbench report — run %s, JDK %s, %d cores (%s), %s, commit %s%n", p.started(), p.jdk(),
-                p.cores(), p.cpuModel(), p.kernel(), p.gitCommit()));
+        b.append(wrap(String.format(Locale.ROOT, "icpbench report — run %s, JDK %s, %d cores (%s), %s, commit %s", p.started(), p.jdk(),
+                p.cores(), p.cpuModel(), p.kernel(), p.gitCommit()), "        "));
         b.append(wrap("design: " + design(r), "        "));
-        b.append(String.format(Locale.ROOT, "profile %s, work %s ns/handler, %d RX worker(s), sites converted: %s; %d of %d forks finished%n",
-                s.profile(), s.workNs(), s.workers(), s.sites(), r.forks().size(), r.plan().size()));
+        b.append(wrap(String.format(Locale.ROOT, "profile %s, work %s ns/handler, %d RX worker(s), sites converted: %s; %d of %d forks finished",
+                s.profile(), s.workNs(), s.workers(), s.sites(), r.forks().size(), r.plan().size()), "        "));
         for (RunResults.Arm a : s.arms()) {
             Stats.ArmRole role = a.name().equals(base) ? null : Stats.role(s, a.name());
             String what = role == null ? "" : switch (role.role()) {
@@ -137,7 +137,7 @@ public final class MarkdownReport {
         if (weak != null) {
             b.append(wrap("WARNING: " + weak + ".", "  "));
         } else {
-            b.append(noiseLine(r));
+            b.append(wrap(noiseLine(r), "        "));
         }
         b.append('\n');
 
@@ -191,21 +191,25 @@ public final class MarkdownReport {
         boolean same = planned.entrySet().stream().filter(e -> !e.getKey().equals(s.baseline())).mapToLong(Map.Entry::getValue).distinct().count() <= 1;
         String forks = same ? String.format(Locale.ROOT, "%d forks each", planned.entrySet().stream().filter(e -> !e.getKey().equals(s.baseline()))
                 .mapToLong(Map.Entry::getValue).findFirst().orElse(baseForks)) : "forks per arm as planned";
+        String how = switch (s.design()) {
+            case RunResults.Settings.SEQUENTIAL -> "sequential: one fork at a time";
+            case RunResults.Settings.DUET -> "duet: a block's forks alive together, taking turns two at a time (one per core), one "
+                    + "measurement iteration each, in a random order per round";
+            default -> "interleaved: a block's forks alive together, taking turns one measurement iteration each in a random order per round";
+        };
         return String.format(Locale.ROOT, "%d arms, baseline %s (%d forks), the others %s, in %d randomized complete blocks (seed %d), %s; "
-                + "%d x %.1f s warmup, %d x %.1f s measurement", s.arms().size(), s.baseline(), baseForks, forks, blocks, s.seed(),
-                s.interleaved() ? "interleaved: a block's forks alive together, taking turns one measurement iteration each in a random order "
-                        + "per round" : "sequential: one fork at a time", s.warmupIterations(), s.iterationSeconds(), s.iterations(),
-                s.iterationSeconds());
+                + "%d x %s s warmup, %d x %s s measurement", s.arms().size(), s.baseline(), baseForks, forks, blocks, s.seed(), how,
+                s.warmupIterations(), seconds(s.iterationSeconds()), s.iterations(), seconds(s.iterationSeconds()));
     }
 
     /** "noise: 3 of 39 forks flagged as run under interference; steal 0.4%, others 2.1% on average", or that none was recorded. */
     static String noiseLine(RunResults r) {
         List<RunResults.Noise> ns = r.forks().stream().map(RunResults.ForkResult::noise).filter(java.util.Objects::nonNull).toList();
         if (ns.isEmpty()) {
-            return "noise: not recorded (forks of an icpbench before results schema 3)\n";
+            return "noise: not recorded (forks of an icpbench before results schema 3)";
         }
         return String.format(Locale.ROOT, "noise: %d of %d forks flagged as run under interference; on average steal %.1f%%, other processes "
-                + "%.1f%% of all CPUs, load %.1f%n", ns.stream().filter(RunResults.Noise::interfered).count(), ns.size(),
+                + "%.1f%% of all CPUs, load %.1f", ns.stream().filter(RunResults.Noise::interfered).count(), ns.size(),
                 ns.stream().mapToDouble(RunResults.Noise::stealPercent).average().orElseThrow(),
                 ns.stream().mapToDouble(RunResults.Noise::othersPercent).average().orElseThrow(),
                 ns.stream().mapToDouble(RunResults.Noise::loadAverage).average().orElseThrow());
@@ -324,6 +328,11 @@ public final class MarkdownReport {
 
     public static String pValue(double p) {
         return p < 0.001 ? String.format(Locale.ROOT, "%.0e", p) : String.format(Locale.ROOT, "%.3f", p);
+    }
+
+    /** Seconds without trailing zeros: 1 → "1", 0.1 → "0.1", 0.25 → "0.25". */
+    static String seconds(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     /** A rate ratio with 3 decimals (0.1% steps). */
