@@ -2,10 +2,21 @@
 
 Run once: python3 reference_values.py > reference_values.json (SciPy 1.17.1 here).
 StatsTest compares the Java implementation (Commons Math 3.6.1) with these values.
+
+Sections of the output:
+  welch       Welch's test on fork means and its companions (Stats.compare), per pair of samples
+  primary     the paired analysis of runs (Stats.vsBaseline): the runs' forks, and per arm against
+              the baseline its paired t on per-block log ratios, TOST, Holm over the questions, MDE,
+              power and blocks needed; an unblocked run for the fallback (Welch on log rates)
+  betweenRuns two runs' ratios to their own baselines, differenced (Stats.betweenRuns)
+  components  variance components and optimal iterations (Stats.varianceComponents and friends)
+  proportions exact (Clopper-Pearson) 95% intervals of k of n (Stats.proportionCi)
+statsmodels is not needed: Holm is computed here by hand.
 """
 import json
 import numpy as np
 from scipy import stats
+from scipy.optimize import brentq
 
 ALPHA, POWER = 0.05, 0.80
 SAMPLES = {
@@ -23,47 +34,287 @@ SAMPLES = {
 }
 MARGIN, EFFECT = 0.01, 0.015
 
-out = {}
-for name, (a, b) in SAMPLES.items():
-    a, b = np.array(a), np.array(b)
-    na, nb = len(a), len(b)
-    va, vb = a.var(ddof=1) / na, b.var(ddof=1) / nb
-    se = np.sqrt(va + vb)
-    df = (va + vb) ** 2 / (va ** 2 / (na - 1) + vb ** 2 / (nb - 1))
-    res = stats.ttest_ind(a, b, equal_var=False)
-    diff = a.mean() - b.mean()
+
+def holm(ps):
+    """Holm's step-down adjusted p values, as statsmodels' multipletests(method="holm") gives them."""
+    order = np.argsort(ps, kind="stable")
+    adj, running = [0.0] * len(ps), 0.0
+    for k, i in enumerate(order):
+        running = max(running, min(1.0, (len(ps) - k) * ps[i]))
+        adj[i] = running
+    return adj
+
+
+def welch():
+    out = {}
+    for name, (a, b) in SAMPLES.items():
+        a, b = np.array(a), np.array(b)
+        na, nb = len(a), len(b)
+        va, vb = a.var(ddof=1) / na, b.var(ddof=1) / nb
+        se = np.sqrt(va + vb)
+        df = (va + vb) ** 2 / (va ** 2 / (na - 1) + vb ** 2 / (nb - 1))
+        res = stats.ttest_ind(a, b, equal_var=False)
+        diff = a.mean() - b.mean()
+        q = stats.t.ppf(1 - ALPHA / 2, df)
+        pooled = np.sqrt(((na - 1) * a.var(ddof=1) + (nb - 1) * b.var(ddof=1)) / (na + nb - 2))
+        g = diff / pooled * (1 - 3 / (4 * (na + nb) - 9))
+        # exact (no sample here has ties)
+        mw = stats.mannwhitneyu(a, b, alternative="two-sided", method="exact").pvalue
+        delta = MARGIN * b.mean()
+        tost = max(1 - stats.t.cdf((diff + delta) / se, df), stats.t.cdf((diff - delta) / se, df))
+        mde = (q + stats.t.ppf(POWER, df)) * se / b.mean()
+        power_margin = 1 - stats.t.cdf(q - delta / se, df)
+        sd2 = (a.var(ddof=1) + b.var(ddof=1)) / 2
+        need = next((n for n in range(2, 10001)
+                     if (stats.t.ppf(1 - ALPHA / 2, 2 * n - 2) + stats.t.ppf(POWER, 2 * n - 2)) * np.sqrt(2 * sd2 / n) <= EFFECT * b.mean()), 10000)
+        # Fieller's interval for mean(a)/mean(b), found independently of the closed form the Java code
+        # uses: the roots of the pivot f(rho) = (ma - rho*mb)^2 - q^2 (va + rho^2 vb) around the ratio.
+        ma, mb = a.mean(), b.mean()
+        f = lambda rho: (ma - rho * mb) ** 2 - q ** 2 * (va + rho ** 2 * vb)
+        r0 = ma / mb
+        lo_r = brentq(f, r0 - 100 * abs(r0) - 10, r0)
+        hi_r = brentq(f, r0, r0 + 100 * abs(r0) + 10)
+        out[name] = {"ratioLow": lo_r - 1, "ratioHigh": hi_r - 1, "a": a.tolist(), "b": b.tolist(), "t": res.statistic, "df": df, "p": res.pvalue, "diff": diff,
+                     "diffLow": diff - q * se, "diffHigh": diff + q * se, "hedgesG": g, "mannWhitneyP": mw, "tostP": tost,
+                     "mde": mde, "powerAtMargin": power_margin, "forksNeeded": need,
+                     "ciLowA": a.mean() - stats.t.ppf(1 - ALPHA / 2, na - 1) * a.std(ddof=1) / np.sqrt(na),
+                     "medianA": float(np.median(a))}
+    names = list(SAMPLES)
+    for name, p in zip(names, holm([out[k]["p"] for k in names])):
+        out[name]["pHolm"] = p
+    return out
+
+
+# ---------------------------------------------------------------- runs for the primary analysis
+
+# The default suite's arms: the baseline, an A/A arm (the baseline's spec again), a planted arm
+# (the baseline with planted=1: true rate ratio 1/1.01) and three questions.
+ARMS = [{"name": "virtual", "mode": "virtual"}, {"name": "aa", "mode": "virtual"},
+        {"name": "planted", "mode": "virtual", "planted": "1"}, {"name": "dynamic-call", "mode": "dynamic-call"},
+        {"name": "promoted", "mode": "promoted"}, {"name": "devirtualized", "mode": "devirtualized"}]
+TRUE = {"virtual": 1.0, "aa": 1.0, "planted": 1 / 1.01, "dynamic-call": 0.62, "promoted": 0.80, "devirtualized": 1.04}
+
+
+def synthesize(seed, blocks, scale=1.0, shift=None, iterations=5):
+    """Forks of a blocked run: per block one fork of every arm (block 1 two of the baseline; the
+    last block without promoted, as an interrupted run leaves it), each fork's log rate the arm's
+    truth plus a block effect the arms share, a fork effect and iteration noise; ns/packet per
+    iteration rounded to 0.001 ns."""
+    rng = np.random.default_rng(seed)
+    shift = shift or {}
+    forks = []
+    for b in range(blocks):
+        shared = rng.normal(0, 0.08)
+        arms = [a["name"] for a in ARMS] + (["virtual"] if b == 1 else [])
+        if b == blocks - 1:
+            arms.remove("promoted")
+        for arm in arms:
+            log_rate = np.log(2.2e6 * scale * TRUE[arm] * shift.get(arm, 1.0)) + shared + rng.normal(0, 0.01)
+            ns = 1e9 / np.exp(log_rate) * np.exp(rng.normal(0, 0.04, iterations))
+            forks.append({"block": b, "arm": arm, "ns": [round(float(x), 3) for x in ns]})
+    return forks
+
+
+def log_rate(f):
+    return np.log(1e9 / np.mean(f["ns"]))
+
+
+def roles():
+    """Independently of the Java code: an arm equal to the baseline but its name is A/A, an arm with
+    planted=P on the baseline has the true ratio 1/(1 + P/100); the rest are questions."""
+    out = {}
+    for a in ARMS[1:]:
+        if "planted" in a:
+            out[a["name"]] = ("PLANTED", 1 / (1 + float(a["planted"]) / 100))
+        elif a["mode"] == ARMS[0]["mode"]:
+            out[a["name"]] = ("AA", 1.0)
+        else:
+            out[a["name"]] = ("QUESTION", None)
+    return out
+
+
+def needed(se_at, df_at, target, alpha):
+    """The fewest units n in 2..10000 with (t(1-alpha/2, df) + t(power, df)) * se <= target, by a plain scan."""
+    n = np.arange(2, 10001)
+    mde = (stats.t.ppf(1 - alpha / 2, df_at(n)) + stats.t.ppf(POWER, df_at(n))) * se_at(n)
+    ok = np.nonzero(mde <= target)[0]
+    return int(n[ok[0]]) if len(ok) else 10000
+
+
+def log_ratio(mean, se, df, margin, effect, alpha_plan, size=None):
+    """What Stats.estimate reports, from a mean log ratio, its SE and df, by SciPy."""
+    t = mean / se
+    p = 2 * stats.t.sf(abs(t), df)
     q = stats.t.ppf(1 - ALPHA / 2, df)
-    pooled = np.sqrt(((na - 1) * a.var(ddof=1) + (nb - 1) * b.var(ddof=1)) / (na + nb - 2))
-    g = diff / pooled * (1 - 3 / (4 * (na + nb) - 9))
-    # exact (no sample here has ties)
-    mw = stats.mannwhitneyu(a, b, alternative="two-sided", method="exact").pvalue
-    delta = MARGIN * b.mean()
-    tost = max(1 - stats.t.cdf((diff + delta) / se, df), stats.t.cdf((diff - delta) / se, df))
-    mde = (q + stats.t.ppf(POWER, df)) * se / b.mean()
-    power_margin = 1 - stats.t.cdf(q - delta / se, df)
-    sd2 = (a.var(ddof=1) + b.var(ddof=1)) / 2
-    need = next((n for n in range(2, 10001)
-                 if (stats.t.ppf(1 - ALPHA / 2, 2 * n - 2) + stats.t.ppf(POWER, 2 * n - 2)) * np.sqrt(2 * sd2 / n) <= EFFECT * b.mean()), 10000)
-    # Fieller's interval for mean(a)/mean(b), found independently of the closed form the Java code
-    # uses: the roots of the pivot f(rho) = (ma - rho*mb)^2 - q^2 (va + rho^2 vb) around the ratio.
-    ma, mb = a.mean(), b.mean()
-    f = lambda rho: (ma - rho * mb) ** 2 - q ** 2 * (va + rho ** 2 * vb)
-    from scipy.optimize import brentq
-    r0 = ma / mb
-    lo_r = brentq(f, r0 - 100 * abs(r0) - 10, r0)
-    hi_r = brentq(f, r0, r0 + 100 * abs(r0) + 10)
-    out[name] = {"ratioLow": lo_r - 1, "ratioHigh": hi_r - 1, "a": a.tolist(), "b": b.tolist(), "t": res.statistic, "df": df, "p": res.pvalue, "diff": diff,
-                 "diffLow": diff - q * se, "diffHigh": diff + q * se, "hedgesG": g, "mannWhitneyP": mw, "tostP": tost,
-                 "mde": mde, "powerAtMargin": power_margin, "forksNeeded": need,
-                 "ciLowA": a.mean() - stats.t.ppf(1 - ALPHA / 2, na - 1) * a.std(ddof=1) / np.sqrt(na),
-                 "medianA": float(np.median(a))}
-ps = [out[k]["p"] for k in SAMPLES]
-# Holm over the four comparisons, as statsmodels' multipletests(method="holm") would give.
-order = np.argsort(ps)
-adj, running = [0.0] * len(ps), 0.0
-for k, i in enumerate(order):
-    running = max(running, min(1.0, (len(ps) - k) * ps[i]))
-    adj[i] = running
-for k, name in enumerate(SAMPLES):
-    out[name]["pHolm"] = adj[k]
-print(json.dumps(out, indent=2))
+    lo, hi = np.log(1 - margin), np.log(1 + margin)
+    # TOST as two one-sided one-sample tests against the bounds, by their own definition
+    p_lower = stats.t.sf((mean - lo) / se, df)
+    p_upper = stats.t.cdf((mean - hi) / se, df)
+    q_plan = stats.t.ppf(1 - alpha_plan / 2, df)
+    out = {"mean": mean, "se": se, "df": df, "t": t, "p": p, "ciLow": mean - q * se, "ciHigh": mean + q * se,
+           "ratio": np.exp(mean), "ratioLow": np.exp(mean - q * se), "ratioHigh": np.exp(mean + q * se),
+           "tostP": max(p_lower, p_upper), "planAlpha": alpha_plan,
+           "mde": np.exp((q_plan + stats.t.ppf(POWER, df)) * se) - 1,
+           "power": 1 - stats.t.cdf(q_plan - np.log(1 + effect) / se, df)}
+    if size is not None:
+        out["needed"] = needed(size[0], size[1], np.log(1 + effect), alpha_plan)
+    return out
+
+
+def verdict(tost_p, p_adj, mean):
+    if tost_p < ALPHA:
+        return "EQUIVALENT"
+    if p_adj < ALPHA:
+        return "FASTER" if mean > 0 else "SLOWER"
+    return "INCONCLUSIVE"
+
+
+def finish(arms, margin):
+    """Holm over the questions, controls at their own p; verdicts."""
+    questions = [a for a in arms if arms[a]["role"] == "QUESTION"]
+    for a, p in zip(questions, holm([arms[a]["p"] for a in questions])):
+        arms[a]["pAdjusted"] = p
+    for a in arms:
+        arms[a].setdefault("pAdjusted", arms[a]["p"])
+        arms[a]["verdict"] = verdict(arms[a]["tostP"], arms[a]["pAdjusted"], arms[a]["mean"])
+        if arms[a]["trueRatio"] is not None:
+            arms[a]["coversTruth"] = bool(arms[a]["ciLow"] <= np.log(arms[a]["trueRatio"]) <= arms[a]["ciHigh"])
+    return arms
+
+
+def paired_run(forks, margin, effect):
+    rs = roles()
+    family = sum(1 for r in rs.values() if r[0] == "QUESTION")
+    out = {}
+    for arm, (role, truth) in rs.items():
+        blocks = sorted({f["block"] for f in forks})
+        d = []
+        for b in blocks:
+            mine = [log_rate(f) for f in forks if f["block"] == b and f["arm"] == arm]
+            base = [log_rate(f) for f in forks if f["block"] == b and f["arm"] == "virtual"]
+            if mine and base:
+                d.append(np.mean(mine) - np.mean(base))
+        d = np.array(d)
+        n = len(d)
+        alpha = ALPHA if role != "QUESTION" else ALPHA / family
+        res = stats.ttest_1samp(d, 0.0)
+        sd = d.std(ddof=1)
+        x = log_ratio(d.mean(), sd / np.sqrt(n), n - 1, margin, effect, alpha, (lambda k: sd / np.sqrt(k), lambda k: k - 1))
+        assert abs(x["p"] - res.pvalue) < 1e-12 and abs(x["t"] - res.statistic) < 1e-9   # the paired t is SciPy's own
+        x.update({"method": "PAIRED", "n": n, "role": role, "trueRatio": truth, "sdPaired": sd})
+        out[arm] = x
+    return finish(out, margin)
+
+
+def unblocked_run():
+    """A sequential run without shared blocks (every fork its own block): the paired analysis has no
+    block holding both arms, so it falls back to Welch's test on log rates."""
+    rng = np.random.default_rng(3)
+    forks = []
+    for i in range(12):
+        arm = ["virtual", "dynamic-call"][i % 2]
+        ns = 1e9 / (2.2e6 * TRUE[arm]) * np.exp(rng.normal(0, 0.05) + rng.normal(0, 0.03, 4))
+        forks.append({"block": i, "arm": arm, "ns": [round(float(x), 3) for x in ns]})
+    xa = np.array([log_rate(f) for f in forks if f["arm"] == "dynamic-call"])
+    xb = np.array([log_rate(f) for f in forks if f["arm"] == "virtual"])
+    res = stats.ttest_ind(xa, xb, equal_var=False)
+    va, vb = xa.var(ddof=1) / len(xa), xb.var(ddof=1) / len(xb)
+    df = (va + vb) ** 2 / (va ** 2 / (len(xa) - 1) + vb ** 2 / (len(xb) - 1))
+    sd = np.sqrt((xa.var(ddof=1) + xb.var(ddof=1)) / 2)
+    x = log_ratio(xa.mean() - xb.mean(), np.sqrt(va + vb), df, 0.01, 0.01, ALPHA,
+                  (lambda k: sd * np.sqrt(2 / k), lambda k: 2 * k - 2))
+    assert abs(x["p"] - res.pvalue) < 1e-12
+    x.update({"method": "WELCH_LOG", "n": len(xa), "role": "QUESTION", "trueRatio": None})
+    return {"arms": [ARMS[0], ARMS[3]], "forks": forks, "margin": 0.01, "effect": 0.01,
+            "expected": finish({"dynamic-call": x}, 0.01)}
+
+
+def between_runs(a, b, margin, effect):
+    """Each arm's paired log ratio to its own run's baseline, B minus A; SE sqrt(seA^2 + seB^2) and
+    Welch-Satterthwaite df; Holm over the questions; a control's truth is no change."""
+    rs = roles()
+    family = sum(1 for r in rs.values() if r[0] == "QUESTION")
+    out = {}
+    for arm, (role, _) in rs.items():
+        x, y = a[arm], b[arm]
+        va, vb = x["se"] ** 2, y["se"] ** 2
+        df = (va + vb) ** 2 / (va ** 2 / x["df"] + vb ** 2 / y["df"])
+        alpha = ALPHA if role != "QUESTION" else ALPHA / family
+        z = log_ratio(y["mean"] - x["mean"], np.sqrt(va + vb), df, margin, effect, alpha)
+        z.update({"role": role, "trueRatio": 1.0 if role != "QUESTION" else None})
+        out[arm] = z
+    return finish(out, margin)
+
+
+def components(forks, arm, reference=None):
+    """One-way random-effects variance components on ln(ns/packet) per iteration, by hand with
+    numpy: S_w^2 pooled within forks, S_b^2 = var(fork means) - S_w^2 * mean(1/r), floored at 0.
+    Paired: per block d = mean of the arm's fork means - mean of the reference's, and
+    S_b^2 = var(d) / mean(1/k_a + 1/k_r) - S_w^2 * mean(1/r) over both arms' forks."""
+    def fork_stats(f):
+        y = np.log(np.array(f["ns"]))
+        return y.mean(), ((y - y.mean()) ** 2).sum(), len(y)
+    if reference is None:
+        fs = [fork_stats(f) for f in forks if f["arm"] == arm]
+        within = sum(s for _, s, _ in fs) / sum(r - 1 for _, _, r in fs)
+        h = np.mean([1 / r for _, _, r in fs])
+        between = max(0.0, np.var([m for m, _, _ in fs], ddof=1) - within * h)
+        return {"forks": len(fs), "iterations": 1 / h, "within": within, "between": between}
+    d, c, fs = [], [], []
+    for b in sorted({f["block"] for f in forks}):
+        mine = [fork_stats(f) for f in forks if f["block"] == b and f["arm"] == arm]
+        base = [fork_stats(f) for f in forks if f["block"] == b and f["arm"] == reference]
+        if mine and base:
+            d.append(np.mean([m for m, _, _ in mine]) - np.mean([m for m, _, _ in base]))
+            c.append(1 / len(mine) + 1 / len(base))
+            fs += mine + base
+    within = sum(s for _, s, _ in fs) / sum(r - 1 for _, _, r in fs)
+    h = np.mean([1 / r for _, _, r in fs])
+    between = max(0.0, np.var(d, ddof=1) / np.mean(c) - within * h)
+    return {"forks": len(d), "iterations": 1 / h, "within": within, "between": between}
+
+
+def optimal(comp, fork_seconds, iteration_seconds, most):
+    if comp["between"] <= 0:
+        return most
+    return int(min(most, max(1, np.ceil(np.sqrt(fork_seconds / iteration_seconds * comp["within"] / comp["between"])))))
+
+
+def primary():
+    run_a = synthesize(1, 7)
+    # run B: another draw of the same machine, 15% slower overall (drift between runs), promoted 5% faster relative to the baseline
+    run_b = synthesize(2, 7, scale=0.85, shift={"promoted": 1.05})
+    pa, pb = paired_run(run_a, MARGIN, 0.01), paired_run(run_b, MARGIN, 0.01)
+    comps = {arm["name"]: components(run_a, arm["name"]) for arm in ARMS}
+    paired_comps = {arm["name"]: components(run_a, arm["name"], "virtual") for arm in ARMS[1:]}
+    for c in list(comps.values()) + list(paired_comps.values()):
+        c["optimal"] = optimal(c, 9.2, 1.0, 100)
+    return ({"blocked": {"arms": ARMS, "forks": run_a, "margin": MARGIN, "effect": 0.01, "expected": pa},
+             "blockedB": {"arms": ARMS, "forks": run_b, "margin": MARGIN, "effect": 0.01, "expected": pb},
+             "unblocked": unblocked_run()},
+            {"margin": MARGIN, "effect": 0.01, "expected": between_runs(pa, pb, MARGIN, 0.01)},
+            {"run": "blocked", "forkSeconds": 9.2, "iterationSeconds": 1.0, "max": 100, "perArm": comps, "paired": paired_comps})
+
+
+def proportions():
+    out = []
+    for k, n in [(0, 5), (1, 5), (4, 5), (5, 5), (3, 20), (19, 20)]:
+        ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="exact")
+        out.append({"k": k, "n": n, "low": ci.low, "high": ci.high})
+    return out
+
+
+def plain(x):
+    """numpy scalars to JSON numbers."""
+    if isinstance(x, dict):
+        return {k: plain(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [plain(v) for v in x]
+    if isinstance(x, (np.floating, np.integer, np.bool_)):
+        return x.item()
+    return x
+
+
+runs, between, comps = primary()
+print(json.dumps(plain({"welch": welch(), "primary": runs, "betweenRuns": between, "components": comps,
+                        "proportions": proportions()}), indent=1))

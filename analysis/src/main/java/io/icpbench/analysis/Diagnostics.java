@@ -4,7 +4,6 @@ import io.icpbench.results.RunResults;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import org.apache.commons.math3.stat.regression.SimpleRegression;
 
 /** Checks on a run that a reader should see before trusting its comparisons. */
@@ -99,31 +98,57 @@ public final class Diagnostics {
     }
 
     /**
-     * A/A calibration by resampling: splits one mode's forks at random into two arms of equal size,
-     * {@code rounds} times, and returns the share of splits where Welch's test says p &lt; α. An
-     * honest test gives about α.
+     * One arm's noise records: what else the machine did while its forks measured.
+     *
+     * @param forks         the arm's finished forks
+     * @param recorded      those with a noise record (forks of schema 2 and older have none)
+     * @param flagged       those flagged as run under interference
+     * @param stealPercent  mean steal over the recorded forks, percent of all CPUs' time
+     * @param othersPercent mean CPU of other processes over the recorded forks, percent of all CPUs' time
+     * @param loadAverage   mean 1-minute load average at the forks' ends
      */
-    public static double falsePositiveRate(double[] forks, int rounds, long seed) {
-        if (forks.length < 4) {
-            throw new IllegalArgumentException(forks.length + " forks: an A/A split needs at least 4");
+    public record ArmNoise(String arm, int forks, int recorded, int flagged, double stealPercent, double othersPercent, double loadAverage) {
+    }
+
+    /** Every arm's noise, in arm order (NaN means where no fork of the arm recorded any). */
+    public static List<ArmNoise> noise(RunResults r) {
+        List<ArmNoise> out = new ArrayList<>();
+        for (String arm : r.settings().armNames()) {
+            List<RunResults.ForkResult> fs = r.forks().stream().filter(f -> f.arm().equals(arm)).toList();
+            List<RunResults.Noise> ns = fs.stream().map(RunResults.ForkResult::noise).filter(java.util.Objects::nonNull).toList();
+            out.add(new ArmNoise(arm, fs.size(), ns.size(), (int) ns.stream().filter(RunResults.Noise::interfered).count(),
+                    ns.stream().mapToDouble(RunResults.Noise::stealPercent).average().orElse(Double.NaN),
+                    ns.stream().mapToDouble(RunResults.Noise::othersPercent).average().orElse(Double.NaN),
+                    ns.stream().mapToDouble(RunResults.Noise::loadAverage).average().orElse(Double.NaN)));
         }
-        SplittableRandom random = new SplittableRandom(seed);
-        int half = forks.length / 2;
-        int positives = 0;
-        double[] x = forks.clone();
-        for (int round = 0; round < rounds; round++) {
-            for (int i = x.length - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                double t = x[i];
-                x[i] = x[j];
-                x[j] = t;
-            }
-            double[] a = java.util.Arrays.copyOfRange(x, 0, half);
-            double[] b = java.util.Arrays.copyOfRange(x, half, 2 * half);
-            if (new org.apache.commons.math3.stat.inference.TTest().tTest(a, b) < Stats.ALPHA) {
-                positives++;
-            }
+        return out;
+    }
+
+    /** One line per fork flagged as run under interference, in run order, with what was measured and why it was flagged. */
+    public static List<String> flaggedForks(RunResults r) {
+        return r.forks().stream().filter(f -> f.noise() != null && f.noise().interfered())
+                .sorted(java.util.Comparator.comparingInt(RunResults.ForkResult::index))
+                .map(f -> String.format(Locale.ROOT, "fork %d (%s, block %d): steal %.1f%%, others %.1f%%, load %.1f: %s", f.index(), f.arm(),
+                        f.block(), f.noise().stealPercent(), f.noise().othersPercent(), f.noise().loadAverage(),
+                        f.noise().reason() == null ? "flagged" : f.noise().reason()))
+                .toList();
+    }
+
+    /**
+     * Why the run is weak, or null when it is not: more than half of the forks with a noise record
+     * ran under interference (another tenant's steal, other processes' CPU), so their rates carry
+     * the machine's noise and the intervals are wider than the machine can do when quiet.
+     */
+    public static String weakRun(RunResults r) {
+        List<RunResults.Noise> ns = r.forks().stream().map(RunResults.ForkResult::noise).filter(java.util.Objects::nonNull).toList();
+        List<RunResults.Noise> bad = ns.stream().filter(RunResults.Noise::interfered).toList();
+        if (ns.isEmpty() || 2 * bad.size() <= ns.size()) {
+            return null;
         }
-        return positives / (double) rounds;
+        return String.format(Locale.ROOT, "weak run: %d of %d forks ran under interference (on average steal %.1f%% and other processes "
+                + "%.1f%% of all CPUs, load %.1f, in the flagged forks), so its intervals are wider than this machine gives when quiet; "
+                + "rerun when the machine is quiet", bad.size(), ns.size(), bad.stream().mapToDouble(RunResults.Noise::stealPercent).average().orElseThrow(),
+                bad.stream().mapToDouble(RunResults.Noise::othersPercent).average().orElseThrow(),
+                bad.stream().mapToDouble(RunResults.Noise::loadAverage).average().orElseThrow());
     }
 }

@@ -8,11 +8,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code report.md}: plain text that pastes into a mailing-list reply. The setup, a table per
- * arm, the patch accounting, and per pair of modes one line in the form of the original discussion:
- * {@code promoted vs virtual: +0.8% [-0.6%, +2.2%], Welch t-test p=0.27 (Holm 0.54), n=6 vs 6: inconclusive ...}.
+ * {@code report.md}: plain text that pastes into a mailing-list reply. It answers first: one
+ * sentence per arm against the baseline from the primary analysis ({@link #headlines}), then the
+ * numbers behind it, why that analysis is primary (measured in the run), the arms with their noise,
+ * the patch accounting, Welch's test on fork means in the form of the original discussion
+ * ({@code promoted vs virtual: +0.8% [-0.6%, +2.2%], Welch t-test p=0.27 (Holm 0.54), n=6 vs 6: inconclusive ...}),
+ * the forks flagged as run under interference, and diagnostics.
  */
 public final class MarkdownReport {
+    /** Where prose is wrapped; tables are not. */
+    static final int WIDTH = 110;
+
     private MarkdownReport() {
     }
 
@@ -25,69 +31,144 @@ public final class MarkdownReport {
         return rates;
     }
 
-    /** Every pair (a, b) with a after b in arm order, Holm-corrected together. */
-    public static List<Stats.Comparison> comparisons(RunResults r, double margin) {
+    /**
+     * The secondary analysis: Welch's test on fork means, every arm (at least 2 forks) against the
+     * baseline, Holm-corrected over the questions as the primary analysis is; the controls keep their own p.
+     */
+    public static List<Stats.Comparison> welchVsBaseline(RunResults r, double margin) {
         Map<String, double[]> rates = forkRates(r);
-        List<String> modes = new ArrayList<>(rates.keySet());
+        String base = r.settings().baseline();
         List<Stats.Comparison> cs = new ArrayList<>();
-        for (int j = 0; j < modes.size(); j++) {
-            for (int i = j + 1; i < modes.size(); i++) {
-                double[] xa = rates.get(modes.get(i));
-                double[] xb = rates.get(modes.get(j));
-                if (xa.length >= 2 && xb.length >= 2) {
-                    cs.add(Stats.compare(modes.get(i), xa, modes.get(j), xb, margin));
+        List<Integer> family = new ArrayList<>();
+        for (String arm : rates.keySet()) {
+            if (!arm.equals(base) && rates.get(arm).length >= 2 && rates.get(base).length >= 2) {
+                if (!Stats.role(r.settings(), arm).control()) {
+                    family.add(cs.size());
                 }
+                cs.add(Stats.compare(arm, rates.get(arm), base, rates.get(base), margin));
             }
         }
-        return List.of(Stats.holm(cs.toArray(new Stats.Comparison[0])));
+        Stats.Comparison[] adjusted = Stats.holm(family.stream().map(cs::get).toArray(Stats.Comparison[]::new));
+        for (int k = 0; k < family.size(); k++) {
+            cs.set(family.get(k), adjusted[k]);
+        }
+        return cs;
+    }
+
+    /**
+     * The answer: one sentence per arm against the baseline from the primary analysis, e.g.
+     * "dynamic-call is 38.1% slower than virtual: rate ratio 0.619 [0.601, 0.638] (paired over 6
+     * blocks, Holm p=3e-05); MDE 2.9% at 80% power." The controls' sentences say whether the
+     * instrument saw what it should: the A/A arm not called different, the planted arm's interval
+     * covering its truth.
+     *
+     * @param margin equivalence margin, a relative change (0.01: ±1%)
+     */
+    public static List<String> headlines(RunResults r, double margin) {
+        return Stats.vsBaseline(r, margin, margin).stream().map(MarkdownReport::headline).toList();
+    }
+
+    static String headline(Stats.LogRatio x) {
+        String ci = String.format(Locale.ROOT, "rate ratio %s [%s, %s] (%s, %s)", ratio(x.ratio()), ratio(x.ratioLow()), ratio(x.ratioHigh()),
+                method(x), x.verdict() == Stats.Verdict.EQUIVALENT ? "TOST p=" + pValue(x.tostP()) : pLabel(x));
+        String head = switch (x.verdict()) {
+            case FASTER -> String.format(Locale.ROOT, "%s is %.1f%% faster than %s: ", x.arm(), 100 * x.change(), x.reference());
+            case SLOWER -> String.format(Locale.ROOT, "%s is %.1f%% slower than %s: ", x.arm(), -100 * x.change(), x.reference());
+            case EQUIVALENT -> String.format(Locale.ROOT, "%s is equivalent to %s within ±%s: ", x.arm(), x.reference(), percent(x.margin()));
+            case INCONCLUSIVE -> String.format(Locale.ROOT, "%s vs %s is inconclusive: ", x.arm(), x.reference());
+        };
+        StringBuilder b = new StringBuilder(head).append(ci)
+                .append(String.format(Locale.ROOT, "; MDE %.1f%% at 80%% power.", 100 * x.mde()));
+        switch (x.role().role()) {
+            case AA -> b.append(x.verdict().different() ? " A/A control: called different, a false alarm (expected in 5% of runs)."
+                    : " A/A control: not called different, as it should be.");
+            case PLANTED -> {
+                if (Double.isNaN(x.role().trueRatio())) {
+                    b.append(" Planted control on another arm than the baseline: no known truth against ").append(x.reference()).append('.');
+                } else {
+                    b.append(String.format(Locale.ROOT, " Planted control (true ratio %s): its 95%% CI %s the truth%s.", ratio(x.role().trueRatio()),
+                            x.coversTruth() ? "covers" : "misses", x.verdict() == Stats.Verdict.SLOWER ? ", and it is called slower"
+                                    : ", but it is not called slower"));
+                }
+            }
+            case QUESTION -> {
+            }
+        }
+        return b.toString();
+    }
+
+    /** "paired over 6 blocks", or what the fallback was. */
+    static String method(Stats.LogRatio x) {
+        return switch (x.method()) {
+            case PAIRED -> "paired over " + x.n() + " blocks";
+            case WELCH_LOG -> "Welch on log rates, " + x.n() + " vs " + x.nReference() + " forks: fewer than 2 blocks held both";
+            case BETWEEN_RUNS -> x.n() + " and " + x.nReference() + " blocks";
+        };
+    }
+
+    /** "Holm p=3e-05" for a question, "p=0.02 uncorrected (control)" for a control. */
+    static String pLabel(Stats.LogRatio x) {
+        return x.role().control() ? "p=" + pValue(x.p()) + " uncorrected (control)" : "Holm p=" + pValue(x.pAdjusted());
     }
 
     public static String render(RunResults r, double margin, double planEffect) {
         RunResults.Settings s = r.settings();
         RunResults.Provenance p = r.provenance();
+        String base = s.baseline();
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "icpbench report — run %s, JDK %s, %d cores (%s), %s, commit %s%n", p.started(), p.jdk(),
-                p.cores(), p.cpuModel(), p.kernel(), p.gitCommit()));
-        b.append(String.format(Locale.ROOT, "design: %d arms x %d forks, blocked random order (seed %d), %d x %.1f s warmup, %d x %.1f s "
-                + "measurement%n", s.arms().size(), s.forksPerArm(), s.seed(), s.warmupIterations(), s.iterationSeconds(), s.iterations(),
-                s.iterationSeconds()));
-        b.append(String.format(Locale.ROOT, "profile %s, work %s ns/handler, %d RX worker(s), sites converted: %s; %d of %d forks finished%n",
-                s.profile(), s.workNs(), s.workers(), s.sites(), r.forks().size(), r.plan().size()));
+        b.append(wrap(String.format(Locale.ROOT, "icpbench report — run %s, JDK %s, %d cores (%s), %s, commit %s", p.started(), p.jdk(),
+                p.cores(), p.cpuModel(), p.kernel(), p.gitCommit()), "        "));
+        b.append(wrap("design: " + design(r), "        "));
+        b.append(wrap(String.format(Locale.ROOT, "profile %s, work %s ns/handler, %d RX worker(s), sites converted: %s; %d of %d forks finished",
+                s.profile(), s.workNs(), s.workers(), s.sites(), r.forks().size(), r.plan().size()), "        "));
         for (RunResults.Arm a : s.arms()) {
-            if (!a.spec().equals(a.name())) {
-                b.append(String.format(Locale.ROOT, "arm %s = %s%n", a.name(), a.spec()));
+            Stats.ArmRole role = a.name().equals(base) ? null : Stats.role(s, a.name());
+            String what = role == null ? "" : switch (role.role()) {
+                case AA -> "  (A/A control: the baseline again, true ratio 1)";
+                case PLANTED -> Double.isNaN(role.trueRatio()) ? "  (planted control)"
+                        : String.format(Locale.ROOT, "  (planted control: true ratio %s)", ratio(role.trueRatio()));
+                case QUESTION -> "";
+            };
+            if (!a.spec().equals(a.name()) || !what.isEmpty()) {
+                b.append(String.format(Locale.ROOT, "arm %s = %s%s%n", a.name(), a.spec(), what));
             }
+        }
+        String weak = Diagnostics.weakRun(r);
+        if (weak != null) {
+            b.append(wrap("WARNING: " + weak + ".", "  "));
+        } else {
+            b.append(wrap(noiseLine(r), "        "));
         }
         b.append('\n');
-        b.append(String.format(Locale.ROOT, "%-18s %4s %8s %7s %20s %9s %9s%n", "arm", "n", "Mpps", "CV", "95% CI", "within SD", "ns/packet"));
-        Map<String, double[]> rates = forkRates(r);
-        for (Map.Entry<String, double[]> e : rates.entrySet()) {
-            double[] x = e.getValue();
-            if (x.length == 0) {
-                b.append(String.format(Locale.ROOT, "%-18s %4d%n", e.getKey(), 0));
-                continue;
-            }
-            Stats.Summary sum = Stats.summarize(e.getKey(), x);
-            double ns = r.forks().stream().filter(f -> f.arm().equals(e.getKey())).mapToDouble(RunResults.ForkResult::meanNsPerPacket)
-                    .average().orElse(Double.NaN);
-            b.append(String.format(Locale.ROOT, "%-18s %4d %8.3f %6.1f%% %20s %6.1f ns %9.1f%n", e.getKey(), sum.n(), sum.mean() / 1e6,
-                    100 * sum.cv(), x.length > 1 ? String.format(Locale.ROOT, "[%.3f, %.3f]", sum.ciLow() / 1e6, sum.ciHigh() / 1e6) : "-",
-                    Diagnostics.withinForkSd(r, e.getKey()), ns));
+
+        List<Stats.LogRatio> primary = Stats.vsBaseline(r, margin, planEffect);
+        b.append(String.format(Locale.ROOT, "answer, each arm against %s (primary analysis: paired by block on log rates, 95%% CIs):%n", base));
+        if (primary.isEmpty()) {
+            b.append("  no arm has enough forks to compare (2 blocks holding it and the baseline, or 2 forks of each)\n");
         }
+        for (Stats.LogRatio x : primary) {
+            b.append(wrap(headline(x), "  ", "    "));
+        }
+        b.append('\n');
+        appendPrimaryTable(b, r, primary, planEffect);
+        b.append('\n');
+        appendArms(b, r);
         b.append('\n');
         appendPatchCosts(b, r);
         b.append('\n');
-        for (Stats.Comparison c : comparisons(r, margin)) {
-            b.append(line(c, rates.get(c.a()), rates.get(c.b()), planEffect)).append('\n');
+        List<Stats.Comparison> welch = welchVsBaseline(r, margin);
+        Map<String, double[]> rates = forkRates(r);
+        b.append(String.format(Locale.ROOT, "secondary analysis: Welch's t-test on fork means (packets/s), each arm against %s:%n", base));
+        for (Stats.Comparison c : welch) {
+            b.append(line(c, rates.get(c.a()), rates.get(c.b()), planEffect, Stats.role(s, c.a()).control())).append('\n');
         }
-        b.append(String.format(Locale.ROOT, "%nWelch t-test on fork means (packets/s), two-sided, α = 0.05, Holm-corrected over the %d pairs; "
-                + "equivalence by TOST within ±%.1f%%; MDE at 80%% power. Within SD: the SD of a fork's iterations (ns/packet), "
-                + "averaged over its forks.%n", comparisons(r, margin).size(), 100 * margin));
-        b.append(String.format(Locale.ROOT, "%npower (80%%, α = 0.05):%n"));
-        for (Stats.Comparison c : comparisons(r, margin)) {
-            b.append(String.format(Locale.ROOT, "  %s vs %s: MDE %.2f%%, power against a %.1f%% change %.0f%%, %s forks per arm for %.1f%%%n", c.a(),
-                    c.b(), 100 * c.mde(), 100 * c.margin(), 100 * c.powerAtMargin(), forks(rates.get(c.a()), rates.get(c.b()), planEffect),
-                    100 * planEffect));
+        b.append(wrap(String.format(Locale.ROOT, "(Welch's test ignores the blocks, so the drift the arms share stays in its variance: "
+                + "two-sided, α = 0.05, Holm-corrected over the same questions as above, the controls uncorrected; equivalence by TOST within "
+                + "±%.1f%% of the baseline's mean; MDE at 80%% power at α = 0.05; intervals of the change by Fieller's method.)", 100 * margin), ""));
+        List<String> flagged = Diagnostics.flaggedForks(r);
+        if (!flagged.isEmpty()) {
+            b.append("\nforks run under interference:\n");
+            flagged.forEach(l -> b.append("  ").append(l).append('\n'));
         }
         List<String> diag = new ArrayList<>();
         diag.addAll(Diagnostics.outliers(r));
@@ -100,6 +181,113 @@ public final class MarkdownReport {
         return b.toString();
     }
 
+    /** The design in words: arms, forks per arm, blocks, order, iterations. */
+    static String design(RunResults r) {
+        RunResults.Settings s = r.settings();
+        Map<String, Long> planned = new LinkedHashMap<>();
+        s.armNames().forEach(a -> planned.put(a, r.plan().stream().filter(f -> f.arm().equals(a)).count()));
+        long blocks = r.plan().stream().mapToInt(RunResults.PlannedFork::block).distinct().count();
+        long baseForks = planned.getOrDefault(s.baseline(), 0L);
+        boolean same = planned.entrySet().stream().filter(e -> !e.getKey().equals(s.baseline())).mapToLong(Map.Entry::getValue).distinct().count() <= 1;
+        String forks = same ? String.format(Locale.ROOT, "%d forks each", planned.entrySet().stream().filter(e -> !e.getKey().equals(s.baseline()))
+                .mapToLong(Map.Entry::getValue).findFirst().orElse(baseForks)) : "forks per arm as planned";
+        String how = switch (s.design()) {
+            case RunResults.Settings.SEQUENTIAL -> "sequential: one fork at a time";
+            case RunResults.Settings.DUET -> "duet: a block's forks alive together, taking turns two at a time (one per core), one "
+                    + "measurement iteration each, in a random order per round";
+            default -> "interleaved: a block's forks alive together, taking turns one measurement iteration each in a random order per round";
+        };
+        return String.format(Locale.ROOT, "%d arms, baseline %s (%d forks), the others %s, in %d randomized complete blocks (seed %d), %s; "
+                + "%d x %s s warmup, %d x %s s measurement", s.arms().size(), s.baseline(), baseForks, forks, blocks, s.seed(), how,
+                s.warmupIterations(), seconds(s.iterationSeconds()), s.iterations(), seconds(s.iterationSeconds()));
+    }
+
+    /** "noise: 3 of 39 forks flagged as run under interference; steal 0.4%, others 2.1% on average", or that none was recorded. */
+    static String noiseLine(RunResults r) {
+        List<RunResults.Noise> ns = r.forks().stream().map(RunResults.ForkResult::noise).filter(java.util.Objects::nonNull).toList();
+        if (ns.isEmpty()) {
+            return "noise: not recorded (forks of an icpbench before results schema 3)";
+        }
+        return String.format(Locale.ROOT, "noise: %d of %d forks flagged as run under interference; on average steal %.1f%%, other processes "
+                + "%.1f%% of all CPUs, load %.1f", ns.stream().filter(RunResults.Noise::interfered).count(), ns.size(),
+                ns.stream().mapToDouble(RunResults.Noise::stealPercent).average().orElseThrow(),
+                ns.stream().mapToDouble(RunResults.Noise::othersPercent).average().orElseThrow(),
+                ns.stream().mapToDouble(RunResults.Noise::loadAverage).average().orElseThrow());
+    }
+
+    /** The primary analysis' table, and in words why it is primary, with the SDs that say so measured in this run. */
+    static void appendPrimaryTable(StringBuilder b, RunResults r, List<Stats.LogRatio> primary, double planEffect) {
+        if (primary.isEmpty()) {
+            return;
+        }
+        String base = r.settings().baseline();
+        String needed = String.format(Locale.ROOT, "n for %s", percent(planEffect));
+        b.append(String.format(Locale.ROOT, "%-18s %-7s %8s %-25s %9s %8s %8s %-12s %6s %6s %10s %8s %8s%n", "arm", "role", "n", "rate ratio [95% CI]",
+                "p", "Holm p", "TOST p", "verdict", "MDE", "power", needed, "SD unp.", "SD pair"));
+        List<Double> unpaired = new ArrayList<>();
+        List<Double> paired = new ArrayList<>();
+        for (Stats.LogRatio x : primary) {
+            double sdUnpaired = Math.sqrt(Stats.variance(Stats.logRates(r, x.arm())) + Stats.variance(Stats.logRates(r, base)));
+            double sdPaired = x.method() == Stats.Method.PAIRED ? Stats.sd(Stats.blockDifferences(r, x.arm(), base)) : Double.NaN;
+            if (x.method() == Stats.Method.PAIRED && Double.isFinite(sdUnpaired)) {
+                unpaired.add(sdUnpaired);
+                paired.add(sdPaired);
+            }
+            String n = x.method() == Stats.Method.PAIRED ? x.n() + " bl." : x.n() + "/" + x.nReference() + " f.";
+            String ci = String.format(Locale.ROOT, "%s [%s, %s]", ratio(x.ratio()), ratio(x.ratioLow()), ratio(x.ratioHigh()));
+            b.append(String.format(Locale.ROOT, "%-18s %-7s %8s %-25s %9s %8s %8s %-12s %5.1f%% %5.0f%% %10s %8s %8s%n", x.arm(), x.role().role().word(),
+                    n, ci, pValue(x.p()), x.role().control() ? "-" : pValue(x.pAdjusted()), pValue(x.tostP()), x.verdict().word(), 100 * x.mde(),
+                    100 * x.power(), x.needed() >= Stats.MAX_UNITS ? ">10,000" : Integer.toString(x.needed()), PatchCosts.fmt(sdUnpaired, 4),
+                    PatchCosts.fmt(sdPaired, 4)));
+        }
+        long questions = primary.stream().filter(x -> !x.role().control()).count();
+        StringBuilder why = new StringBuilder("(Why paired is primary: the machine drifts during a run and every arm in a block sees the same "
+                + "machine, so the arms drift together; a block's log ratio removes what its forks share.");
+        if (!paired.isEmpty()) {
+            double u = Stats.median(unpaired.stream().mapToDouble(Double::doubleValue).toArray());
+            double d = Stats.median(paired.stream().mapToDouble(Double::doubleValue).toArray());
+            why.append(String.format(Locale.ROOT, " Measured here (median over the arms): the SD of the log-rate difference of two unpaired "
+                    + "forks is %.4f (SD unp.: √(var A + var B) of the forks' ln rates), that of the paired block differences %.4f (SD pair): %s",
+                    u, d, d <= u ? String.format(Locale.ROOT, "pairing cut the SD by %.0f%%.", 100 * (1 - d / u))
+                            : String.format(Locale.ROOT, "in this run pairing did not help (it raised the SD by %.0f%%): its blocks shared little "
+                                    + "of their forks' variation, and the paired test pays for its fewer degrees of freedom.", 100 * (d / u - 1))));
+        }
+        why.append(String.format(Locale.ROOT, " Holm corrects over the %d question%s; MDE (the smallest change in rate the design detects at 80%% "
+                + "power), power against a %s change and the units needed for it (n: blocks paired, or forks per arm for Welch) are "
+                + "planned at α/%d = %.4f, Holm's first step (Bonferroni). The controls (A/A, planted) are tested and planned at α = 0.05 "
+                + "uncorrected: they measure the error rate of one comparison. Equivalent: TOST within ±%s on the log scale, which wins "
+                + "over significance. Intervals are per comparison, 95%%.)", questions, questions == 1 ? "" : "s", percent(planEffect),
+                Math.max(1, questions), Stats.ALPHA / Math.max(1, questions), percent(primary.get(0).margin())));
+        b.append(wrap(why.toString(), ""));
+    }
+
+    /** Per arm: forks, rate, spread, and its noise records beside them. */
+    static void appendArms(StringBuilder b, RunResults r) {
+        b.append(String.format(Locale.ROOT, "%-18s %4s %8s %7s %20s %9s %9s %8s %7s %7s%n", "arm", "n", "Mpps", "CV", "95% CI", "within SD",
+                "ns/packet", "flagged", "steal", "others"));
+        Map<String, double[]> rates = forkRates(r);
+        Map<String, Diagnostics.ArmNoise> noise = new LinkedHashMap<>();
+        Diagnostics.noise(r).forEach(n -> noise.put(n.arm(), n));
+        for (Map.Entry<String, double[]> e : rates.entrySet()) {
+            double[] x = e.getValue();
+            if (x.length == 0) {
+                b.append(String.format(Locale.ROOT, "%-18s %4d%n", e.getKey(), 0));
+                continue;
+            }
+            Stats.Summary sum = Stats.summarize(e.getKey(), x);
+            double ns = r.forks().stream().filter(f -> f.arm().equals(e.getKey())).mapToDouble(RunResults.ForkResult::meanNsPerPacket)
+                    .average().orElse(Double.NaN);
+            Diagnostics.ArmNoise n = noise.get(e.getKey());
+            b.append(String.format(Locale.ROOT, "%-18s %4d %8.3f %6.1f%% %20s %6.1f ns %9.1f %8s %7s %7s%n", e.getKey(), sum.n(), sum.mean() / 1e6,
+                    100 * sum.cv(), x.length > 1 ? String.format(Locale.ROOT, "[%.3f, %.3f]", sum.ciLow() / 1e6, sum.ciHigh() / 1e6) : "-",
+                    Diagnostics.withinForkSd(r, e.getKey()), ns, n.recorded() == 0 ? "-" : n.flagged() + "/" + n.recorded(),
+                    n.recorded() == 0 ? "-" : PatchCosts.fmt(n.stealPercent(), 1) + "%", n.recorded() == 0 ? "-" : PatchCosts.fmt(n.othersPercent(), 1) + "%"));
+        }
+        b.append(wrap("(n = forks; Mpps from the mean of fork means; CV between forks; within SD: the SD of a fork's iterations (ns/packet), "
+                + "averaged over its forks; flagged: forks run under interference of those with a noise record; steal, others: mean "
+                + "share of all CPUs' time stolen by the hypervisor and used by other processes while the forks measured)", ""));
+    }
+
     /** The patch accounting table: one row per arm, its footnotes and the kernel's price of a patch. */
     static void appendPatchCosts(StringBuilder b, RunResults r) {
         Map<String, PatchCosts.ArmCost> costs = PatchCosts.perArm(r);
@@ -110,16 +298,20 @@ public final class MarkdownReport {
                 b.append(String.format(Locale.ROOT, "%-18s %9.1f %s%n", c.arm(), c.nsPerPacket(), PatchCosts.columns(c)));
             }
         }
-        b.append(String.format(Locale.ROOT, "(%s)%n", PatchCosts.COLUMNS_NOTE));
+        b.append(wrap("(" + PatchCosts.COLUMNS_NOTE + ")", ""));
         PatchCosts.twinLines(costs).forEach(l -> b.append('(').append(l).append(")\n"));
-        b.append(String.format(Locale.ROOT, "(%s)%n", PatchCosts.KERNEL_NOTE));
+        b.append(wrap("(" + PatchCosts.KERNEL_NOTE + ")", ""));
     }
 
-    /** One comparison as the original discussion wrote it. */
-    public static String line(Stats.Comparison c, double[] xa, double[] xb, double planEffect) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s vs %s: %+.1f%% [%+.1f%%, %+.1f%%], Welch t-test p=%s (Holm %s), n=%d vs %d: %s",
-                c.a(), c.b(), 100 * c.ratio(), 100 * c.ratioLow(), 100 * c.ratioHigh(), pValue(c.p()), pValue(c.pHolm()), c.nA(), c.nB(),
-                c.verdict().word()));
+    /**
+     * One Welch comparison as the original discussion wrote it.
+     *
+     * @param control whether A is a control: its p is its own, not Holm's
+     */
+    public static String line(Stats.Comparison c, double[] xa, double[] xb, double planEffect, boolean control) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s vs %s: %+.1f%% [%+.1f%%, %+.1f%%], Welch t-test p=%s (%s), n=%d vs %d: %s",
+                c.a(), c.b(), 100 * c.ratio(), 100 * c.ratioLow(), 100 * c.ratioHigh(), pValue(c.p()),
+                control ? "control, uncorrected" : "Holm " + pValue(c.pHolm()), c.nA(), c.nB(), c.verdict().word()));
         switch (c.verdict()) {
             case EQUIVALENT -> b.append(String.format(Locale.ROOT, " within %.1f%% (TOST p=%s)", 100 * c.margin(), pValue(c.tostP())));
             case INCONCLUSIVE -> b.append(String.format(Locale.ROOT, ": MDE %.1f%% at 80%% power; about %s forks per arm needed for %.1f%%",
@@ -131,10 +323,54 @@ public final class MarkdownReport {
 
     private static String forks(double[] a, double[] b, double effect) {
         int n = Stats.forksNeeded(a, b, effect);
-        return n >= 10_000 ? "more than 10,000" : Integer.toString(n);
+        return n >= Stats.MAX_UNITS ? "more than 10,000" : Integer.toString(n);
     }
 
-    static String pValue(double p) {
+    public static String pValue(double p) {
         return p < 0.001 ? String.format(Locale.ROOT, "%.0e", p) : String.format(Locale.ROOT, "%.3f", p);
+    }
+
+    /** Seconds without trailing zeros: 1 → "1", 0.1 → "0.1", 0.25 → "0.25". */
+    static String seconds(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+
+    /** A rate ratio with 3 decimals (0.1% steps). */
+    static String ratio(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    /** A relative change as a percentage without trailing zeros: 0.01 → "1%", 0.015 → "1.5%". */
+    public static String percent(double v) {
+        return java.math.BigDecimal.valueOf(100 * v).setScale(2, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString() + "%";
+    }
+
+    /** {@link #wrap(String, String, String)} with no indent on the first line. */
+    static String wrap(String text, String indent) {
+        return wrap(text, "", indent);
+    }
+
+    /**
+     * Wraps prose at {@link #WIDTH} columns at blanks, the first line indented by {@code first},
+     * the others by {@code rest}; each line ends in a newline. A word longer than the width stays whole.
+     */
+    static String wrap(String text, String first, String rest) {
+        StringBuilder out = new StringBuilder();
+        StringBuilder line = new StringBuilder(first);
+        boolean empty = true;
+        for (String word : text.split(" ")) {
+            if (!empty && line.length() + 1 + word.length() > WIDTH) {
+                out.append(line).append('\n');
+                line.setLength(0);
+                line.append(rest);
+                empty = true;
+            }
+            if (!empty) {
+                line.append(' ');
+            }
+            line.append(word);
+            empty = false;
+        }
+        return out.append(line).append('\n').toString();
     }
 }

@@ -6,7 +6,6 @@ import io.icpbench.results.RunResults;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class DiagnosticsTest {
@@ -60,15 +59,26 @@ class DiagnosticsTest {
     }
 
     @Test
-    void aaFalsePositiveRateIsNearAlphaForIndependentForks() {
-        SplittableRandom r = new SplittableRandom(42);
-        double[] forks = new double[40];
-        for (int i = 0; i < forks.length; i++) {
-            forks[i] = 6.5e6 + 1e5 * r.nextGaussian();
-        }
-        double fpr = Diagnostics.falsePositiveRate(forks, 20_000, 7);
-        // Tolerance: 20,000 splits of one sample; the rate of a calibrated test is 5%, and resampling one
-        // fixed sample moves it by a few points either way.
-        assertThat(fpr).isBetween(0.02, 0.09);
+    void noiseIsSummedUpPerArmAndAMostlyFlaggedRunIsWeak() throws Exception {
+        RunResults quiet = SyntheticRuns.suite(1, 4, 1, Map.of(), 0.05, 0, null);
+        assertThat(Diagnostics.weakRun(quiet)).isNull();
+        assertThat(Diagnostics.flaggedForks(quiet)).isEmpty();
+        assertThat(Diagnostics.noise(quiet)).allSatisfy(n -> {
+            assertThat(n.recorded()).isEqualTo(n.forks());
+            assertThat(n.flagged()).isZero();
+        });
+        RunResults busy = SyntheticRuns.suite(1, 4, 1, Map.of(), 0.05, 0.9, null);
+        long flagged = busy.forks().stream().filter(f -> f.noise().interfered()).count();
+        assertThat(flagged).isGreaterThan(busy.forks().size() / 2);
+        assertThat(Diagnostics.weakRun(busy)).startsWith("weak run: " + flagged + " of " + busy.forks().size() + " forks");
+        assertThat(Diagnostics.flaggedForks(busy)).hasSize((int) flagged).allSatisfy(l -> assertThat(l).contains("steal").contains("> 5%"));
+        assertThat(Diagnostics.noise(busy).stream().mapToInt(Diagnostics.ArmNoise::flagged).sum()).isEqualTo((int) flagged);
+        // forks from before schema 3 have no record: nothing to say, and not weak
+        RunResults old = run(List.of("virtual"), new double[][] {{1, 2}, {2, 3}}, new String[] {"virtual", "virtual"});
+        assertThat(Diagnostics.noise(old)).singleElement().satisfies(n -> {
+            assertThat(n.recorded()).isZero();
+            assertThat(n.stealPercent()).isNaN();
+        });
+        assertThat(Diagnostics.weakRun(old)).isNull();
     }
 }

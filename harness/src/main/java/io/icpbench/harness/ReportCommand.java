@@ -13,11 +13,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code icpbench report DIR}: the statistics of a run as report.md. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Write report.md and report.html (with plots) for a run: Welch t-tests on fork means per pair of modes.",
+        description = {"Write report.md and report.html (with plots) for a run: each arm against the baseline, paired by block.",
             "",
-            "Per pair: the change in packets/s with its 95%% CI, Welch's p raw and Holm-corrected, a verdict (faster, slower, "
-                + "equivalent within --margin by TOST, or inconclusive with the minimum detectable effect and the forks needed for "
-                + "--effect)."})
+            "Per arm, first one sentence: faster, slower, equivalent within --margin (TOST) or inconclusive, with the rate ratio, "
+                + "its 95%% CI (paired by block on log rates, Holm over the arms that are questions; the A/A and planted controls "
+                + "uncorrected) and the minimum detectable effect; then the table behind it (power and blocks needed for --effect), "
+                + "Welch's t-test on fork means as the secondary analysis, noise, patch accounting and diagnostics."})
 final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "A run directory.")
     Path dir;
@@ -27,7 +28,7 @@ final class ReportCommand implements Callable<Integer> {
     double marginPercent;
 
     @Option(names = "--effect", paramLabel = "PERCENT", defaultValue = "1.5",
-            description = "The effect inconclusive lines plan for (forks per mode needed). Default: ${DEFAULT-VALUE}.")
+            description = "The effect power and the blocks (forks per arm) needed are planned for. Default: ${DEFAULT-VALUE}.")
     double effectPercent;
 
     @Override

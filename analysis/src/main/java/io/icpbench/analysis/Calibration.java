@@ -1,0 +1,109 @@
+package io.icpbench.analysis;
+
+import io.icpbench.results.RunResults;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Whether the instrument sees what it should, over runs that hold the built-in controls: the
+ * primary analysis ({@link Stats#vsBaseline}) of each run's A/A arm (the baseline again: true ratio
+ * 1) and planted arm (true ratio 1/(1 + planted/100)), counted across runs. Each run is one trial
+ * of the whole design, its time and block structure intact; a calibrated instrument calls the A/A
+ * arm different in about 5% of runs and covers the planted truth in about 95%, and the share of
+ * runs that call the planted arm slower is the design's power against that effect.
+ */
+public final class Calibration {
+    private Calibration() {
+    }
+
+    /**
+     * One control arm in one run, as the primary analysis saw it.
+     *
+     * @param run            the run (its directory, as given)
+     * @param role           "A/A" or "planted"
+     * @param method         how its ratio was estimated (PAIRED, or WELCH_LOG without blocks)
+     * @param n              blocks (paired) or its forks
+     * @param trueRatio      its true rate ratio against the baseline
+     * @param calledDifferent whether it was called faster or slower
+     * @param coversTruth    whether its 95% CI holds the true ratio
+     * @param mde            the smallest relative change its design detects at 80% power (α = 0.05: a control is uncorrected)
+     */
+    public record Trial(String run, String arm, String role, String method, int n, double trueRatio, double ratio, double ratioLow,
+            double ratioHigh, double p, String verdict, boolean calledDifferent, boolean coversTruth, double mde) {
+        static Trial of(String run, Stats.LogRatio x) {
+            return new Trial(run, x.arm(), x.role().role().word(), x.method().name(), x.n(), x.role().trueRatio(), x.ratio(), x.ratioLow(),
+                    x.ratioHigh(), x.p(), x.verdict().word(), x.verdict().different(), x.coversTruth(), x.mde());
+        }
+    }
+
+    /** {@code hits} of {@code trials}, its share and the share's exact 95% interval (Clopper–Pearson); NaN without trials. */
+    public record Tally(int hits, int trials, double share, double low, double high) {
+        static Tally of(int hits, int trials) {
+            if (trials == 0) {
+                return new Tally(0, 0, Double.NaN, Double.NaN, Double.NaN);
+            }
+            double[] ci = Stats.proportionCi(hits, trials);
+            return new Tally(hits, trials, hits / (double) trials, ci[0], ci[1]);
+        }
+    }
+
+    /**
+     * Calibration over runs.
+     *
+     * @param runs            the runs read, in the order given
+     * @param aa              every A/A arm of every run
+     * @param planted         every planted arm whose truth against the baseline is known
+     * @param skipped         why a run or arm gave no trial (no control, too few forks, a planted arm on another arm)
+     * @param aaDifferent     A/A arms called faster or slower (false alarms: a calibrated test has about 5%)
+     * @param aaCovered       A/A arms whose 95% CI holds 1 (about 95%)
+     * @param plantedSlower   planted arms called slower (the power against the planted effect)
+     * @param plantedCovered  planted arms whose 95% CI holds the truth (about 95%)
+     * @param aaMeanMde       mean MDE of the A/A trials; plantedMeanMde of the planted ones
+     */
+    public record Summary(List<String> runs, double margin, List<Trial> aa, List<Trial> planted, List<String> skipped, Tally aaDifferent,
+            Tally aaCovered, Tally plantedSlower, Tally plantedCovered, double aaMeanMde, double plantedMeanMde) {
+    }
+
+    /**
+     * Applies the primary analysis to each run and counts its controls' outcomes.
+     *
+     * @param runs   runs by name (a directory), in order
+     * @param margin the equivalence margin (0.01: ±1%)
+     */
+    public static Summary of(Map<String, RunResults> runs, double margin) {
+        List<Trial> aa = new ArrayList<>();
+        List<Trial> planted = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (Map.Entry<String, RunResults> e : runs.entrySet()) {
+            RunResults r = e.getValue();
+            List<String> controls = r.settings().armNames().stream()
+                    .filter(a -> !a.equals(r.settings().baseline()) && Stats.role(r.settings(), a).control()).toList();
+            if (controls.isEmpty()) {
+                skipped.add(e.getKey() + ": no A/A or planted arm");
+                continue;
+            }
+            List<Stats.LogRatio> results = Stats.vsBaseline(r, margin, margin);
+            for (String arm : controls) {
+                Stats.LogRatio x = results.stream().filter(y -> y.arm().equals(arm)).findFirst().orElse(null);
+                if (x == null) {
+                    skipped.add(e.getKey() + ": " + arm + " has too few forks to compare with " + r.settings().baseline());
+                } else if (x.role().role() == Stats.Role.AA) {
+                    aa.add(Trial.of(e.getKey(), x));
+                } else if (Double.isNaN(x.role().trueRatio())) {
+                    skipped.add(e.getKey() + ": " + arm + " plants its effect on another arm than the baseline: no known truth against "
+                            + r.settings().baseline());
+                } else {
+                    planted.add(Trial.of(e.getKey(), x));
+                }
+            }
+        }
+        return new Summary(List.copyOf(runs.keySet()), margin, aa, planted, skipped,
+                Tally.of((int) aa.stream().filter(Trial::calledDifferent).count(), aa.size()),
+                Tally.of((int) aa.stream().filter(Trial::coversTruth).count(), aa.size()),
+                Tally.of((int) planted.stream().filter(t -> t.verdict().equals(Stats.Verdict.SLOWER.word())).count(), planted.size()),
+                Tally.of((int) planted.stream().filter(Trial::coversTruth).count(), planted.size()),
+                aa.stream().mapToDouble(Trial::mde).average().orElse(Double.NaN),
+                planted.stream().mapToDouble(Trial::mde).average().orElse(Double.NaN));
+    }
+}
