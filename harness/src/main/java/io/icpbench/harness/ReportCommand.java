@@ -27,7 +27,7 @@ final class ReportCommand implements Callable<Integer> {
             description = "Equivalence margin, percent of the baseline. Default: ${DEFAULT-VALUE}.")
     double marginPercent;
 
-    @Option(names = "--effect", paramLabel = "PERCENT", defaultValue = "1.5",
+    @Option(names = "--effect", paramLabel = "PERCENT", defaultValue = "1",
             description = "The effect power and the blocks (forks per arm) needed are planned for. Default: ${DEFAULT-VALUE}.")
     double effectPercent;
 
