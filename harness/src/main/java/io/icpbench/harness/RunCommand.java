@@ -287,6 +287,14 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("warmup iterations " + wi + ", iterations " + it + ", iteration time " + secs
                     + " s: expected >= 0, >= 1 and 0.1..600 s");
         }
+        int together = d.equals(RunResults.Settings.DUET) ? 2 : 1;
+        int forksPerBlock = m.size() + baselineForks - 1;
+        if (inter && iterations == null && forks == null && !quick) {
+            double forForks = budgetMinutes * 60 - (noCalibration ? 0 : CALIBRATION_SECONDS);
+            IterationChoice choice = chooseIterations(previousRuns(d), d, profile, forksPerBlock, together, wi, secs, forForks, it);
+            it = choice.iterations();
+            System.err.println("icpbench run: " + choice.why());
+        }
         int perMode;
         if (forks != null) {
             if (forks < 1) {
@@ -297,7 +305,7 @@ final class RunCommand implements Callable<Integer> {
             perMode = 2;
         } else {
             double forForks = budgetMinutes * 60 - (noCalibration ? 0 : CALIBRATION_SECONDS);
-            perMode = Math.max(2, (int) (forForks / blockSeconds(inter, d.equals(RunResults.Settings.DUET) ? 2 : 1, m.size() + baselineForks - 1, wi, it, secs)));
+            perMode = Math.max(2, (int) (forForks / blockSeconds(inter, together, forksPerBlock, wi, it, secs)));
         }
         long sd = seed != null ? seed : System.nanoTime() & 0xFFFF_FFFFL;
         io.icpbench.stack.SiteSelection.parse(sites);
@@ -306,6 +314,80 @@ final class RunCommand implements Callable<Integer> {
         }
         RunResults.Settings settings = new RunResults.Settings(m, profile, workNs, workers, sites, perMode, wi, it, secs, sd, quick, base, d);
         return new RunResults(RunResults.SCHEMA, settings, provenance(), ForkPlan.plan(m, perMode, sd, base, baselineForks), List.of());
+    }
+
+    /** Blocks a run must hold for its paired t to have 4 degrees of freedom at least. */
+    static final int MIN_BLOCKS = 5;
+    /** The fewest measured iterations (turns) a fork of the interleaved design gets when the iterations are chosen. */
+    static final int MIN_CHOSEN_ITERATIONS = 50;
+
+    /** How many measurement iterations per fork, and why, in words. */
+    record IterationChoice(int iterations, String why) {
+    }
+
+    /**
+     * Measurement iterations per fork from the last run like this one (Kalibera and Jones 2013):
+     * the variance within a fork and the between-fork variance that pairing by block leaves, from
+     * that run's A/A pair (the baseline against itself: the design's own noise), give the optimal
+     * iterations r* = √(c_fork/c_iter · S_w²/S_b²), where c_fork is what a fork spends not measuring
+     * (its share of the block's start, its warmup turns). r* is kept between {@link
+     * #MIN_CHOSEN_ITERATIONS} and what still leaves {@link #MIN_BLOCKS} blocks in the budget. Without
+     * such a run: {@code fallback}.
+     *
+     * @param previous    earlier runs, any order (the newest that matches is used)
+     * @param forBudget   seconds the budget leaves for the blocks
+     */
+    static IterationChoice chooseIterations(List<RunResults> previous, String design, String profile, int forksPerBlock, int together,
+            int warmup, double iterationSeconds, double forBudget, int fallback) {
+        double perBlock = forBudget / MIN_BLOCKS;
+        int fixedTurns = (int) Math.ceil(forksPerBlock / (double) together);
+        double overhead = BLOCK_OVERHEAD_SECONDS + BLOCK_OVERHEAD_PER_FORK_SECONDS * forksPerBlock;
+        int max = (int) Math.floor((perBlock - overhead) / (fixedTurns * iterationSeconds)) - warmup;
+        RunResults last = previous.stream()
+                .filter(r -> r.settings().design().equals(design) && r.settings().profile().equals(profile)
+                        && r.settings().armNames().contains(Arms.AA) && r.provenance().cores() == Runtime.getRuntime().availableProcessors()
+                        && r.provenance().cpuModel().equals(provenance().cpuModel()))
+                .filter(r -> io.icpbench.analysis.Stats.blockDifferences(r, Arms.AA, r.settings().baseline()).length >= 2)
+                .max(java.util.Comparator.comparing(r -> r.provenance().started())).orElse(null);
+        if (last == null) {
+            return new IterationChoice(fallback, String.format(Locale.ROOT, "%d measurement iterations per fork (no earlier %s run of this "
+                    + "profile with an A/A arm on this machine to choose them from)", fallback, design));
+        }
+        io.icpbench.analysis.Stats.VarianceComponents v = io.icpbench.analysis.Stats.pairedVarianceComponents(last, Arms.AA,
+                last.settings().baseline());
+        double forkSeconds = overhead / forksPerBlock + warmup * iterationSeconds;
+        int best = max < 1 ? MIN_CHOSEN_ITERATIONS : io.icpbench.analysis.Stats.optimalIterations(v, forkSeconds, iterationSeconds, max);
+        int chosen = Math.max(MIN_CHOSEN_ITERATIONS, best);
+        return new IterationChoice(chosen, String.format(Locale.ROOT, "%d measurement iterations per fork, chosen from the A/A pair of the "
+                + "run of %s: within-fork SD %.3f, between-fork SD left by pairing %.3f (ln ns/packet), Kalibera-Jones optimum %s, "
+                + "at most %d to keep %d blocks in the budget", chosen, last.provenance().started(), v.withinSd(), v.betweenSd(),
+                v.between() > 0 ? Long.toString(Math.round(Math.sqrt(forkSeconds / iterationSeconds * v.within() / v.between()))) : "unbounded",
+                Math.max(max, MIN_CHOSEN_ITERATIONS), MIN_BLOCKS));
+    }
+
+    /** The runs under results/runs of this checkout that read (others are skipped). */
+    static List<RunResults> previousRuns(String design) {
+        String home = System.getenv("ICPBENCH_HOME");
+        Path runs = Path.of(home != null ? home : ".", "results", "runs");
+        List<RunResults> out = new ArrayList<>();
+        if (!Files.isDirectory(runs)) {
+            return out;
+        }
+        try (java.util.stream.Stream<Path> dirs = Files.list(runs)) {
+            for (Path p : dirs.filter(x -> Files.isRegularFile(x.resolve(ResultsFiles.RESULTS))).toList()) {
+                try {
+                    RunResults r = ResultsFiles.read(p);
+                    if (r.settings().design().equals(design)) {
+                        out.add(r);
+                    }
+                } catch (RuntimeException e) {
+                    // A damaged or foreign run is no guide; it is reported when read on its own.
+                }
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
     }
 
     /**
