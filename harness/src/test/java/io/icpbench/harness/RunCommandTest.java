@@ -173,6 +173,38 @@ class RunCommandTest {
         }
     }
 
+    /** A synthesized interleaved run of virtual and its A/A twin: per block a shared shift, per fork its own, per iteration noise. */
+    static RunResults aaRun(String profile, long seed) {
+        List<RunResults.Arm> arms = Arms.withControls(List.of(RunResults.Arm.ofMode("virtual")), "virtual").subList(0, 2);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        List<RunResults.ForkResult> forks = new java.util.ArrayList<>();
+        List<RunResults.PlannedFork> plan = ForkPlan.plan(arms, 6, seed);
+        for (RunResults.PlannedFork p : plan) {
+            double fork = 400 * Math.exp(0.02 * random.nextGaussian());
+            List<Double> scores = java.util.stream.IntStream.range(0, 40).mapToObj(i -> fork * Math.exp(0.10 * random.nextGaussian())).toList();
+            forks.add(new RunResults.ForkResult(p.index(), p.block(), p.arm(), p.mode(), scores, 1e9 / 400, java.util.Map.of(), java.util.Map.of(),
+                    java.util.Map.of(), RunResults.Accounting.unknown(), null, null, 10));
+        }
+        RunResults.Settings s = new RunResults.Settings(arms, profile, 0, 1, "all", 6, 40, 40, 0.1, seed, false, "virtual",
+                RunResults.Settings.INTERLEAVED);
+        return new RunResults(RunResults.SCHEMA, s, RunCommand.provenance(), plan, forks);
+    }
+
+    @Test
+    void theIterationsPerForkComeFromTheLastRunsAaPair() {
+        RunCommand.IterationChoice none = RunCommand.chooseIterations(List.of(), RunResults.Settings.INTERLEAVED, "default", 7, 1, 40, 0.1, 500, 100);
+        assertThat(none.iterations()).isEqualTo(100);
+        assertThat(none.why()).contains("no earlier interleaved run");
+        RunCommand.IterationChoice other = RunCommand.chooseIterations(List.of(aaRun("udp-only", 1)), RunResults.Settings.INTERLEAVED, "default",
+                7, 1, 40, 0.1, 500, 100);
+        assertThat(other.iterations()).as("another profile's run is no guide").isEqualTo(100);
+        RunCommand.IterationChoice chosen = RunCommand.chooseIterations(List.of(aaRun("default", 1)), RunResults.Settings.INTERLEAVED, "default",
+                7, 1, 40, 0.1, 500, 100);
+        // 500 s for 5 blocks: 100 s a block, 13.5 s of it start, 7 forks of 0.1-s turns: at most 123 - 40 = 83 measured turns.
+        assertThat(chosen.iterations()).isBetween(RunCommand.MIN_CHOSEN_ITERATIONS, 83);
+        assertThat(chosen.why()).contains("chosen from the A/A pair").contains("within-fork SD");
+    }
+
     static String[] concat(String[] a, String[] b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
