@@ -15,10 +15,12 @@ public record LearningConfig(long updateThreshold, long wipeThreshold, long patc
     public static final LearningConfig CREE = new LearningConfig(1000, 1000, 250);
     /** The system property that sets a JVM's learning thresholds ({@link #parse} syntax; default Cree's). */
     public static final String PROPERTY = "icpbench.thresholds";
+    /** The default thresholds (update, wipe, patch), Cree's. The one place they are written. */
+    public static final String DEFAULT = "1000,1000,250";
 
     /** The thresholds {@code -Dicpbench.thresholds} gives (default Cree's 1000,1000,250). */
     public static LearningConfig fromSystemProperty() {
-        return parse(System.getProperty(PROPERTY, "1000,1000,250"));
+        return parse(System.getProperty(PROPERTY, DEFAULT));
     }
 
     public LearningConfig {

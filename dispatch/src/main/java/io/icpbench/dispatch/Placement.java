@@ -63,6 +63,6 @@ public enum Placement {
 
     /** The placement {@code -Dicpbench.placement} names (default stub). */
     public static Placement fromSystemProperty() {
-        return parse(System.getProperty(PROPERTY, "stub"));
+        return parse(System.getProperty(PROPERTY, STUB.cliName()));
     }
 }

@@ -69,10 +69,10 @@ public final class Forks {
         List<String> exclude = new ArrayList<>(List.of(properties.getOrDefault("icpbench.exclude", "").split(",")));
         exclude.addAll(io.icpbench.stack.SiteSelection.promotionExcludes(properties.getOrDefault(io.icpbench.stack.SiteSelection.PROPERTY, "all")));
         return new io.icpbench.dispatch.promote.RewriteOptions(List.of(STACK_PACKAGE), exclude,
-                properties.getOrDefault(io.icpbench.dispatch.LearningPolicy.PROPERTY, "cree"),
-                properties.getOrDefault(io.icpbench.dispatch.StatsStrategy.PROPERTY, "striped"),
-                properties.getOrDefault(io.icpbench.dispatch.LearningConfig.PROPERTY, "1000,1000,250"),
-                properties.getOrDefault(io.icpbench.dispatch.Placement.PROPERTY, "stub"));
+                properties.getOrDefault(io.icpbench.dispatch.LearningPolicy.PROPERTY, io.icpbench.dispatch.LearningPolicy.DEFAULT),
+                properties.getOrDefault(io.icpbench.dispatch.StatsStrategy.PROPERTY, io.icpbench.dispatch.StatsStrategy.DEFAULT),
+                properties.getOrDefault(io.icpbench.dispatch.LearningConfig.PROPERTY, io.icpbench.dispatch.LearningConfig.DEFAULT),
+                properties.getOrDefault(io.icpbench.dispatch.Placement.PROPERTY, io.icpbench.dispatch.Placement.STUB.cliName()));
     }
 
     private static Path agentJar;

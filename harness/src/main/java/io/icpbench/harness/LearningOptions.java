@@ -71,15 +71,15 @@ final class LearningOptions {
     }
 
     String policyOrDefault() {
-        return policy != null ? policy : "cree";
+        return policy != null ? policy : io.icpbench.dispatch.LearningPolicy.DEFAULT;
     }
 
     String statsOrDefault() {
-        return stats != null ? stats : "striped";
+        return stats != null ? stats : io.icpbench.dispatch.StatsStrategy.DEFAULT;
     }
 
     String thresholdsOrDefault() {
-        return thresholds != null ? thresholds : "1000,1000,250";
+        return thresholds != null ? thresholds : io.icpbench.dispatch.LearningConfig.DEFAULT;
     }
 
     String placementOrDefault() {

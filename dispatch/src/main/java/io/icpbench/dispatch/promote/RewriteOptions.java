@@ -29,12 +29,13 @@ public record RewriteOptions(List<String> packages, List<String> exclude, String
 
     /** Options in the default placement (stub). */
     public RewriteOptions(List<String> packages, List<String> exclude, String policy, String stats, String thresholds) {
-        this(packages, exclude, policy, stats, thresholds, "stub");
+        this(packages, exclude, policy, stats, thresholds, io.icpbench.dispatch.Placement.STUB.cliName());
     }
 
     /** The options of the stack: its packages, Cree's policy. */
     public static RewriteOptions forPackages(String... packages) {
-        return new RewriteOptions(List.of(packages), List.of(), "cree", "striped", "1000,1000,250");
+        return new RewriteOptions(List.of(packages), List.of(), io.icpbench.dispatch.LearningPolicy.DEFAULT,
+                io.icpbench.dispatch.StatsStrategy.DEFAULT, io.icpbench.dispatch.LearningConfig.DEFAULT);
     }
 
     /**
@@ -45,10 +46,10 @@ public record RewriteOptions(List<String> packages, List<String> exclude, String
     public static RewriteOptions parse(String args) {
         List<String> packages = new ArrayList<>();
         List<String> exclude = new ArrayList<>();
-        String policy = "cree";
-        String stats = "striped";
-        String thresholds = "1000,1000,250";
-        String placement = "stub";
+        String policy = io.icpbench.dispatch.LearningPolicy.DEFAULT;
+        String stats = io.icpbench.dispatch.StatsStrategy.DEFAULT;
+        String thresholds = io.icpbench.dispatch.LearningConfig.DEFAULT;
+        String placement = io.icpbench.dispatch.Placement.STUB.cliName();
         if (args != null && !args.isBlank()) {
             for (String pair : args.split(";")) {
                 int eq = pair.indexOf('=');
