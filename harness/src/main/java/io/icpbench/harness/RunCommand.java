@@ -320,6 +320,12 @@ final class RunCommand implements Callable<Integer> {
     static final int MIN_BLOCKS = 5;
     /** The fewest measured iterations (turns) a fork of the interleaved design gets when the iterations are chosen. */
     static final int MIN_CHOSEN_ITERATIONS = 50;
+    /**
+     * The most: an earlier run's between-fork variance left by pairing is often estimated as 0 from
+     * its few blocks (r* unbounded), while the validation runs showed forks of one block differing
+     * by up to 5% JVM to JVM; a long budget then buys blocks rather than ever longer forks.
+     */
+    static final int MAX_CHOSEN_ITERATIONS = 300;
 
     /** How many measurement iterations per fork, and why, in words. */
     record IterationChoice(int iterations, String why) {
@@ -342,7 +348,7 @@ final class RunCommand implements Callable<Integer> {
         double perBlock = forBudget / MIN_BLOCKS;
         int fixedTurns = (int) Math.ceil(forksPerBlock / (double) together);
         double overhead = BLOCK_OVERHEAD_SECONDS + BLOCK_OVERHEAD_PER_FORK_SECONDS * forksPerBlock;
-        int max = (int) Math.floor((perBlock - overhead) / (fixedTurns * iterationSeconds)) - warmup;
+        int max = Math.min(MAX_CHOSEN_ITERATIONS, (int) Math.floor((perBlock - overhead) / (fixedTurns * iterationSeconds)) - warmup);
         RunResults last = previous.stream()
                 .filter(r -> r.settings().design().equals(design) && r.settings().profile().equals(profile)
                         && r.settings().armNames().contains(Arms.AA) && r.provenance().cores() == Runtime.getRuntime().availableProcessors()
@@ -360,9 +366,9 @@ final class RunCommand implements Callable<Integer> {
         int chosen = Math.max(MIN_CHOSEN_ITERATIONS, best);
         return new IterationChoice(chosen, String.format(Locale.ROOT, "%d measurement iterations per fork, chosen from the A/A pair of the "
                 + "run of %s: within-fork SD %.3f, between-fork SD left by pairing %.3f (ln ns/packet), Kalibera-Jones optimum %s, "
-                + "at most %d to keep %d blocks in the budget", chosen, last.provenance().started(), v.withinSd(), v.betweenSd(),
+                + "at most %d (to keep %d blocks in the budget, and %d at most)", chosen, last.provenance().started(), v.withinSd(), v.betweenSd(),
                 v.between() > 0 ? Long.toString(Math.round(Math.sqrt(forkSeconds / iterationSeconds * v.within() / v.between()))) : "unbounded",
-                Math.max(max, MIN_CHOSEN_ITERATIONS), MIN_BLOCKS));
+                Math.max(max, MIN_CHOSEN_ITERATIONS), MIN_BLOCKS, MAX_CHOSEN_ITERATIONS));
     }
 
     /** The runs under results/runs of this checkout that read (others are skipped). */

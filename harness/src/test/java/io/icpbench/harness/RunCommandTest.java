@@ -203,6 +203,10 @@ class RunCommandTest {
         // 500 s for 5 blocks: 100 s a block, 13.5 s of it start, 7 forks of 0.1-s turns: at most 123 - 40 = 83 measured turns.
         assertThat(chosen.iterations()).isBetween(RunCommand.MIN_CHOSEN_ITERATIONS, 83);
         assertThat(chosen.why()).contains("chosen from the A/A pair").contains("within-fork SD");
+        RunCommand.IterationChoice longBudget = RunCommand.chooseIterations(List.of(aaRun("default", 1)), RunResults.Settings.INTERLEAVED,
+                "default", 7, 1, 40, 0.1, 36_000, 100);
+        assertThat(longBudget.iterations()).as("a long budget buys blocks, not ever longer forks").isBetween(RunCommand.MIN_CHOSEN_ITERATIONS,
+                RunCommand.MAX_CHOSEN_ITERATIONS);
     }
 
     static String[] concat(String[] a, String[] b) {
