@@ -23,12 +23,13 @@ import picocli.CommandLine.Option;
 
 /** {@code icpbench run}: the benchmark suite, one JVM per fork, arms (modes plus settings) in randomized blocks. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the benchmark suite: every arm (a mode plus its settings) in its own JVM forks, in randomized blocks, "
-                + "results on disk.",
+        description = {"Run the benchmark suite: every arm (a mode plus its settings) in its own JVM forks, in randomized blocks "
+                + "(interleaved by default: a block's forks take turns, 0.1 s each), each arm compared with the baseline paired by "
+                + "block, with two control arms (A/A and a planted 1% effect) that show what the run can resolve; results on disk.",
             "",
             "Each fork runs the receive-path JMH benchmark in its arm's mode and writes its iterations, counters, learned sites, "
-                + "patch accounting, JIT log, JMH JSON and latency log; results.json and forks.csv are rewritten atomically after "
-                + "every fork, so Ctrl-C or a crash loses no finished fork and 'icpbench run --resume DIR' completes the run."})
+                + "patch accounting, JIT log, JMH JSON, latency log and what else the machine did; results.json and forks.csv are "
+                + "rewritten atomically after every fork (interleaved: every block), so Ctrl-C or a crash loses no finished fork and 'icpbench run --resume DIR' completes the run."})
 final class RunCommand implements Callable<Integer> {
     static final List<String> DEFAULT_MODES = List.of("virtual", "dynamic-call", "promoted", "devirtualized");
 
@@ -39,7 +40,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--arm", paramLabel = "NAME=SPEC",
             description = "An arm to compare (repeatable; after the --modes, if any): SPEC is a mode and ;key=value settings, keys "
                 + "placement (stub, inline, mh-field, adaptive), policy (cree, top-N, llvm, gcc, with ,learn-once), stats, thresholds "
-                + "(U,W,P[,H]), sites, jvm (extra JVM flags, blank-separated). The first four only for dynamic-call and promoted. "
+                + "(U,W,P[,H]), sites, jvm (extra JVM flags, blank-separated), planted (PERCENT: a planted effect, planted=1 "
+                + "processes 1 packet in 101 uncredited). The first four only for dynamic-call and promoted. "
                 + "E.g. --arm 'dc-stub-once=dynamic-call;placement=stub;policy=cree,learn-once'. Results and reports name the arm.")
     List<String> armArgs;
 
