@@ -101,7 +101,9 @@ final class RunCommand implements Callable<Integer> {
     Integer warmupIterations;
 
     @Option(names = "--iterations", paramLabel = "N",
-            description = "Measurement iterations per fork. Default: interleaved 100, sequential 10 (--quick: 10 and 3).")
+            description = "Measurement iterations per fork. Default: interleaved, chosen from the A/A pair of the last interleaved "
+                + "run of the profile on this machine (50 to 300, and so that 5 blocks fit the budget; 100 without one); "
+                + "sequential 10 (--quick: 10 and 3).")
     Integer iterations;
 
     @Option(names = "--iteration-time", paramLabel = "SECONDS",
