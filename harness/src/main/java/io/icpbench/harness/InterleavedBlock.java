@@ -53,13 +53,7 @@ final class InterleavedBlock {
     private final int together;
 
     /**
-     * @param seed the seed of this block's turn orders (the run's seed and the block, so a rerun draws the same)
-     */
-    InterleavedBlock(Path dir, RunResults.Settings settings, List<RunResults.PlannedFork> forks, long seed) {
-        this(dir, settings, forks, seed, 1);
-    }
-
-    /**
+     * @param seed     the seed of this block's turn orders (the run's seed and the block, so a rerun draws the same)
      * @param together forks that take their turn at the same time: 1 (interleaved) or 2 (duet: on two
      *                 cores, a pair of forks runs side by side through the same moment of the machine)
      */

@@ -258,13 +258,13 @@ final class RunCommand implements Callable<Integer> {
             m = Arms.withControls(m, base);
         }
         String d = design != null ? design : "live".equals(source) ? RunResults.Settings.SEQUENTIAL : RunResults.Settings.INTERLEAVED;
-        if (!d.equals(RunResults.Settings.SEQUENTIAL) && !d.equals(RunResults.Settings.INTERLEAVED) && !d.equals(RunResults.Settings.DUET)) {
-            throw new IllegalArgumentException("--design=" + d + ", expected interleaved, sequential or duet");
+        if (!RunResults.Settings.DESIGNS.contains(d)) {
+            throw new IllegalArgumentException("--design=" + d + ", expected one of " + String.join(", ", RunResults.Settings.DESIGNS));
         }
         if ("live".equals(source) && !d.equals(RunResults.Settings.SEQUENTIAL)) {
             throw new IllegalArgumentException("--source live runs its forks one at a time (each has its own sender): drop --design " + d);
         }
-        boolean inter = !d.equals(RunResults.Settings.SEQUENTIAL);
+        boolean inter = RunResults.Settings.interleaved(d);
         if ("live".equals(source)) {
             if (workers != 1) {
                 throw new IllegalArgumentException("--source live has one receive thread; drop --workers");
@@ -291,7 +291,7 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("warmup iterations " + wi + ", iterations " + it + ", iteration time " + secs
                     + " s: expected >= 0, >= 1 and 0.1..600 s");
         }
-        int together = d.equals(RunResults.Settings.DUET) ? 2 : 1;
+        int together = RunResults.Settings.together(d);
         int forksPerBlock = m.size() + baselineForks - 1;
         if (inter && iterations == null && forks == null && !quick) {
             double forForks = budgetMinutes * 60 - (noCalibration ? 0 : CALIBRATION_SECONDS);

@@ -59,6 +59,8 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
         public static final String SEQUENTIAL = "sequential";
         public static final String INTERLEAVED = "interleaved";
         public static final String DUET = "duet";
+        /** The designs a run can have. */
+        public static final List<String> DESIGNS = List.of(INTERLEAVED, SEQUENTIAL, DUET);
 
         public Settings {
             arms = List.copyOf(arms);
@@ -68,8 +70,8 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
             if (design == null) {
                 design = SEQUENTIAL;
             }
-            if (!design.equals(SEQUENTIAL) && !design.equals(INTERLEAVED) && !design.equals(DUET)) {
-                throw new IllegalArgumentException("design '" + design + "', expected " + SEQUENTIAL + ", " + INTERLEAVED + " or " + DUET);
+            if (!DESIGNS.contains(design)) {
+                throw new IllegalArgumentException("design '" + design + "', expected one of " + DESIGNS);
             }
         }
 
@@ -81,11 +83,21 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
 
         /** Whether the run's forks take turns in blocks ({@link #INTERLEAVED} one at a time, {@link #DUET} two at a time). */
         public boolean interleaved() {
-            return INTERLEAVED.equals(design) || DUET.equals(design);
+            return interleaved(design);
+        }
+
+        /** Whether {@code design} takes turns in blocks: every design but {@link #SEQUENTIAL}. */
+        public static boolean interleaved(String design) {
+            return !SEQUENTIAL.equals(design);
         }
 
         /** Forks that run at the same time: 2 in the duet design, else 1. */
         public int together() {
+            return together(design);
+        }
+
+        /** Forks of {@code design} that run at the same time: 2 in the duet design, else 1. */
+        public static int together(String design) {
             return DUET.equals(design) ? 2 : 1;
         }
 
