@@ -139,6 +139,8 @@ public final class DynamicSite {
     private volatile boolean outOfLine;
     // Totals folded in at each update (guarded by this).
     private long foldedHits;
+    /** Every update's merged counts, added up: the mix of targets the statistics saw at this site (its skew). */
+    private final Map<Class<?>, Long> observed = new HashMap<>();
     private long foldedMisses;
 
     /**
@@ -345,6 +347,7 @@ public final class DynamicSite {
             }
             updates.incrementAndGet();
             merged.values().removeIf(v -> v == 0);
+            merged.forEach((c, n) -> observed.merge(c, n, Long::sum));
             if (!merged.isEmpty()) {
                 List<LearningPolicy.Candidate> sorted = new ArrayList<>();
                 long total = 0;
@@ -540,6 +543,18 @@ public final class DynamicSite {
             }
         }
         return sum;
+    }
+
+    /**
+     * The targets the statistics saw at this site over every update so far, with their counts,
+     * most frequent first: the site's target skew as the learner sampled it (at most {@link #SLOTS}
+     * candidates per worker between two updates, so a long tail is undercounted, as in the kernel).
+     */
+    public synchronized List<LearningPolicy.Candidate> observed() {
+        List<LearningPolicy.Candidate> out = new ArrayList<>();
+        observed.forEach((c, n) -> out.add(new LearningPolicy.Candidate(c, n)));
+        out.sort(Comparator.comparingLong(LearningPolicy.Candidate::count).reversed().thenComparing(c -> c.target().getName()));
+        return out;
     }
 
     /** Calls that reached the fallback while statistics were on. */

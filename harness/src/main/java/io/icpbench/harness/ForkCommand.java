@@ -131,6 +131,10 @@ final class ForkCommand implements Callable<Integer> {
         RunResults.ForkResult result = new RunResults.ForkResult(index, block, armName(), Dispatch.MODE.cliName(), scores, 1e9 / mean,
                 sum.snmpSnapshot(), outcomes, installedTargets(), accounting, name + "/jmh.json",
                 Files.exists(dir.resolve("latency.hlog")) ? name + "/latency.hlog" : null, (System.nanoTime() - t0) / 1e9);
+        if (!SiteRegistry.all().isEmpty()) {
+            // What the learned sites saw (each site's target mix): 'icpbench sites RUN/fork-NNN' prints it.
+            SiteReport.capture(Dispatch.MODE.cliName(), profile, sum.received(), mean, accounting).write(dir);
+        }
         io.icpbench.results.ResultsFiles.writeJson(dir.resolve("fork.json"), result);
         return 0;
     }

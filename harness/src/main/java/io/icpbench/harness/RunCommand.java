@@ -54,6 +54,12 @@ final class RunCommand implements Callable<Integer> {
                 + "Netty receiver: see 'icpbench live'; the score is then ns per datagram read).")
     String source;
 
+    @Option(names = "--host", paramLabel = "auto|FILE",
+            description = "With --source pcap:FILE: the capture's receiving host, inferred from the capture (auto) or read from a host "
+                + "file (see 'icpbench replay --help'); the run directory keeps it as host.txt. Without it the capture goes to the "
+                + "default modeled host.")
+    String host;
+
     @Option(names = "--work", paramLabel = "NS", defaultValue = "0", description = "Work per handler call, ns. Default: ${DEFAULT-VALUE}.")
     double workNs;
 
@@ -160,6 +166,11 @@ final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(dir + " already holds a run: use --resume " + dir + " or another --out");
             }
             ResultsFiles.write(dir, results);
+            String prof = results.settings().profile();
+            if (prof.startsWith(io.icpbench.harness.traffic.TrafficSource.PCAP_PREFIX)
+                    && prof.contains(io.icpbench.harness.traffic.TrafficSource.HOST_SEPARATOR)) {
+                io.icpbench.harness.traffic.TrafficSource.writeHost(dir.resolve(HOST_FILE), io.icpbench.harness.traffic.TrafficSource.load(prof));
+            }
         }
         RunResults.Settings s = results.settings();
         Path runDir = dir;
@@ -277,8 +288,11 @@ final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--source=" + source + ", expected synthetic, pcap:FILE or live");
             }
             // Forks start elsewhere: keep the capture's absolute path.
-            profile = io.icpbench.harness.traffic.TrafficSource.PCAP_PREFIX
-                    + Path.of(source.substring(io.icpbench.harness.traffic.TrafficSource.PCAP_PREFIX.length())).toAbsolutePath();
+            profile = io.icpbench.harness.traffic.TrafficSource.withHost(io.icpbench.harness.traffic.TrafficSource.PCAP_PREFIX
+                    + Path.of(source.substring(io.icpbench.harness.traffic.TrafficSource.PCAP_PREFIX.length())).toAbsolutePath(), host);
+        }
+        if (host != null && !profile.startsWith(io.icpbench.harness.traffic.TrafficSource.PCAP_PREFIX)) {
+            throw new IllegalArgumentException("--host describes the receiving host of a capture: give --source pcap:FILE");
         }
         io.icpbench.harness.traffic.TrafficSource.validate(profile);
         if (workNs < 0 || workNs > 1_000_000) {
@@ -319,6 +333,9 @@ final class RunCommand implements Callable<Integer> {
         RunResults.Settings settings = new RunResults.Settings(m, profile, workNs, workers, sites, perMode, wi, it, secs, sd, quick, base, d);
         return new RunResults(RunResults.SCHEMA, settings, provenance(), ForkPlan.plan(m, perMode, sd, base, baselineForks), List.of());
     }
+
+    /** The capture's host of a run with --host, as the forks use it (inferred, or copied from the host file). */
+    static final String HOST_FILE = "host.txt";
 
     /** Blocks a run must hold for its paired t to have 4 degrees of freedom at least. */
     static final int MIN_BLOCKS = 5;
@@ -651,6 +668,29 @@ final class RunCommand implements Callable<Integer> {
                 n.stream().mapToDouble(RunResults.Noise::loadAverage).max().orElse(0), flagged > n.size() / 2 ? "  <- a weak run: the machine was busy" : "");
     }
 
+    /**
+     * The target mix of each learned site, from the first fork that learned (its sites.json): the
+     * traffic's skew at every call site, the same for every arm of the run.
+     */
+    static void siteMix(PrintStream out, RunResults r, Path dir) {
+        for (RunResults.ForkResult f : r.forks()) {
+            Path forkDir = f.jmhJson() == null ? null : dir.resolve(f.jmhJson()).getParent();
+            if (forkDir == null || !Files.isRegularFile(forkDir.resolve(SiteReport.FILE))) {
+                continue;
+            }
+            try {
+                SiteReport sites = SiteReport.read(forkDir);
+                out.println();
+                out.printf(Locale.ROOT, "(from %s, arm %s; every learned fork's: icpbench sites %s/fork-NNN)%n", dir.relativize(forkDir),
+                        f.arm(), dir);
+                sites.printMix(out);
+            } catch (IllegalArgumentException e) {
+                out.println("(" + e.getMessage() + ")");
+            }
+            return;
+        }
+    }
+
     /** The per-arm table with the patch accounting (the statistics issue turns this into the report). */
     static void summary(PrintStream out, RunResults r, Path dir) {
         RunResults.Settings s = r.settings();
@@ -683,6 +723,7 @@ final class RunCommand implements Callable<Integer> {
         io.icpbench.analysis.PatchCosts.twinLines(costs).forEach(l -> out.println("(" + l + ")"));
         out.println("(" + io.icpbench.analysis.PatchCosts.KERNEL_NOTE + ")");
         noiseLine(out, r);
+        siteMix(out, r, dir);
         out.println();
         boolean live = r.settings().profile().startsWith(io.icpbench.harness.traffic.TrafficSource.LIVE_PREFIX);
         out.println("results: " + dir.resolve(ResultsFiles.RESULTS) + " (and " + ResultsFiles.CSV + (live ? "" : ", fork-NNN/jmh.json")

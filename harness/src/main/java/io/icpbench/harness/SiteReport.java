@@ -28,7 +28,8 @@ import java.util.Locale;
  */
 public record SiteReport(int schema, String mode, String profile, long packets, double nsPerPacket, RunResults.Accounting accounting,
         List<Site> sites) {
-    public static final int SCHEMA = 2;
+    /** Schema 3 added each site's target mix ({@link Site#targets}); schema 2 files read with none. */
+    public static final int SCHEMA = 3;
     public static final String FILE = "sites.json";
 
     /**
@@ -42,9 +43,41 @@ public record SiteReport(int schema, String mode, String profile, long packets, 
      * @param patches      patches (installs of new targets) over the measured packets
      * @param patchesTotal patches since the JVM started, warmup included
      * @param wipes        worker slot wipes, since the JVM started
+     * @param targets      the targets the statistics saw, with their counts, most frequent first: the site's skew
      */
     public record Site(String name, String policy, String stats, String placement, List<String> installed, long hits, long misses,
-            long updates, long patches, long patchesTotal, long wipes) {
+            long updates, long patches, long patchesTotal, long wipes, java.util.Map<String, Long> targets) {
+        public Site {
+            targets = targets == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(targets));
+        }
+
+        /** "IpRcv 71%, Ipv6Rcv 29%": the target mix as shares (the first {@code max}, then the rest as "others"). */
+        public String mix(int max) {
+            long total = targets.values().stream().mapToLong(Long::longValue).sum();
+            if (total == 0) {
+                return "-";
+            }
+            StringBuilder b = new StringBuilder();
+            int i = 0;
+            long shown = 0;
+            for (java.util.Map.Entry<String, Long> e : targets.entrySet()) {
+                if (i++ == max) {
+                    break;
+                }
+                shown += e.getValue();
+                b.append(b.length() == 0 ? "" : ", ").append(e.getKey()).append(' ').append(percent(e.getValue(), total));
+            }
+            if (shown < total) {
+                b.append(", others ").append(percent(total - shown, total));
+            }
+            return b.toString();
+        }
+
+        private static String percent(long n, long total) {
+            double p = 100.0 * n / total;
+            return p >= 9.95 || p == 0 ? String.format(Locale.ROOT, "%.0f%%", p) : String.format(Locale.ROOT, "%.1f%%", p);
+        }
+
         public double hitRate() {
             long all = hits + misses;
             return all == 0 ? Double.NaN : hits / (double) all;
@@ -59,9 +92,18 @@ public record SiteReport(int schema, String mode, String profile, long packets, 
             RunResults.SiteAccounting a = accounting.siteAccounting().get(s.name);
             sites.add(new Site(s.name, s.policyName(), s.statsStrategy().name().toLowerCase(Locale.ROOT),
                     placementOf(s), installed, s.fastHits(), s.misses(), a != null ? a.updates() : -1,
-                    a != null ? a.patches() : -1, s.patches(), s.wipes()));
+                    a != null ? a.patches() : -1, s.patches(), s.wipes(), targets(s)));
         }
         return new SiteReport(SCHEMA, mode, profile, packets, nsPerPacket, accounting, sites);
+    }
+
+    /** The site's observed targets by short name, most frequent first. */
+    static java.util.Map<String, Long> targets(DynamicSite s) {
+        java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+        for (io.icpbench.dispatch.LearningPolicy.Candidate c : s.observed()) {
+            m.merge(shortName(c.target()), c.count(), Long::sum);
+        }
+        return m;
     }
 
     /** A site's placement as reports show it: "adaptive>stub" once an adaptive site has moved out of line. */
@@ -96,7 +138,7 @@ public record SiteReport(int schema, String mode, String profile, long packets, 
         try {
             com.fasterxml.jackson.databind.JsonNode tree = mapper().readTree(file.toFile());
             int schema = tree == null ? -1 : tree.path("schema").asInt(-1);
-            if (schema != SCHEMA) {
+            if (schema != SCHEMA && schema != 2) {
                 throw new IllegalArgumentException(file + ": schema " + schema + ", this icpbench reads schema " + SCHEMA
                         + (schema == 1 ? " (schema 1 counted JFR deoptimizations, not what a patch costs): run 'icpbench stack' again" : ""));
             }
@@ -136,10 +178,24 @@ public record SiteReport(int schema, String mode, String profile, long packets, 
         }
         out.println("  policy " + sites.get(0).policy() + ", statistics " + sites.get(0).stats()
                 + "; hit rate = calls that took a guard / calls counted; updates and patches over the measured packets, total with the warmup");
+        printMix(out);
         if (!a.invalidatedMethods().isEmpty()) {
             StringBuilder b = new StringBuilder("  invalidated most (compiled methods made not entrant by a dependency change):");
             a.invalidatedMethods().entrySet().stream().limit(8).forEach(e -> b.append(' ').append(e.getKey()).append(" x").append(e.getValue()).append(','));
             out.println(b.substring(0, b.length() - 1));
+        }
+    }
+
+    /** Each site's target mix (its skew, as the learner's statistics saw it), one line per site. */
+    public void printMix(PrintStream out) {
+        if (sites.stream().allMatch(s -> s.targets().isEmpty())) {
+            return;
+        }
+        int nameWidth = sites.stream().mapToInt(s -> s.name().length()).max().orElse(4);
+        out.println("target mix per site (the skew the statistics saw over every update; share of the calls counted):");
+        for (Site s : sites) {
+            long total = s.targets().values().stream().mapToLong(Long::longValue).sum();
+            out.printf(Locale.ROOT, "  %-" + nameWidth + "s  %s%s%n", s.name(), s.mix(4), total == 0 ? "" : "  (" + total + " calls)");
         }
     }
 

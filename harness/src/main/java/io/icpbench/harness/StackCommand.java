@@ -2,7 +2,7 @@ package io.icpbench.harness;
 
 import io.icpbench.dispatch.Dispatch;
 import io.icpbench.dispatch.Mode;
-import io.icpbench.harness.traffic.TrafficProfile;
+import io.icpbench.harness.traffic.TrafficSource;
 import io.icpbench.stack.Counters;
 import io.icpbench.stack.HandlerWork;
 import io.icpbench.stack.Outcome;
@@ -58,9 +58,18 @@ final class StackCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR",
             description = "Where sites.json goes. Default: results/runs/stack-latest under the project.")
     Path out;
-    @Option(names = "--profile", paramLabel = "NAME|FILE", defaultValue = "default",
-            description = "A built-in profile (see 'icpbench profiles') or a profile file. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--profile", paramLabel = "NAME|FILE|pcap:FILE", defaultValue = "default",
+            description = "A built-in profile (see 'icpbench profiles'), a profile file, or pcap:FILE, a capture replayed in a loop. "
+                + "Default: ${DEFAULT-VALUE}.")
     String profile;
+
+    @Option(names = "--host", paramLabel = "auto|FILE",
+            description = "With pcap:FILE: the capture's receiving host, inferred (auto) or read from a host file (see 'icpbench replay "
+                + "--help'); without it the capture goes to the default modeled host.")
+    String host;
+
+    @Option(names = "--write-host", paramLabel = "FILE", description = "Write the host description of --host to FILE.")
+    Path writeHost;
 
     @Option(names = "--packets", paramLabel = "N", defaultValue = "1000000",
             description = "Packets to measure. Default: ${DEFAULT-VALUE}.")
@@ -105,7 +114,10 @@ final class StackCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Mode m = mode == null ? Dispatch.MODE : Mode.parse(mode);
-        TrafficProfile p = TrafficProfile.load(profile);
+        if (writeHost != null && host == null) {
+            throw new IllegalArgumentException("--write-host writes the host of --host auto (or FILE): give --host");
+        }
+        TrafficSource.Traffic p = TrafficSource.load(TrafficSource.withHost(profile, host));
         if (packets < 1) {
             throw new IllegalArgumentException("--packets=" + packets + ", expected at least 1");
         }
@@ -126,10 +138,18 @@ final class StackCommand implements Callable<Integer> {
         PrintStream err = System.err;
         boolean interactive = System.console() != null;
         long[] lastReport = {System.nanoTime()};
+        if (writeHost != null) {
+            TrafficSource.writeHost(writeHost, p);
+            System.err.println("icpbench stack: wrote the host description to " + writeHost);
+        }
         if (writePcap != null) {
             java.util.List<io.icpbench.harness.traffic.Pcap.Packet> packets = new java.util.ArrayList<>();
-            for (io.icpbench.harness.traffic.TrafficClass.Frame f : io.icpbench.harness.traffic.TrafficGenerator.frames(p)) {
-                packets.add(new io.icpbench.harness.traffic.Pcap.Packet(f.bytes(), f.device()));
+            if (p.profile() != null) {
+                for (io.icpbench.harness.traffic.TrafficClass.Frame f : io.icpbench.harness.traffic.TrafficGenerator.frames(p.profile())) {
+                    packets.add(new io.icpbench.harness.traffic.Pcap.Packet(f.bytes(), f.device()));
+                }
+            } else {
+                packets.addAll(p.packets());
             }
             try {
                 io.icpbench.harness.traffic.Pcap.writePcapng(writePcap, packets);

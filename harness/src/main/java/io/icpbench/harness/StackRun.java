@@ -1,7 +1,6 @@
 package io.icpbench.harness;
 
-import io.icpbench.harness.traffic.TrafficGenerator;
-import io.icpbench.harness.traffic.TrafficProfile;
+import io.icpbench.harness.traffic.TrafficSource;
 import io.icpbench.stack.Counters;
 import io.icpbench.stack.FrameRing;
 import io.icpbench.stack.NetStack;
@@ -10,7 +9,7 @@ import io.icpbench.stack.Topology;
 import io.netty.buffer.PooledByteBufAllocator;
 
 /**
- * One run of a traffic profile through a fresh stack: an optional warmup on a throwaway stack (so
+ * One run of a traffic source (a profile, or a capture with its host) through a fresh stack: an optional warmup on a throwaway stack (so
  * the JIT has compiled the path), then the measured packets.
  */
 public final class StackRun {
@@ -28,7 +27,7 @@ public final class StackRun {
      * @param nanos     wall time of the measured packets only
      * @param patchCost the in-run estimate of one patch's cost ({@link PatchCost}, chunks of the measured packets)
      */
-    public record Result(TrafficProfile profile, StackOptions options, long packets, int batch, long nanos, Counters counters,
+    public record Result(TrafficSource.Traffic profile, StackOptions options, long packets, int batch, long nanos, Counters counters,
             Fingerprint fingerprint, PatchCost.Estimate patchCost) {
         public double packetsPerSecond() {
             return packets * 1e9 / Math.max(1, nanos);
@@ -72,12 +71,12 @@ public final class StackRun {
      * @param batch   frames per net_rx_action round, 1..1024 and at most the profile's frames
      * @param warmup  packets replayed first on a separate stack, not counted
      */
-    public static Result run(TrafficProfile profile, StackOptions options, long packets, int batch, long warmup, Progress progress) {
+    public static Result run(TrafficSource.Traffic profile, StackOptions options, long packets, int batch, long warmup, Progress progress) {
         return run(profile, options, packets, batch, warmup, progress, () -> { });
     }
 
     /** As above; {@code measureStart} runs after the warmup, right before the measured packets. */
-    public static Result run(TrafficProfile profile, StackOptions options, long packets, int batch, long warmup, Progress progress,
+    public static Result run(TrafficSource.Traffic profile, StackOptions options, long packets, int batch, long warmup, Progress progress,
             Runnable measureStart) {
         if (packets < 1) {
             throw new IllegalArgumentException("packets=" + packets + ", expected at least 1");
@@ -90,13 +89,13 @@ public final class StackRun {
             throw new IllegalArgumentException("warmup=" + warmup + ", expected 0 or more packets");
         }
         if (warmup > 0) {
-            NetStack scratch = Topology.build(options);
-            try (FrameRing ring = TrafficGenerator.ring(profile, scratch, PooledByteBufAllocator.DEFAULT)) {
+            NetStack scratch = profile.newStack(options);
+            try (FrameRing ring = profile.ring(scratch, PooledByteBufAllocator.DEFAULT)) {
                 ring.replay(scratch, warmup, batch);
             }
         }
-        NetStack stack = Topology.build(options);
-        try (FrameRing ring = TrafficGenerator.ring(profile, stack, PooledByteBufAllocator.DEFAULT)) {
+        NetStack stack = profile.newStack(options);
+        try (FrameRing ring = profile.ring(stack, PooledByteBufAllocator.DEFAULT)) {
             long done = 0;
             measureStart.run();
             // Timed in chunks of PatchCost.CHUNK_PACKETS for the patch cost; progress every CHUNK packets.

@@ -133,12 +133,13 @@ class PatchAccountingTest {
         RunResults.Accounting a = new RunResults.Accounting(1000, 4, 2, 6, 3, 2, 0, 10, 12.0, 900.0, null, java.util.Map.of("a.B::c", 2L),
                 java.util.Map.of("7 nf_hook_entry->hook", new RunResults.SiteAccounting("stub", 4, 2, 0)));
         SiteReport r = new SiteReport(SiteReport.SCHEMA, "dynamic-call", "default", 1000, 450.0, a, List.of(new SiteReport.Site(
-                "7 nf_hook_entry->hook", "top-2", "striped", "stub", List.of("Hooks.ConntrackIn"), 10, 2, 4, 2, 3, 0)));
+                "7 nf_hook_entry->hook", "top-2", "striped", "stub", List.of("Hooks.ConntrackIn"), 10, 2, 4, 2, 3, 0,
+                new java.util.LinkedHashMap<>(java.util.Map.of("Hooks.ConntrackIn", 900L)))));
         r.write(dir);
         assertThat(SiteReport.read(dir)).isEqualTo(r);
         java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
         r.print(new java.io.PrintStream(buf, true, StandardCharsets.UTF_8));
         assertThat(buf.toString(StandardCharsets.UTF_8)).contains("compiled methods invalidated: 2").contains("Bristot").contains("placement")
-                .doesNotContain("deopt");
+                .contains("Hooks.ConntrackIn 100%  (900 calls)").doesNotContain("deopt");
     }
 }

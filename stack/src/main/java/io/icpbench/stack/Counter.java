@@ -20,6 +20,8 @@ public enum Counter {
     IP_IN_TRUNCATED_PKTS("IpExt", "InTruncatedPkts"),
     IP_IN_CSUM_ERRORS("IpExt", "InCsumErrors"),
     IP_OUT_NO_ROUTES("Ip", "OutNoRoutes"),
+    IP_IN_MCAST_PKTS("IpExt", "InMcastPkts"),
+    IP_IN_BCAST_PKTS("IpExt", "InBcastPkts"),
 
     IP6_IN_RECEIVES("Ip6", "InReceives"),
     IP6_IN_HDR_ERRORS("Ip6", "InHdrErrors"),
@@ -29,6 +31,7 @@ public enum Counter {
     IP6_IN_UNKNOWN_PROTOS("Ip6", "InUnknownProtos"),
     IP6_IN_DELIVERS("Ip6", "InDelivers"),
     IP6_OUT_FORW_DATAGRAMS("Ip6", "OutForwDatagrams"),
+    IP6_IN_MCAST_PKTS("Ip6", "InMcastPkts"),
     IP6_REASM_REQDS("Ip6", "ReasmReqds"),
     IP6_REASM_FAILS("Ip6", "ReasmFails"),
 
@@ -51,15 +54,18 @@ public enum Counter {
     UDP_IN_ERRORS("Udp", "InErrors"),
     UDP_RCVBUF_ERRORS("Udp", "RcvbufErrors"),
     UDP_IN_CSUM_ERRORS("Udp", "InCsumErrors"),
+    UDP_IGNORED_MULTI("Udp", "IgnoredMulti"),
     UDP6_IN_DATAGRAMS("Udp6", "InDatagrams"),
     UDP6_NO_PORTS("Udp6", "NoPorts"),
     UDP6_IN_ERRORS("Udp6", "InErrors"),
     UDP6_RCVBUF_ERRORS("Udp6", "RcvbufErrors"),
     UDP6_IN_CSUM_ERRORS("Udp6", "InCsumErrors"),
+    UDP6_IGNORED_MULTI("Udp6", "IgnoredMulti"),
     UDPLITE_IN_DATAGRAMS("UdpLite", "InDatagrams"),
     UDPLITE_NO_PORTS("UdpLite", "NoPorts"),
     UDPLITE_IN_ERRORS("UdpLite", "InErrors"),
     UDPLITE_IN_CSUM_ERRORS("UdpLite", "InCsumErrors"),
+    UDPLITE_IGNORED_MULTI("UdpLite", "IgnoredMulti"),
 
     /** Not in /proc/net/snmp: per-device and per-module counters the kernel keeps elsewhere. */
     ARP_IN("Arp", "In"),

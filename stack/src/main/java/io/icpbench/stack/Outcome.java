@@ -49,6 +49,11 @@ public enum Outcome {
     IP_SOURCE_ROUTE(false),
     /** IPv4 martian source address (0/8, 127/8, multicast, class E). */
     IP_INVALID_SOURCE(false),
+    /**
+     * Multicast to a group the host has not joined: IPv4's input route lookup fails, IPv6's
+     * {@code ip6_mc_input} frees it; neither counts a drop.
+     */
+    MC_NOT_JOINED(false),
     /** TTL would expire on forwarding. */
     IP_TTL_EXPIRED(false),
     /** Bad IPv6 header or extension header. */

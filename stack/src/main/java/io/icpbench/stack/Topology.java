@@ -3,9 +3,11 @@ package io.icpbench.stack;
 import io.icpbench.stack.driver.Drivers;
 import io.icpbench.stack.encap.EncapHandlers;
 import io.icpbench.stack.gro.GroHandlers;
+import io.icpbench.stack.host.HostSpec.Ip6;
 import io.icpbench.stack.ip.DstInputs;
 import io.icpbench.stack.ip.IpRcv;
 import io.icpbench.stack.ip.Ipv6Rcv;
+import io.icpbench.stack.ip.MulticastInput;
 import io.icpbench.stack.l2.PacketTypes;
 import io.icpbench.stack.l2.RxHandlers;
 import io.icpbench.stack.netfilter.Conntrack;
@@ -15,6 +17,8 @@ import io.icpbench.stack.proto.Protocols;
 import io.icpbench.stack.proto.UdpRcv;
 import io.icpbench.stack.udp.SocketOps;
 import io.icpbench.stack.udp.UdpSock;
+import java.util.LinkedHashSet;
+import java.util.List;
 
 /**
  * The modeled host: its devices, addresses, sockets, hooks and routes, and every ops struct
@@ -118,35 +122,7 @@ public final class Topology {
         geneve0.napi = new Napi("geneve0/gro_cell", geneve0, new Drivers.GroCellPoll(s), s, RING_SIZE);
         s.addTunnel(EncapHandlers.KIND_GENEVE, GENEVE_VNI, geneve0);
 
-        // packet_type handlers and taps
-        s.addPacketType(new IpRcv(s));
-        s.addPacketType(new Ipv6Rcv(s));
-        s.addPacketType(new PacketTypes.ArpRcv(s));
-        for (int i = 0; i < options.taps(); i++) {
-            s.addPacketType(new PacketTypes.PacketRcv(s));
-        }
-
-        // GRO offloads
-        s.addGroL3(Eth.ETH_P_IP, new GroHandlers.InetGro(s));
-        s.addGroL3(Eth.ETH_P_IPV6, new GroHandlers.Ipv6Gro(s));
-        GroHandlers.UdpGro udpGro = new GroHandlers.UdpGro(s);
-        GroHandlers.TcpGro tcpGro = new GroHandlers.TcpGro(s);
-        s.addGroL4(4, 17, udpGro);
-        s.addGroL4(4, 6, tcpGro);
-        s.addGroL4(4, 47, new GroHandlers.GreGro(s));
-        s.addGroL4(4, 50, new GroHandlers.EspGro(s));
-        s.addGroL4(6, 17, udpGro);
-        s.addGroL4(6, 6, tcpGro);
-
-        // transport protocols
-        s.addProtocol(4, 17, new UdpRcv(s, 4, false));
-        s.addProtocol(4, 136, new UdpRcv(s, 4, true));
-        s.addProtocol(4, 6, new Protocols.TcpRcv(s));
-        s.addProtocol(4, 1, new Protocols.IcmpRcv(s));
-        s.addProtocol(4, 47, new Protocols.GreRcv(s));
-        s.addProtocol(6, 17, new UdpRcv(s, 6, false));
-        s.addProtocol(6, 6, new Protocols.TcpRcv(s));
-        s.addProtocol(6, 58, new Protocols.Icmpv6Rcv(s));
+        registerHandlers(s, options);
 
         // netfilter
         if (options.netfilter()) {
@@ -164,14 +140,13 @@ public final class Topology {
         }
         s.fib.addLocal6(IP6_ETH0_HI, IP6_ETH0_LO);
         s.fib.addLocal6(IP6_VXLAN_HI, IP6_VXLAN_LO);
+        joinGroups(s, List.of(new Ip6(IP6_ETH0_HI, IP6_ETH0_LO),
+                new Ip6(IP6_VXLAN_HI, IP6_VXLAN_LO)), List.of(), List.of());
         if (options.forwarding()) {
             s.fib.addForward4(IP_FORWARD_NET, 16);
             s.fib.addForward6(IP6_FORWARD_HI, 32);
         }
-        DstInputs.IpForward forward = new DstInputs.IpForward(s);
-        s.fib.setDsts(new Dst("local", new DstInputs.IpLocalDeliver(s)), new Dst("forward", forward),
-                new Dst("local6", new DstInputs.Ip6Input(s)), new Dst("forward6", forward),
-                new Dst("unreachable", new DstInputs.DstDiscard(s)));
+        setDsts(s);
 
         // sockets
         SocketOps.UdpRecvmsg udpRecvmsg = new SocketOps.UdpRecvmsg(s);
@@ -215,7 +190,76 @@ public final class Topology {
         return s;
     }
 
-    private static void bind(NetStack s, UdpSock sk, io.icpbench.stack.ops.RecvMsg prot, io.icpbench.stack.ops.DataReady ready) {
+    /**
+     * Registers what every modeled host has, as the kernel's modules register it at boot: the
+     * packet_type handlers (and {@code options.taps()} AF_PACKET taps), the GRO offloads and the
+     * transport protocols.
+     */
+    static void registerHandlers(NetStack s, StackOptions options) {
+        // packet_type handlers and taps
+        s.addPacketType(new IpRcv(s));
+        s.addPacketType(new Ipv6Rcv(s));
+        s.addPacketType(new PacketTypes.ArpRcv(s));
+        for (int i = 0; i < options.taps(); i++) {
+            s.addPacketType(new PacketTypes.PacketRcv(s));
+        }
+
+        // GRO offloads
+        s.addGroL3(Eth.ETH_P_IP, new GroHandlers.InetGro(s));
+        s.addGroL3(Eth.ETH_P_IPV6, new GroHandlers.Ipv6Gro(s));
+        GroHandlers.UdpGro udpGro = new GroHandlers.UdpGro(s);
+        GroHandlers.TcpGro tcpGro = new GroHandlers.TcpGro(s);
+        s.addGroL4(4, 17, udpGro);
+        s.addGroL4(4, 6, tcpGro);
+        s.addGroL4(4, 47, new GroHandlers.GreGro(s));
+        s.addGroL4(4, 50, new GroHandlers.EspGro(s));
+        s.addGroL4(6, 17, udpGro);
+        s.addGroL4(6, 6, tcpGro);
+
+        // transport protocols
+        s.addProtocol(4, 17, new UdpRcv(s, 4, false));
+        s.addProtocol(4, 136, new UdpRcv(s, 4, true));
+        s.addProtocol(4, 6, new Protocols.TcpRcv(s));
+        s.addProtocol(4, 1, new Protocols.IcmpRcv(s));
+        s.addProtocol(4, 47, new Protocols.GreRcv(s));
+        s.addProtocol(6, 17, new UdpRcv(s, 6, false));
+        s.addProtocol(6, 6, new Protocols.TcpRcv(s));
+        s.addProtocol(6, 58, new Protocols.Icmpv6Rcv(s));
+    }
+
+    /** The input routes' destinations: local delivery, forwarding, IPv6 multicast and the unreachable route. */
+    static void setDsts(NetStack s) {
+        DstInputs.IpForward forward = new DstInputs.IpForward(s);
+        DstInputs.Ip6Input local6 = new DstInputs.Ip6Input(s);
+        s.fib.setDsts(new Dst("local", new DstInputs.IpLocalDeliver(s)), new Dst("forward", forward), new Dst("local6", local6),
+                new Dst("forward6", forward), new Dst("multicast6", new MulticastInput(s, local6)),
+                new Dst("unreachable", new DstInputs.DstDiscard(s)));
+    }
+
+    /**
+     * Joins the groups every host joins: 224.0.0.1 and ff02::1 (all nodes), and the solicited-node
+     * group of each IPv6 address ({@code addrconf_join_solict}).
+     */
+    static void joinGroups(NetStack s, List<Ip6> ipv6, List<Integer> groups4,
+            List<Ip6> groups6) {
+        s.fib.addGroup4(ip(224, 0, 0, 1));
+        for (int g : groups4) {
+            if (g != ip(224, 0, 0, 1)) {
+                s.fib.addGroup4(g);
+            }
+        }
+        LinkedHashSet<Ip6> all = new LinkedHashSet<>();
+        all.add(new Ip6(0xff02_0000_0000_0000L, 1L));
+        for (Ip6 a : ipv6) {
+            all.add(a.solicitedNode());
+        }
+        all.addAll(groups6);
+        for (Ip6 g : all) {
+            s.fib.addGroup6(g.hi(), g.lo());
+        }
+    }
+
+    static void bind(NetStack s, UdpSock sk, io.icpbench.stack.ops.RecvMsg prot, io.icpbench.stack.ops.DataReady ready) {
         sk.prot = prot;
         sk.dataReady = ready;
         s.udp.bind(sk);

@@ -115,8 +115,9 @@ public class RxPathBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         StackOptions options = StackOptions.DEFAULT.withWork(HandlerWork.calibrated(workNs));
-        stack = Topology.build(options);
-        ring = io.icpbench.harness.traffic.TrafficSource.ring(profile, stack, PooledByteBufAllocator.DEFAULT);
+        io.icpbench.harness.traffic.TrafficSource.Traffic traffic = io.icpbench.harness.traffic.TrafficSource.load(profile);
+        stack = traffic.newStack(options);
+        ring = traffic.ring(stack, PooledByteBufAllocator.DEFAULT);
         maxBatch = Math.min(ring.size(), io.icpbench.stack.Topology.RING_SIZE);
         // 1 ns to 10 s per batch, 3 significant digits: recordValue never allocates in that range.
         histogram = new org.HdrHistogram.Histogram(10_000_000_000L, 3);

@@ -27,8 +27,14 @@ import java.util.List;
 public final class Pcap {
     public static final int LINKTYPE_ETHERNET = 1;
 
-    /** A frame and the name of the interface it was captured on ("" if the file names none). */
-    public record Packet(byte[] frame, String device) {
+    /**
+     * A frame, the name of the interface it was captured on ("" if the file names none) and when
+     * it was captured, in ns since the epoch (0 if the file does not say).
+     */
+    public record Packet(byte[] frame, String device, long timestampNs) {
+        public Packet(byte[] frame, String device) {
+            this(frame, device, 0L);
+        }
     }
 
     /**
@@ -119,7 +125,8 @@ public final class Pcap {
     }
 
     private static Capture readPcap(String file, ByteBuffer b, int magic) {
-        // Micro- (a1b2c3d4) and nanosecond (a1b23c4d) files differ only in their timestamps, which a replay ignores.
+        // Micro- (a1b2c3d4) and nanosecond (a1b23c4d) files differ only in their timestamps' unit.
+        boolean nanos = magic == 0xA1B23C4D || magic == 0x4D3CB2A1;
         if (magic == 0xD4C3B2A1 || magic == 0x4D3CB2A1) {
             b.order(ByteOrder.BIG_ENDIAN);
         } else if (magic != 0xA1B2C3D4 && magic != 0xA1B23C4D) {
@@ -148,7 +155,8 @@ public final class Pcap {
             }
             byte[] frame = new byte[incl];
             b.get(off + 16, frame);
-            packets.add(new Packet(frame, ""));
+            long ts = (b.getInt(off) & 0xFFFF_FFFFL) * 1_000_000_000L + (b.getInt(off + 4) & 0xFFFF_FFFFL) * (nanos ? 1 : 1000);
+            packets.add(new Packet(frame, "", ts));
             off += 16 + incl;
         }
         return new Capture(packets, null);
@@ -158,6 +166,7 @@ public final class Pcap {
         List<Packet> packets = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<Integer> linktypes = new ArrayList<>();
+        List<Long> resolutions = new ArrayList<>();
         int off = 0;
         while (off < b.limit()) {
             if (b.limit() - off < 12) {
@@ -174,6 +183,7 @@ public final class Pcap {
                 }
                 names.clear();
                 linktypes.clear();
+                resolutions.clear();
             }
             int len = b.getInt(off + 4);
             if (len < 12 || (len & 3) != 0 || len > b.limit() - off) {
@@ -187,7 +197,8 @@ public final class Pcap {
             switch (type) {
                 case 1 -> {
                     linktypes.add(b.getShort(off + 8) & 0xFFFF);
-                    names.add(ifName(b, off + 16, off + len - 4));
+                    names.add(ifOption(b, off + 16, off + len - 4, 2));
+                    resolutions.add(ticksPerSecond(ifOption(b, off + 16, off + len - 4, 9)));
                 }
                 case 6, 3 -> {
                     int iface = type == 6 ? b.getInt(off + 8) : 0;
@@ -207,7 +218,13 @@ public final class Pcap {
                     }
                     byte[] frame = new byte[cap];
                     b.get(data, frame);
-                    packets.add(new Packet(frame, names.get(iface)));
+                    long ts = 0;
+                    if (type == 6) {
+                        long ticks = (b.getInt(off + 12) & 0xFFFF_FFFFL) << 32 | (b.getInt(off + 16) & 0xFFFF_FFFFL);
+                        long perSecond = resolutions.get(iface);
+                        ts = ticks / perSecond * 1_000_000_000L + (long) ((double) (ticks % perSecond) * 1e9 / perSecond);
+                    }
+                    packets.add(new Packet(frame, names.get(iface), ts));
                 }
                 default -> {
                     // other blocks (name resolution, statistics, ...) carry nothing we replay
@@ -218,7 +235,8 @@ public final class Pcap {
         return new Capture(packets, null);
     }
 
-    private static String ifName(ByteBuffer b, int from, int end) {
+    /** The value of interface option {@code wanted} (2 if_name, 9 if_tsresol) as ISO-8859-1 text, "" if absent. */
+    private static String ifOption(ByteBuffer b, int from, int end, int wanted) {
         int o = from;
         while (o + 4 <= end) {
             int code = b.getShort(o) & 0xFFFF;
@@ -226,13 +244,33 @@ public final class Pcap {
             if (code == 0 || o + 4 + len > end) {
                 break;
             }
-            if (code == 2) {
-                byte[] name = new byte[len];
-                b.get(o + 4, name);
-                return new String(name, StandardCharsets.UTF_8);
+            if (code == wanted) {
+                byte[] value = new byte[len];
+                b.get(o + 4, value);
+                return new String(value, wanted == 2 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
             }
             o += 4 + pad(len);
         }
         return "";
+    }
+
+    /**
+     * Timestamp ticks per second of an if_tsresol value (one byte: high bit clear, 10^-n s; set,
+     * 2^-n s; absent: microseconds). Resolutions finer than 1 ns or beyond a long are read as 1 ns.
+     */
+    private static long ticksPerSecond(String tsresol) {
+        if (tsresol.isEmpty()) {
+            return 1_000_000L;
+        }
+        int r = tsresol.charAt(0) & 0xFF;
+        int n = r & 0x7F;
+        if ((r & 0x80) != 0) {
+            return n >= 62 ? 1L << 62 : 1L << n;
+        }
+        long t = 1;
+        for (int i = 0; i < Math.min(n, 18); i++) {
+            t *= 10;
+        }
+        return t;
     }
 }

@@ -106,6 +106,17 @@ public final class IpRcv implements PacketType {
         if (!stack.preRouting(skb)) {
             return NET_RX_DROP;
         }
+        int daddr = skb.daddr;
+        if ((daddr >>> 28) == 0xE) {
+            // ip_route_input_mc for a joined group; for any other the lookup fails (ip_rcv_finish_core: no counter).
+            if (!stack.fib.isJoined4(daddr)) {
+                stack.counters.finish(skb, Outcome.MC_NOT_JOINED);
+                return NET_RX_DROP;
+            }
+            stack.counters.inc(Counter.IP_IN_MCAST_PKTS);
+        } else if (daddr == 0xFFFF_FFFF) {
+            stack.counters.inc(Counter.IP_IN_BCAST_PKTS);
+        }
         stack.fib.route4(skb);
         return NetStack.dstInput(skb.dst.input, skb);
     }

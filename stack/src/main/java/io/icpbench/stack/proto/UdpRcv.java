@@ -91,7 +91,9 @@ public final class UdpRcv implements NetProtocol {
         skb.dport = b.getUnsignedShort(t + 2);
         UdpSock sk = stack.udp.lookup(skb, lite);
         if (sk == null) {
-            stack.counters.inc(mib.noPorts);
+            // __udp4_lib_mcast_deliver / __udp6_lib_mcast_deliver: a group or broadcast datagram nobody wants is ignored, not refused.
+            boolean multi = v6 ? (skb.daddrHi >>> 56) == 0xFF : (skb.daddr >>> 28) == 0xE || skb.daddr == 0xFFFF_FFFF;
+            stack.counters.inc(multi ? mib.ignoredMulti : mib.noPorts);
             stack.counters.finish(skb, Outcome.NO_SOCKET);
             return 0;
         }

@@ -5,7 +5,7 @@ import io.icpbench.stack.SkBuff;
 
 /**
  * The routing table of the input path ({@code ip_route_input_noref}, {@code ip6_route_input}):
- * local addresses, prefixes this host forwards, and the rest unreachable.
+ * local addresses, joined multicast groups, prefixes this host forwards, and the rest unreachable.
  *
  * <p>Small fixed arrays scanned in order: a handful of entries, no allocation per lookup.
  */
@@ -17,20 +17,64 @@ public final class Fib {
     private long[] local6Lo = new long[0];
     private long[] fwd6Hi = new long[0];
     private long[] fwd6MaskHi = new long[0];
+    private int[] groups4 = new int[0];
+    private long[] groups6Hi = new long[0];
+    private long[] groups6Lo = new long[0];
 
     private Dst local4Dst;
     private Dst forward4Dst;
     private Dst local6Dst;
     private Dst forward6Dst;
     private Dst unreachableDst;
+    private Dst multicast6Dst;
 
-    /** Sets the destination entries the lookups return. */
-    public void setDsts(Dst local4, Dst forward4, Dst local6, Dst forward6, Dst unreachable) {
+    /**
+     * Sets the destination entries the lookups return; {@code multicast6} is the route of every
+     * IPv6 multicast destination (ff00::/8, whose input is {@code ip6_mc_input}).
+     */
+    public void setDsts(Dst local4, Dst forward4, Dst local6, Dst forward6, Dst multicast6, Dst unreachable) {
         this.local4Dst = local4;
         this.forward4Dst = forward4;
         this.local6Dst = local6;
         this.forward6Dst = forward6;
+        this.multicast6Dst = multicast6;
         this.unreachableDst = unreachable;
+    }
+
+    /** Joins an IPv4 multicast group (ip_mc_join_group). */
+    public void addGroup4(int group) {
+        groups4 = java.util.Arrays.copyOf(groups4, groups4.length + 1);
+        groups4[groups4.length - 1] = group;
+    }
+
+    /** Joins an IPv6 multicast group (ipv6_dev_mc_inc). */
+    public void addGroup6(long hi, long lo) {
+        groups6Hi = java.util.Arrays.copyOf(groups6Hi, groups6Hi.length + 1);
+        groups6Lo = java.util.Arrays.copyOf(groups6Lo, groups6Lo.length + 1);
+        groups6Hi[groups6Hi.length - 1] = hi;
+        groups6Lo[groups6Lo.length - 1] = lo;
+    }
+
+    /** Whether the host joined the IPv4 group {@code group} (ip_check_mc_rcu). */
+    public boolean isJoined4(int group) {
+        int[] g = groups4;
+        for (int i = 0; i < g.length; i++) {
+            if (g[i] == group) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the host joined the IPv6 group (ipv6_chk_mcast_addr). */
+    public boolean isJoined6(long hi, long lo) {
+        long[] h = groups6Hi;
+        for (int i = 0; i < h.length; i++) {
+            if (h[i] == hi && groups6Lo[i] == lo) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void addLocal4(int addr) {
@@ -84,10 +128,13 @@ public final class Fib {
         return false;
     }
 
-    /** Routes an IPv4 packet by {@code skb.daddr}: sets {@code skb.dst}. */
+    /**
+     * Routes an IPv4 packet by {@code skb.daddr}: sets {@code skb.dst}. A multicast destination
+     * routes locally (the caller checked that the group is joined: ip_route_input_mc).
+     */
     public void route4(SkBuff skb) {
         int daddr = skb.daddr;
-        if (isLocal4(daddr)) {
+        if (isLocal4(daddr) || (daddr >>> 28) == 0xE) {
             skb.dst = local4Dst;
             return;
         }
@@ -105,6 +152,10 @@ public final class Fib {
     public void route6(SkBuff skb) {
         long hi = skb.daddrHi;
         long lo = skb.daddrLo;
+        if ((hi >>> 56) == 0xFF) {
+            skb.dst = multicast6Dst;
+            return;
+        }
         long[] h = local6Hi;
         for (int i = 0; i < h.length; i++) {
             if (h[i] == hi && local6Lo[i] == lo) {
