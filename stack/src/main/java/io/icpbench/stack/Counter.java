@@ -99,6 +99,17 @@ public enum Counter {
         return group;
     }
 
+    /**
+     * Whether the kernel keeps this counter in {@code /proc/net/snmp}, {@code snmp6} or
+     * {@code netstat} (so nstat prints it); the others are the model's own.
+     */
+    public boolean kernel() {
+        return switch (group) {
+            case "Ip", "IpExt", "Ip6", "Icmp", "Icmp6", "Tcp", "Udp", "Udp6", "UdpLite" -> true;
+            default -> false;
+        };
+    }
+
     /** The kernel's name, group and field joined ("UdpInDatagrams"), as {@code nstat} prints it. */
     public String snmpName() {
         return group + field;

@@ -59,13 +59,16 @@ public final class Nstat {
 
     /**
      * Every counter either side counted, in the model's order and then the kernel's: the model's
-     * counters are compared ({@link #EQUAL} or {@link #DIFFERS}); kernel counters the model does
+     * counters that the kernel keeps too are compared (its own, such as GroReceived, are not) ({@link #EQUAL} or {@link #DIFFERS}); kernel counters the model does
      * not keep are {@link #TRANSMIT} (the model has no transmit path) or {@link #NOT_MODELED}.
      */
     public static List<Row> compare(Map<String, Long> kernel, Counters model) {
         List<Row> rows = new ArrayList<>();
         Map<String, Long> rest = new TreeMap<>(kernel);
         for (Counter c : Counter.values()) {
+            if (!c.kernel()) {
+                continue;
+            }
             String n = c.snmpName();
             long k = kernel.getOrDefault(n, 0L);
             long m = model.get(c);

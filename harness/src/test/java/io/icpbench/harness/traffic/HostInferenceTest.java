@@ -23,15 +23,15 @@ import org.junit.jupiter.api.Test;
  * {@code --host auto}: a capture of one interface of a host H, talking to a peer P, built here
  * frame by frame with what the inference must find in it (and what it must not be fooled by).
  */
-class HostInferenceTest {
-    static final long H = mac("02:5a:00:00:00:02"), P = mac("02:5a:00:00:00:01"), T = mac("02:5a:00:00:00:42"),
+public class HostInferenceTest {
+    public static final long H = mac("02:5a:00:00:00:02"), P = mac("02:5a:00:00:00:01"), T = mac("02:5a:00:00:00:42"),
             TP = mac("02:5a:00:00:00:41"), Q = mac("02:5a:00:00:00:77"), R = mac("02:5a:00:00:00:78");
     static final int H4 = ipv4("10.10.0.2"), P4 = ipv4("10.10.0.1"), T4 = ipv4("192.168.42.2"), TP4 = ipv4("192.168.42.1"),
             V4 = ipv4("10.10.100.2");
     static final byte[] H6 = ipv6("fd10::2"), P6 = ipv6("fd10::1");
 
     /** The capture, both directions, in order; {@code answers}: whether H's answers are in it. */
-    static List<Pcap.Packet> capture() {
+    public static List<Pcap.Packet> capture() {
         List<byte[]> f = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             f.add(FrameBuilder.ethernet(H, P).ipv4(P4, H4).udp(40000 + i, 5201).payload(100).build());
