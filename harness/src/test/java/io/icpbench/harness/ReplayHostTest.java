@@ -47,6 +47,27 @@ class ReplayHostTest {
     }
 
     @Test
+    void stackLoopsACaptureOnItsHost(@TempDir Path dir) throws Exception {
+        Path pcap = dir.resolve("c.pcapng");
+        Pcap.writePcapng(pcap, HostInferenceTest.capture());
+        Path host = dir.resolve("h.txt");
+        MainTest.Run r = MainTest.run("stack", "--profile", "pcap:" + pcap, "--host", "auto", "--write-host", host.toString(), "--packets",
+                "1100", "--warmup", "0", "--out", dir.resolve("out").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        // 11 received frames a pass, 100 passes: every count is 100 times the replay's.
+        assertThat(r.out()).contains("profile c.pcapng (11 frames)").containsPattern("UdpInDatagrams +600\\b")
+                .containsPattern("VxlanDecaps +100\\b");
+        assertThat(Files.readString(host)).contains("vxlan      4789 vni 42");
+        MainTest.Run noPcap = MainTest.run("stack", "--host", "auto", "--packets", "10", "--warmup", "0");
+        assertThat(noPcap.exit()).isEqualTo(2);
+        assertThat(noPcap.err()).contains("--host describes the receiving host of a capture");
+        MainTest.Run runNoPcap = MainTest.run("run", "--host", "auto", "--quick", "--out", dir.resolve("run").toString());
+        assertThat(runNoPcap.exit()).isEqualTo(2);
+        assertThat(runNoPcap.err()).contains("--host describes the receiving host of a capture");
+        assertThat(dir.resolve("run")).doesNotExist();
+    }
+
+    @Test
     void aBadHostFileIsExitCode2WithItsLine(@TempDir Path dir) throws Exception {
         Path pcap = dir.resolve("c.pcapng");
         Pcap.writePcapng(pcap, HostInferenceTest.capture());
