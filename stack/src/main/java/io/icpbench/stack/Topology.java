@@ -147,6 +147,7 @@ public final class Topology {
         s.addProtocol(6, 17, new UdpRcv(s, 6, false));
         s.addProtocol(6, 6, new Protocols.TcpRcv(s));
         s.addProtocol(6, 58, new Protocols.Icmpv6Rcv(s));
+        s.addProtocol(6, 44, new io.icpbench.stack.ip.Ipv6FragRcv(s));
 
         // netfilter
         if (options.netfilter()) {
