@@ -112,6 +112,8 @@ final class ReplayCommand implements Callable<Integer> {
             try (FrameRing ring = traffic.host() != null ? traffic.ring(stack, PooledByteBufAllocator.DEFAULT)
                     : TrafficSource.ring(capture, stack, stack.device(device), PooledByteBufAllocator.DEFAULT)) {
                 ring.replay(stack, (long) frames * loops, Math.min(256, frames));
+                // As if nstat were read after the reassembly timeout: queues still open time out.
+                ring.settle(stack);
             }
             System.out.println();
             StackCommand.printCounters(System.out, stack.counters, allCounters);

@@ -104,10 +104,15 @@ public enum BadFrame {
                     .payload(16).build();
         }
     },
-    IP_FRAGMENT(Outcome.IP_FRAGMENT, Counter.IP_REASM_FAILS) {
+    /**
+     * A fragment with MF set and under 8 bytes of data: ip_frag_queue rounds its end down to its
+     * offset ({@code end == offset}) and discards it with its queue.
+     */
+    IP_FRAGMENT_NO_DATA(Outcome.IP_FRAG_INVALID, Counter.IP_REASM_FAILS) {
         @Override
         public byte[] build(int flow) {
-            return udp4(flow).fragment(false, 100).build();
+            return FrameBuilder.ethernet(MAC_ETH0, MAC_PEER).ipv4(src(flow), IP_ETH0).ipId(flow).fragment(true, 100)
+                    .ipProtocol(17).payload(4).build();
         }
     },
     IP_UNKNOWN_PROTOCOL(Outcome.IP_NOPROTO, Counter.IP_IN_UNKNOWN_PROTOS) {
@@ -161,10 +166,14 @@ public enum BadFrame {
             return udp6(flow).ipv6ExtensionHeader(60, 8).ipv6ExtensionHeader(0, 8).build();
         }
     },
-    IP6_FRAGMENT(Outcome.IP6_FRAGMENT, Counter.IP6_REASM_FAILS) {
+    /**
+     * A first IPv6 fragment (M set) whose length is not a multiple of 8: a parameter problem in
+     * ip6_frag_queue (RFC 8200 4.5). Its queue, just created, stays until it times out.
+     */
+    IP6_FRAGMENT_UNALIGNED(Outcome.IP6_INHDR, Counter.IP6_IN_HDR_ERRORS) {
         @Override
         public byte[] build(int flow) {
-            return udp6(flow).ipv6ExtensionHeader(44, 8).build();
+            return udp6(flow).payload(33).ipv6Fragment(0, true).build();
         }
     },
     IP6_UNKNOWN_NEXT_HEADER(Outcome.IP6_NOPROTO, Counter.IP6_IN_UNKNOWN_PROTOS) {

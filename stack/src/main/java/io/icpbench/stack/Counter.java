@@ -15,10 +15,14 @@ public enum Counter {
     IP_IN_UNKNOWN_PROTOS("Ip", "InUnknownProtos"),
     IP_IN_DISCARDS("Ip", "InDiscards"),
     IP_IN_DELIVERS("Ip", "InDelivers"),
+    IP_REASM_TIMEOUT("Ip", "ReasmTimeout"),
     IP_REASM_REQDS("Ip", "ReasmReqds"),
+    IP_REASM_OKS("Ip", "ReasmOKs"),
     IP_REASM_FAILS("Ip", "ReasmFails"),
     IP_IN_TRUNCATED_PKTS("IpExt", "InTruncatedPkts"),
     IP_IN_CSUM_ERRORS("IpExt", "InCsumErrors"),
+    /** IPSTATS_MIB_REASM_OVERLAPS: printed in /proc/net/netstat (IpExt), not in /proc/net/snmp; IPv6 counts it too but snmp6 never prints it. */
+    IP_EXT_REASM_OVERLAPS("IpExt", "ReasmOverlaps"),
     IP_OUT_NO_ROUTES("Ip", "OutNoRoutes"),
     IP_IN_MCAST_PKTS("IpExt", "InMcastPkts"),
     IP_IN_BCAST_PKTS("IpExt", "InBcastPkts"),
@@ -31,8 +35,10 @@ public enum Counter {
     IP6_IN_UNKNOWN_PROTOS("Ip6", "InUnknownProtos"),
     IP6_IN_DELIVERS("Ip6", "InDelivers"),
     IP6_OUT_FORW_DATAGRAMS("Ip6", "OutForwDatagrams"),
+    IP6_REASM_TIMEOUT("Ip6", "ReasmTimeout"),
     IP6_IN_MCAST_PKTS("Ip6", "InMcastPkts"),
     IP6_REASM_REQDS("Ip6", "ReasmReqds"),
+    IP6_REASM_OKS("Ip6", "ReasmOKs"),
     IP6_REASM_FAILS("Ip6", "ReasmFails"),
 
     ICMP_IN_MSGS("Icmp", "InMsgs"),
@@ -84,7 +90,16 @@ public enum Counter {
     GENEVE_DECAPS("Geneve", "Decaps"),
     WG_RX("WireGuard", "Rx"),
     L2TP_RX("L2tp", "Rx"),
-    XFRM_IN_NO_STATES("Xfrm", "InNoStates");
+    XFRM_IN_NO_STATES("Xfrm", "InNoStates"),
+    /**
+     * The model's own reassembly limits, which the kernel does not have (its only bound is
+     * ipfrag_high_thresh): a fragment that found every queue in use ({@code io.icpbench.stack.ip.Reassembly}
+     * holds a fixed number), one that would have opened a run past a queue's run list, and a first
+     * IPv6 fragment whose unfragmentable part is longer than a queue keeps.
+     */
+    FRAG_QUEUE_FULL("Frag", "QueueFull"),
+    FRAG_TOO_MANY("Frag", "TooMany"),
+    FRAG_HDR_TOO_LONG("Frag", "HdrTooLong");
 
     private final String group;
     private final String field;

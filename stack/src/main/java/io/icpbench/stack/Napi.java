@@ -48,7 +48,11 @@ public final class Napi {
         return true;
     }
 
-    /** The next queued packet, or null. */
+    /**
+     * The next queued packet, or null. The stack's clock moves to the packet's arrival time
+     * ({@link SkBuff#tstamp}) if that is later: the stack runs at the time of the packet it
+     * processes, not of the last one posted.
+     */
     public SkBuff take() {
         if (head == tail) {
             return null;
@@ -56,6 +60,9 @@ public final class Napi {
         int i = (int) (head++ & mask);
         SkBuff skb = ring[i];
         ring[i] = null;
+        if (skb.tstamp > stack.now) {
+            stack.advanceTime(skb.tstamp);
+        }
         return skb;
     }
 

@@ -13,6 +13,7 @@ import io.icpbench.stack.gro.GroHandlers;
 import io.icpbench.stack.ip.DstInputs;
 import io.icpbench.stack.ip.IpRcv;
 import io.icpbench.stack.ip.Ipv6Rcv;
+import io.icpbench.stack.ip.Reassembly;
 import io.icpbench.stack.l2.RxHandlers;
 import io.icpbench.stack.netfilter.Hooks;
 import io.icpbench.stack.ops.DstInput;
@@ -86,8 +87,17 @@ public final class NetStack {
     public final Fib fib = new Fib();
     public final UdpTable udp = new UdpTable();
 
+    /**
+     * The stack's clock in ns (the kernel's jiffies): what fragment queue timers are measured by.
+     * Moved forward with {@link #advanceTime}, and to each packet's arrival time ({@link SkBuff#tstamp},
+     * which {@link FrameRing} sets) when a NAPI context takes it.
+     */
+    public long now;
+
     private final List<NetDevice> devices = new ArrayList<>();
     private final Napi backlog;
+    /** IP reassembly, created on the first fragment. */
+    private Reassembly frags;
 
     private Napi[] pollList = new Napi[8];
     private int pollHead;
@@ -215,6 +225,36 @@ public final class NetStack {
 
     public NfHook[] localInHooks() {
         return localIn;
+    }
+
+    // ---------------------------------------------------------------- time and reassembly
+
+    /**
+     * Moves the clock to {@code nowNs} (never back: an earlier time is ignored) and runs the
+     * fragment queue timers that are due ({@code ip_expire}: ReasmFails and ReasmTimeout).
+     */
+    public void advanceTime(long nowNs) {
+        if (nowNs > now) {
+            now = nowNs;
+        }
+        Reassembly f = frags;
+        if (f != null) {
+            f.expireDue(now);
+        }
+    }
+
+    /** The stack's IP reassembly (ip_defrag, ipv6_frag_rcv), created with its buffers on first use. */
+    public Reassembly frags() {
+        Reassembly f = frags;
+        if (f == null) {
+            frags = f = new Reassembly(this);
+        }
+        return f;
+    }
+
+    /** Whether a fragment reached this stack (and {@link #frags()} holds buffers). */
+    public boolean hasFrags() {
+        return frags != null;
     }
 
     // ---------------------------------------------------------------- ingress
@@ -410,18 +450,37 @@ public final class NetStack {
 
     /**
      * ip_protocol_deliver_rcu / ip6_protocol_deliver_rcu: the transport protocol's handler, or an
-     * unknown-protocol drop.
+     * unknown-protocol drop. For IPv6 a handler that returns a positive value is an extension
+     * header's (ipv6_frag_rcv on a completed datagram): the packet is "resubmitted" to the next
+     * header it set, through the same call site, and Ip6InDelivers is counted only when a handler
+     * returns 0, as the kernel counts it ({@code ret == 0}). IPv4 counts IpInDelivers once per
+     * packet (the kernel's resubmit for negative returns has no user here).
      */
     public void ipProtocolDeliver(SkBuff skb) {
         boolean v6 = skb.family == 6;
-        NetProtocol ipprot = (v6 ? inet6Protos : inetProtos)[skb.ipProto];
-        if (ipprot == null) {
-            counters.inc(v6 ? Counter.IP6_IN_UNKNOWN_PROTOS : Counter.IP_IN_UNKNOWN_PROTOS);
-            counters.finish(skb, v6 ? Outcome.IP6_NOPROTO : Outcome.IP_NOPROTO);
-            return;
+        NetProtocol[] protos = v6 ? inet6Protos : inetProtos;
+        for (int resubmits = 0; ; resubmits++) {
+            NetProtocol ipprot = protos[skb.ipProto];
+            if (ipprot == null) {
+                counters.inc(v6 ? Counter.IP6_IN_UNKNOWN_PROTOS : Counter.IP_IN_UNKNOWN_PROTOS);
+                counters.finish(skb, v6 ? Outcome.IP6_NOPROTO : Outcome.IP_NOPROTO);
+                return;
+            }
+            if (!v6) {
+                counters.inc(Counter.IP_IN_DELIVERS);
+            }
+            int ret = ipprotHandler(ipprot, skb);
+            if (!v6 || ret < 0) {
+                return;
+            }
+            if (ret == 0) {
+                counters.inc(Counter.IP6_IN_DELIVERS);
+                return;
+            }
+            if (resubmits == 8) {
+                throw new IllegalStateException("resubmit loop at next header " + skb.ipProto + ": a handler bug");
+            }
         }
-        counters.inc(v6 ? Counter.IP6_IN_DELIVERS : Counter.IP_IN_DELIVERS);
-        ipprotHandler(ipprot, skb);
     }
 
     /**

@@ -24,6 +24,15 @@ public enum Outcome {
     IP_FORWARDED(true),
     /** Forwarded by a bridge out of another port. */
     BRIDGE_FORWARDED(true),
+    /**
+     * An IPv4 or IPv6 fragment taken by a reassembly queue ({@code ip_defrag}, {@code ipv6_frag_rcv}):
+     * the stack consumed it, so it counts as delivered. What became of its datagram is told by the
+     * kernel's counters (IpReasmOKs, IpReasmFails, IpReasmTimeout and the Ip6 twins) and by the
+     * outcome of the fragment that completes it, which carries the whole datagram on and ends where
+     * the datagram ends (UDP_QUEUED, NO_SOCKET, ...). A queue that times out has no packet left to
+     * end: its fragments ended here, and only the counters tell the timeout.
+     */
+    IP_FRAG_QUEUED(true),
 
     /** Frame shorter than its headers (Ethernet, or a driver length check). */
     PKT_TOO_SMALL(false),
@@ -43,8 +52,6 @@ public enum Outcome {
     IP_INADDRERRORS(false),
     /** No protocol handler for the IPv4 protocol number. */
     IP_NOPROTO(false),
-    /** IPv4 fragment: reassembly is not modeled, fragments are dropped and counted. */
-    IP_FRAGMENT(false),
     /** IPv4 source route option while accept_source_route is off. */
     IP_SOURCE_ROUTE(false),
     /** IPv4 martian source address (0/8, 127/8, multicast, class E). */
@@ -64,8 +71,32 @@ public enum Outcome {
     IP6_NOROUTE(false),
     /** No protocol handler for the IPv6 next header. */
     IP6_NOPROTO(false),
-    /** IPv6 fragment: dropped and counted, as for IPv4. */
-    IP6_FRAGMENT(false),
+    /**
+     * Fragment (IPv4 or IPv6) that duplicates data its queue holds (the kernel's IPFRAG_DUP,
+     * SKB_DROP_REASON_DUP_FRAG): dropped, the queue lives on.
+     */
+    IP_FRAG_DUP(false),
+    /** Fragment that overlaps data its queue holds (RFC 5722): dropped with its whole queue. */
+    IP_FRAG_OVERLAP(false),
+    /**
+     * Fragment that contradicts its queue or carries no data (an end before or past the known
+     * end, a second different last fragment, zero length), or that completes a datagram whose
+     * fragments mix ECN-capable and not-ECT codepoints (RFC 3168 5.3): dropped with its queue.
+     */
+    IP_FRAG_INVALID(false),
+    /**
+     * The datagram would be longer than 65,535 bytes: the IPv4 fragment that completes it (the
+     * queue is dropped), or an IPv6 fragment whose end passes 65,535 (a parameter problem).
+     */
+    IP_FRAG_TOO_BIG(false),
+    /** No reassembly queue: fragment memory above ipfrag_high_thresh (inet_frag_find returns NULL). */
+    IP_FRAG_NOMEM(false),
+    /**
+     * A limit of the model, not of the kernel: every reassembly queue in use, a queue's run list
+     * full, or an IPv6 unfragmentable part too long to keep (counted as FragQueueFull,
+     * FragTooMany, FragHdrTooLong).
+     */
+    IP_FRAG_MODEL_LIMIT(false),
     /** A netfilter hook returned NF_DROP. */
     NETFILTER_DROP(false),
     /** UDP header or length invalid. */

@@ -49,6 +49,11 @@ public final class SkBuff {
     public boolean csumUnnecessary;
     /** How many encapsulations were removed so far. */
     public int encapDepth;
+    /**
+     * When the frame arrived, ns on the stack's clock (the kernel's {@code skb->tstamp}); 0 if
+     * unknown. The stack's clock moves to it when a NAPI context takes the packet ({@link Napi#take}).
+     */
+    public long tstamp;
 
     /** 4 or 6 once the network layer parsed the header. */
     public int family;
@@ -96,6 +101,7 @@ public final class SkBuff {
         hash = 0;
         csumUnnecessary = false;
         encapDepth = 0;
+        tstamp = 0;
         family = 0;
         ipProto = 0;
         saddr = 0;

@@ -6,6 +6,7 @@ import io.icpbench.stack.gro.GroHandlers;
 import io.icpbench.stack.host.HostSpec.Ip6;
 import io.icpbench.stack.ip.DstInputs;
 import io.icpbench.stack.ip.IpRcv;
+import io.icpbench.stack.ip.Ipv6FragRcv;
 import io.icpbench.stack.ip.Ipv6Rcv;
 import io.icpbench.stack.ip.MulticastInput;
 import io.icpbench.stack.l2.PacketTypes;
@@ -225,6 +226,7 @@ public final class Topology {
         s.addProtocol(6, 17, new UdpRcv(s, 6, false));
         s.addProtocol(6, 6, new Protocols.TcpRcv(s));
         s.addProtocol(6, 58, new Protocols.Icmpv6Rcv(s));
+        s.addProtocol(6, 44, new Ipv6FragRcv(s));
     }
 
     /** The input routes' destinations: local delivery, forwarding, IPv6 multicast and the unreachable route. */

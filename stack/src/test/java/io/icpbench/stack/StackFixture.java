@@ -7,6 +7,8 @@ import java.util.List;
 /** Builds a stack of the default topology and feeds it frames, for tests. */
 final class StackFixture {
     final NetStack stack;
+    /** The application buffer of the last {@link #send}: the last datagram read, and counts. */
+    io.icpbench.stack.udp.RecvBuffer lastRead;
 
     StackFixture() {
         this(StackOptions.DEFAULT);
@@ -24,6 +26,7 @@ final class StackFixture {
         }
         try (FrameRing ring = new FrameRing(List.of(frames), devs, UnpooledByteBufAllocator.DEFAULT)) {
             ring.replay(stack, frames.length, frames.length);
+            lastRead = ring.recvBuffer();
             List<Outcome> outcomes = new ArrayList<>();
             for (int i = 0; i < frames.length; i++) {
                 outcomes.add(ring.lastOutcome(i));

@@ -35,6 +35,11 @@ final class FrameFactory {
         return payloadMin == payloadMax ? payloadMin : random.nextInt(payloadMin, payloadMax + 1);
     }
 
+    /** A payload size of the profile's range that is the same for every frame of {@code flow}. */
+    int payloadSize(int flow) {
+        return payloadMin + Math.floorMod(flow * 0x9E3779B9, payloadMax - payloadMin + 1);
+    }
+
     byte[] payload() {
         return payload(payloadSize());
     }

@@ -257,11 +257,14 @@ public enum TrafficClass {
             return new Frame(frame, "eth0");
         }
     },
-    FRAGMENT("IPv4 UDP fragments (no reassembly: dropped and counted)") {
+    FRAGMENT("IPv4 UDP first fragments whose rest never comes: a reassembly queue takes each flow's first,"
+            + " its repeats are duplicates, and the queue times out after 30 s") {
         @Override
         Frame build(FrameFactory f, int flow) {
+            // Every frame of a flow has the same length, so a repeat is an exact duplicate (IPFRAG_DUP),
+            // never an overlap that would discard the queue.
             byte[] frame = FrameBuilder.ethernet(MAC_ETH0, MAC_PEER).ipv4(f.src4(flow), IP_ETH0).ipId(flow).fragment(true, 0)
-                    .udp(f.sport(flow), PORT_APP).payload(f.payload()).build();
+                    .udp(f.sport(flow), PORT_APP).payload(f.payload(f.payloadSize(flow))).build();
             return new Frame(frame, "eth0");
         }
     },

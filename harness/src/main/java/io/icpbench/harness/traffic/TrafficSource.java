@@ -71,7 +71,8 @@ public final class TrafficSource {
                 ingress.add(d != null ? d : eth0);
                 timestamps[i] = p.timestampNs();
             }
-            return new FrameRing(frames, ingress, alloc);
+            // The capture's own clock: fragment queues time out as they did on the host.
+            return new FrameRing(frames, ingress, timestamps, alloc);
         }
     }
 
@@ -205,12 +206,14 @@ public final class TrafficSource {
     public static FrameRing ring(Pcap.Capture c, NetStack stack, NetDevice fallback, ByteBufAllocator alloc) {
         List<byte[]> frames = new ArrayList<>();
         List<NetDevice> ingress = new ArrayList<>();
+        long[] timestamps = new long[c.packets().size()];
         for (Pcap.Packet p : c.packets()) {
+            timestamps[frames.size()] = p.timestampNs();
             frames.add(p.frame());
             NetDevice d = stack.findDevice(p.device());
             ingress.add(d != null ? d : fallback);
         }
-        return new FrameRing(frames, ingress, alloc);
+        return new FrameRing(frames, ingress, timestamps, alloc);
     }
 
     private static Pcap.Capture capture(Path file) {

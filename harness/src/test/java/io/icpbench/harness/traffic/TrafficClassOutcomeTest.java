@@ -61,7 +61,8 @@ class TrafficClassOutcomeTest {
         EXPECTED.put(TrafficClass.OVERFLOW, EnumSet.of(UDP_QUEUED, SOCKET_RCVBUFF));
         EXPECTED.put(TrafficClass.OTHERHOST, EnumSet.of(OTHERHOST));
         EXPECTED.put(TrafficClass.UNKNOWN_ETHERTYPE, EnumSet.of(UNHANDLED_PROTO));
-        EXPECTED.put(TrafficClass.FRAGMENT, EnumSet.of(IP_FRAGMENT));
+        // a queue takes each flow's first fragment; the repeats are duplicates of what it holds
+        EXPECTED.put(TrafficClass.FRAGMENT, EnumSet.of(IP_FRAG_QUEUED, IP_FRAG_DUP));
     }
 
     private static final int FRAMES = 64;
@@ -99,7 +100,7 @@ class TrafficClassOutcomeTest {
         "UDP4_VETH, UDP_IN_DATAGRAMS, 64", "UDP4_CONNECTED, UDP_IN_DATAGRAMS, 64", "UDP4_RPC, UDP_IN_DATAGRAMS, 64",
         "UDP4_PSOCK, UDP_IN_DATAGRAMS, 64", "IKE, UDP_IN_DATAGRAMS, 64", "VXLAN, UDP_IN_DATAGRAMS, 64",
         "UDP6, UDP6_IN_DATAGRAMS, 64", "UDPLITE, UDPLITE_IN_DATAGRAMS, 64",
-        "NOPORT, UDP_NO_PORTS, 64", "OVERFLOW, UDP_RCVBUF_ERRORS, 56", "FRAGMENT, IP_REASM_FAILS, 64",
+        "NOPORT, UDP_NO_PORTS, 64", "OVERFLOW, UDP_RCVBUF_ERRORS, 56", "FRAGMENT, IP_REASM_REQDS, 64",
         "UNREACHABLE, IP_IN_ADDR_ERRORS, 64", "FORWARD, IP_FORW_DATAGRAMS, 64", "FORWARD6, IP6_OUT_FORW_DATAGRAMS, 64",
         "ICMP, ICMP_IN_ECHOS, 64", "ICMP6, ICMP6_IN_ECHOS, 64", "TCP, TCP_OUT_RSTS, 64", "TCP6, TCP_OUT_RSTS, 64",
         "ARP, ARP_IN, 64", "GRE, GRE_IN, 64", "VXLAN, VXLAN_DECAPS, 64", "GENEVE, GENEVE_DECAPS, 64",
@@ -107,6 +108,30 @@ class TrafficClassOutcomeTest {
     void eachClassBumpsItsCounter(TrafficClass c, Counter counter, long expected) {
         Replayed r = replayOneClass(c, FRAMES, 8, 1);
         assertThat(r.counters.get(counter)).as("%s after %d %s packets", counter.snmpName(), FRAMES, c).isEqualTo(expected);
+    }
+
+    /**
+     * The first fragments of FRAGMENT never complete: one queue per flow (8), the other 56 frames
+     * are duplicates, and when the replay settles (the clock moved past ipfrag_time) every queue
+     * has timed out, as nstat would show well after the traffic.
+     */
+    @Test
+    void fragmentQueuesHoldOneFirstFragmentPerFlowAndTimeOut() {
+        TrafficProfile p = profile(TrafficClass.FRAGMENT, FRAMES, 8, 1);
+        NetStack stack = Topology.build(StackOptions.DEFAULT);
+        try (FrameRing ring = TrafficGenerator.ring(p, stack, UnpooledByteBufAllocator.DEFAULT)) {
+            ring.replay(stack, FRAMES, FRAMES);
+            Counters c = stack.counters;
+            assertThat(c.get(IP_FRAG_QUEUED)).isEqualTo(8);
+            assertThat(c.get(IP_FRAG_DUP)).isEqualTo(FRAMES - 8);
+            assertThat(c.get(Counter.IP_REASM_FAILS)).isZero();
+            ring.settle(stack);
+            assertThat(c.get(Counter.IP_REASM_FAILS)).isEqualTo(8);
+            assertThat(c.get(Counter.IP_REASM_TIMEOUT)).isEqualTo(8);
+            assertThat(c.get(Counter.IP_REASM_OKS)).isZero();
+            assertThat(stack.frags().queues()).isZero();
+            assertConserved(c, FRAMES);
+        }
     }
 
     /** In one batch the slow socket queues exactly its receive buffer and drops the rest. */

@@ -12,7 +12,12 @@ public final class DstInputs {
     private DstInputs() {
     }
 
-    /** ip_local_deliver: fragments are dropped (no reassembly), LOCAL_IN, then the protocol (site 9). */
+    /**
+     * ip_local_deliver: a fragment (MF set or a non-zero offset) goes to {@code ip_defrag}
+     * ({@link Reassembly#ipDefrag}) first; a fragment a queue took, or one that was dropped, ends
+     * there, and the one that completes its datagram carries the whole datagram on. Then the
+     * LOCAL_IN hooks and the transport protocol (site 9), for the datagram as for any packet.
+     */
     public static final class IpLocalDeliver implements DstInput {
         private final NetStack stack;
 
@@ -23,11 +28,9 @@ public final class DstInputs {
         @Override
         public int input(SkBuff skb) {
             stack.work.apply(skb);
-            if (skb.fragment != 0) {
-                stack.counters.inc(Counter.IP_REASM_REQDS);
-                stack.counters.inc(Counter.IP_REASM_FAILS);
-                stack.counters.finish(skb, Outcome.IP_FRAGMENT);
-                return PacketType.NET_RX_DROP;
+            if (skb.fragment != 0 && !stack.frags().ipDefrag(skb)) {
+                // ip_defrag took or dropped it: ip_local_deliver returns 0.
+                return PacketType.NET_RX_SUCCESS;
             }
             if (!stack.localIn(skb)) {
                 return PacketType.NET_RX_DROP;
@@ -37,7 +40,11 @@ public final class DstInputs {
         }
     }
 
-    /** ip6_input: as ip_local_deliver, for IPv6. */
+    /**
+     * ip6_input: the LOCAL_IN hooks, then ip6_protocol_deliver (site 9). Fragments are no special
+     * case here: the fragment header is the packet's protocol, and its handler ipv6_frag_rcv
+     * ({@link Ipv6FragRcv}) reassembles.
+     */
     public static final class Ip6Input implements DstInput {
         private final NetStack stack;
 
@@ -48,12 +55,6 @@ public final class DstInputs {
         @Override
         public int input(SkBuff skb) {
             stack.work.apply(skb);
-            if (skb.fragment != 0) {
-                stack.counters.inc(Counter.IP6_REASM_REQDS);
-                stack.counters.inc(Counter.IP6_REASM_FAILS);
-                stack.counters.finish(skb, Outcome.IP6_FRAGMENT);
-                return PacketType.NET_RX_DROP;
-            }
             if (!stack.localIn(skb)) {
                 return PacketType.NET_RX_DROP;
             }

@@ -27,10 +27,14 @@ import io.netty.buffer.ByteBuf;
  * Extension headers: | Next Header | Hdr Ext Len (8-octet units, excluding the first) | ...
  * </pre>
  *
- * <p>Extension headers walked here: hop-by-hop (0, first only), routing (43, segments left 0),
- * destination options (60) and fragment (44, the packet is then a fragment). Options in
- * hop-by-hop and destination options headers are parsed as TLVs; an unknown option whose action
- * bits say "discard" drops the packet, as {@code ip6_tlvopt_unknown} does.
+ * <p>Extension headers walked here: hop-by-hop (0, first only), routing (43, segments left 0) and
+ * destination options (60). Options in hop-by-hop and destination options headers are parsed as
+ * TLVs; an unknown option whose action bits say "discard" drops the packet, as
+ * {@code ip6_tlvopt_unknown} does. The walk stops at a fragment header (44) as at an upper-layer
+ * header: it becomes the packet's protocol ({@code skb.ipProto = 44}, {@code skb.transport} at
+ * the fragment header), and {@code ip6_input} delivers it to its handler {@code ipv6_frag_rcv}
+ * ({@link Ipv6FragRcv}) through call site 9, as the kernel does; the headers after it are walked
+ * when the datagram is complete.
  */
 public final class Ipv6Rcv implements PacketType {
     static final int NEXTHDR_HOP = 0, NEXTHDR_ROUTING = 43, NEXTHDR_FRAGMENT = 44, NEXTHDR_DEST = 60;
@@ -84,36 +88,16 @@ public final class Ipv6Rcv implements PacketType {
             // RFC 4291 2.7: a multicast address is never a source.
             return hdrError(skb);
         }
-        int off = n + 40;
         int end = skb.end;
-        for (int count = 0; ; count++) {
-            if (nh != NEXTHDR_HOP && nh != NEXTHDR_ROUTING && nh != NEXTHDR_FRAGMENT && nh != NEXTHDR_DEST) {
-                break;
-            }
-            if ((nh == NEXTHDR_HOP && count > 0) || count == MAX_EXT_HEADERS || end - off < 8) {
-                return hdrError(skb);
-            }
-            int hdrLen;
-            if (nh == NEXTHDR_FRAGMENT) {
-                hdrLen = 8;
-                skb.fragment = 1;
-            } else {
-                hdrLen = (b.getUnsignedByte(off + 1) + 1) * 8;
-                if (end - off < hdrLen) {
-                    return hdrError(skb);
-                }
-                if (nh == NEXTHDR_ROUTING) {
-                    int rtype = b.getUnsignedByte(off + 2);
-                    int segmentsLeft = b.getUnsignedByte(off + 3);
-                    if (rtype == 0 || segmentsLeft != 0) {
-                        return hdrError(skb);
-                    }
-                } else if (!tlvOptionsOk(b, off + 2, off + hdrLen)) {
-                    return hdrError(skb);
-                }
-            }
-            nh = b.getUnsignedByte(off);
-            off += hdrLen;
+        long walked = walkExtensionHeaders(b, nh, n + 40, end, 0);
+        if (walked < 0) {
+            return hdrError(skb);
+        }
+        nh = (int) (walked >>> 32);
+        int off = (int) walked;
+        if (nh == NEXTHDR_FRAGMENT) {
+            // ipv6_frag_rcv, the handler of next header 44, takes it from here (call site 9).
+            skb.fragment = 1;
         }
         skb.ipProto = nh;
         skb.transport = off;
@@ -123,6 +107,41 @@ public final class Ipv6Rcv implements PacketType {
         }
         stack.fib.route6(skb);
         return NetStack.dstInput(skb.dst.input, skb);
+    }
+
+    /**
+     * Walks the extension headers from next header {@code nh} at absolute index {@code off}: hop-by-hop
+     * (0, only as the first header: {@code count} is how many came before), routing (43, segments
+     * left 0) and destination options (60), at most {@link #MAX_EXT_HEADERS} in all. Stops at the
+     * first other header: the upper layer, or a fragment header (44), whose handler
+     * ({@link Ipv6FragRcv}) the kernel reaches through {@code ip6_protocol_deliver_rcu}.
+     *
+     * @return {@code (next header << 32) | its absolute index}, or -1 if a header is malformed
+     */
+    static long walkExtensionHeaders(ByteBuf b, int nh, int off, int end, int count) {
+        for (; ; count++) {
+            if (nh != NEXTHDR_HOP && nh != NEXTHDR_ROUTING && nh != NEXTHDR_DEST) {
+                return ((long) nh << 32) | off;
+            }
+            if ((nh == NEXTHDR_HOP && count > 0) || count == MAX_EXT_HEADERS || end - off < 8) {
+                return -1;
+            }
+            int hdrLen = (b.getUnsignedByte(off + 1) + 1) * 8;
+            if (end - off < hdrLen) {
+                return -1;
+            }
+            if (nh == NEXTHDR_ROUTING) {
+                int rtype = b.getUnsignedByte(off + 2);
+                int segmentsLeft = b.getUnsignedByte(off + 3);
+                if (rtype == 0 || segmentsLeft != 0) {
+                    return -1;
+                }
+            } else if (!tlvOptionsOk(b, off + 2, off + hdrLen)) {
+                return -1;
+            }
+            nh = b.getUnsignedByte(off);
+            off += hdrLen;
+        }
     }
 
     private int hdrError(SkBuff skb) {

@@ -1132,6 +1132,100 @@ public final class FrameBuilder {
     }
 
     // ------------------------------------------------------------------------------------------
+    // Fragmenting a built datagram
+
+    /**
+     * Splits a built IPv4 or IPv6 frame into fragments of {@code dataBytes} bytes of data each (the
+     * last may be shorter), in order, as a sender's {@code ip_fragment} would: see {@link #slice}.
+     *
+     * @param dataBytes data per fragment, a positive multiple of 8
+     */
+    public static List<byte[]> fragments(byte[] frame, int dataBytes, int id) {
+        if (dataBytes <= 0 || dataBytes % 8 != 0) {
+            throw new IllegalArgumentException("dataBytes=" + dataBytes + ", expected a positive multiple of 8");
+        }
+        int total = fragmentableLength(frame);
+        List<byte[]> out = new ArrayList<>();
+        for (int off = 0; off < total; off += dataBytes) {
+            int n = Math.min(dataBytes, total - off);
+            out.add(slice(frame, off, n, off + n < total, id));
+        }
+        return out;
+    }
+
+    /**
+     * One fragment of a built IPv4 or IPv6 frame: the Ethernet header (and VLAN tags) and the IP
+     * header, then bytes {@code [offset, offset + length)} of the datagram's fragmentable part
+     * (IPv4: everything after the header; IPv6: everything after the 40-byte header, extension
+     * headers included, with an 8-byte fragment header inserted after the IPv6 header). The IPv4
+     * header gets the identification, MF, offset, total length and a new checksum; IPv6 the
+     * payload length and the next header 44. A slice may cover any range, so tests can build
+     * overlaps, duplicates and fragments that do not fit.
+     *
+     * @param offset a multiple of 8, 0..65528
+     * @param length bytes of data, {@code offset + length} at most the fragmentable part
+     * @param id     the IPv4 identification (16 bits) or the IPv6 fragment header's (32 bits)
+     */
+    public static byte[] slice(byte[] frame, int offset, int length, boolean more, int id) {
+        if (offset < 0 || offset % 8 != 0 || offset > 65528) {
+            throw new IllegalArgumentException("offset=" + offset + ", expected a multiple of 8 in 0..65528");
+        }
+        int ip = ipOffset(frame);
+        boolean v6 = (frame[ip] & 0xF0) == 0x60;
+        int hlen = v6 ? IPV6_HLEN : (frame[ip] & 0x0F) * 4;
+        int total = fragmentableLength(frame);
+        if (length < 0 || offset + length > total) {
+            throw new IllegalArgumentException("offset=" + offset + ", length=" + length + ", expected within the "
+                    + total + " bytes of the datagram");
+        }
+        ByteBuf b = Unpooled.buffer();
+        try {
+            b.writeBytes(frame, 0, ip + hlen);
+            if (v6) {
+                int next = frame[ip + 6] & 0xFF;
+                b.setByte(ip + 6, NEXTHDR_FRAGMENT);
+                b.setShort(ip + 4, 8 + length);
+                b.writeByte(next);
+                b.writeByte(0);
+                b.writeShort(offset | (more ? 1 : 0));
+                b.writeInt(id);
+            } else {
+                b.setShort(ip + 2, hlen + length);
+                b.setShort(ip + 4, id & 0xFFFF);
+                b.setShort(ip + 6, (b.getUnsignedShort(ip + 6) & 0x4000) | (more ? 0x2000 : 0) | (offset >>> 3));
+                b.setShort(ip + 10, 0);
+                b.setShort(ip + 10, InetChecksum.checksum(InetChecksum.add(b, ip, hlen, 0)));
+            }
+            b.writeBytes(frame, ip + hlen + offset, length);
+            return ByteBufUtil.getBytes(b);
+        } finally {
+            b.release();
+        }
+    }
+
+    /** Where the IP header of an Ethernet frame (after any VLAN tags) starts. */
+    private static int ipOffset(byte[] frame) {
+        int at = 2 * ETH_ALEN;
+        while (((frame[at] & 0xFF) << 8 | (frame[at + 1] & 0xFF)) == ETH_P_8021Q) {
+            at += 4;
+        }
+        int type = (frame[at] & 0xFF) << 8 | (frame[at + 1] & 0xFF);
+        if (type != ETH_P_IP && type != ETH_P_IPV6) {
+            throw new IllegalArgumentException("EtherType 0x" + Integer.toHexString(type) + ", expected IPv4 or IPv6");
+        }
+        return at + 2;
+    }
+
+    /** The bytes of a frame's datagram that fragments carry: after the IPv4 header, or after the 40-byte IPv6 header. */
+    private static int fragmentableLength(byte[] frame) {
+        int ip = ipOffset(frame);
+        if ((frame[ip] & 0xF0) == 0x60) {
+            return (frame[ip + 4] & 0xFF) << 8 | (frame[ip + 5] & 0xFF);
+        }
+        return ((frame[ip + 2] & 0xFF) << 8 | (frame[ip + 3] & 0xFF)) - (frame[ip] & 0x0F) * 4;
+    }
+
+    // ------------------------------------------------------------------------------------------
     // Address parsing
 
     /** Parses a MAC address of six hex bytes separated by ':' or '-' ("02:00:00:00:00:01") into the low 48 bits of a long. */
