@@ -111,6 +111,41 @@ class DifferentialModesTest {
         assertThat(reference.get("stackClassesSha256").asText()).startsWith("sha256:");
     }
 
+    /**
+     * A real capture (VXLAN over IPv4 and IPv6, fragments inside the tunnels, ICMP, NDP: see
+     * captures/README.md) on its inferred host, looped, through every mode: outcomes identical too,
+     * reassembly and multicast input included.
+     */
+    @Test
+    void everyModeAgreesOnARealCaptureOnItsOwnHost(@TempDir Path dir) throws IOException {
+        Path capture = Path.of("..", "captures", "vxlan.pcap").toAbsolutePath().normalize();
+        assertThat(capture).as("the committed capture").isRegularFile();
+        Map<Mode, JsonNode> results = new LinkedHashMap<>();
+        for (Mode mode : MODES) {
+            Path json = dir.resolve(mode.cliName() + ".json");
+            List<String> cmd = Forks.command(mode, Map.of("icpbench.thresholds", "50,50,5"), List.of("-Xmx512m"), List.of("stack", "--mode",
+                    mode.cliName(), "--profile", "pcap:" + capture, "--host", "auto", "--packets", "19400", "--warmup", "9700", "--json",
+                    json.toString(), "--out", dir.resolve(mode.cliName()).toString()));
+            Path log = dir.resolve(mode.cliName() + ".log");
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                assertThat(p.waitFor()).as("exit code of the %s fork; log:%n%s", mode, Files.readString(log)).isZero();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            results.put(mode, new ObjectMapper().readTree(json.toFile()));
+        }
+        JsonNode reference = strip(results.get(Mode.VIRTUAL));
+        // 97 received frames a pass, 200 passes.
+        assertThat(reference.get("received").asLong()).isEqualTo(19_400);
+        assertThat(reference.get("counters").get("IpReasmOKs").asLong()).isEqualTo(400);
+        assertThat(reference.get("counters").get("VxlanDecaps").asLong()).isPositive();
+        for (Entry<Mode, JsonNode> e : results.entrySet()) {
+            assertThat(strip(e.getValue())).as("%s against virtual", e.getKey().cliName()).isEqualTo(reference);
+        }
+    }
+
     /** The result without what may differ between modes: the mode name and timing. */
     private static JsonNode strip(JsonNode node) {
         ObjectNode copy = node.deepCopy();

@@ -18,7 +18,7 @@ import io.icpbench.stack.udp.UdpSock;
  * <pre>
  *   eth0 (virtio_net, the host's MAC) ── eth0.VID for each VLAN (same MAC)
  *   lo
- *   vxlanN / geneveN for each tunnel (GRO cell, the tunnel's MAC), fed by the socket on its port
+ *   vxlanN / geneveN for each tunnel (GRO cell, the tunnel's MAC), fed by the socket on its port (IPv4 or IPv6)
  *   sockets: udp4:PORT and udp6:PORT (wildcard address, 1024 datagrams: a reader that keeps up)
  *   no forwarding: a destination that is not local is unreachable
  * </pre>
@@ -33,6 +33,7 @@ public final class HostTopology {
     /** Builds the modeled host {@code host} with {@code options} (its forwarding flag is ignored: hosts do not forward). */
     public static NetStack build(HostSpec host, StackOptions options) {
         NetStack s = new NetStack(options.work(), options.maxEncapDepth(), Drivers.ProcessBacklog::new);
+        s.trustPartialChecksums = host.partialChecksums();
         int ifindex = 2;
         NetDevice eth0 = s.addDevice(new NetDevice("eth0", ifindex++, host.mac()));
         eth0.napi = new Napi("eth0/virtio_net", eth0, new Drivers.VirtioNet(s), s, Topology.RING_SIZE);
@@ -68,18 +69,19 @@ public final class HostTopology {
         for (int port : host.udp6()) {
             Topology.bind(s, UdpSock.builder("udp6:" + port, 6, port).rcvbuf(SOCKET_QUEUE).build(), udpv6Recvmsg, readable);
         }
-        java.util.Set<Integer> tunnelPorts = new java.util.HashSet<>();
+        java.util.Set<String> tunnelSockets = new java.util.HashSet<>();
         for (HostSpec.Tunnel t : host.tunnels()) {
             boolean vxlan = t.kind().equals(HostSpec.Tunnel.VXLAN);
             NetDevice dev = s.addDevice(new NetDevice(t.kind() + t.vni(), ifindex++, t.mac()));
             dev.napi = new Napi(dev.name + "/gro_cell", dev, new Drivers.GroCellPoll(s), s, Topology.RING_SIZE);
             s.addTunnel(vxlan ? EncapHandlers.KIND_VXLAN : EncapHandlers.KIND_GENEVE, t.vni(), dev);
-            if (tunnelPorts.add(t.port())) {
-                // One socket per port, shared by every VNI on it (the kernel's vxlan_sock).
-                UdpSock sk = UdpSock.builder(t.kind() + ":" + t.port(), 4, t.port()).rcvbuf(SOCKET_QUEUE).build();
+            int family = t.ipv6() ? 6 : 4;
+            if (tunnelSockets.add(family + ":" + t.port())) {
+                // One socket per port and family, shared by every VNI on it (the kernel's vxlan_sock).
+                UdpSock sk = UdpSock.builder(t.kind() + family + ":" + t.port(), family, t.port()).rcvbuf(SOCKET_QUEUE).build();
                 sk.encapRcv = vxlan ? new EncapHandlers.VxlanRcv(s) : new EncapHandlers.GeneveRcv(s);
                 sk.groReceive = vxlan ? new GroHandlers.VxlanGro(s) : new GroHandlers.GeneveGro(s);
-                Topology.bind(s, sk, udpRecvmsg, readable);
+                Topology.bind(s, sk, t.ipv6() ? udpv6Recvmsg : udpRecvmsg, readable);
             }
         }
         return s;

@@ -85,6 +85,12 @@ public final class NetStack {
     /** Encapsulations a packet may go through; one more is an ENCAP_TOO_DEEP drop. */
     public final int maxEncapDepth;
     public final Fib fib = new Fib();
+    /**
+     * Whether a UDP or TCP checksum in the partial form ({@link io.icpbench.stack.wire.InetChecksum#partial})
+     * counts as verified: the packets came from a peer that offloads checksums over a veth or
+     * virtio link, which hands them over as CHECKSUM_PARTIAL (a capture's host says so).
+     */
+    public boolean trustPartialChecksums;
     public final UdpTable udp = new UdpTable();
 
     /**
@@ -492,6 +498,8 @@ public final class NetStack {
         if (encap != null) {
             int ret = encapRcv(encap, sk, skb);
             if (ret <= 0) {
+                // udp_queue_rcv_one_skb: a datagram the encapsulation took counts as received by the socket.
+                counters.inc(sk.mib.inDatagrams);
                 return;
             }
         }

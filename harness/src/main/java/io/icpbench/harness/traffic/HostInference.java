@@ -53,10 +53,12 @@ public final class HostInference {
     private final Set<Integer> groups4 = new TreeSet<>();
     private final Set<Ip6> groups6 = new TreeSet<>();
     private final Set<Integer> vlans = new TreeSet<>();
-    /** Per UDP port (IPv4) received by the host: datagrams, and how many parsed as VXLAN / Geneve. */
+    /** Per UDP port received by the host (IPv6 ports + 65536): datagrams, and how many parsed as VXLAN / Geneve. */
     private final Map<Integer, int[]> tunnelCandidates = new TreeMap<>();
-    /** Inner frames per (kind, VNI): [frame, fromHost]. */
+    /** Inner frames per (kind, family, port, VNI): [frame, fromHost]. */
     private final Map<String, List<Object[]>> inner = new LinkedHashMap<>();
+    /** Received UDP/TCP segments whose checksum could be checked, and those in the partial form (CHECKSUM_PARTIAL). */
+    private int checksummed, partial;
 
     private HostInference() {
     }
@@ -77,15 +79,16 @@ public final class HostInference {
         List<HostSpec.Tunnel> tunnels = new ArrayList<>();
         Set<Integer> tunnelPorts = new TreeSet<>();
         for (Map.Entry<Integer, int[]> e : outer.tunnelCandidates.entrySet()) {
-            int port = e.getKey();
+            int port = e.getKey() & 0xFFFF;
+            boolean v6 = e.getKey() > 0xFFFF;
             int[] n = e.getValue();
             for (String kind : new String[] {HostSpec.Tunnel.VXLAN, HostSpec.Tunnel.GENEVE}) {
                 int parsed = kind.equals(HostSpec.Tunnel.VXLAN) ? n[1] : n[2];
                 boolean wellKnown = kind.equals(HostSpec.Tunnel.VXLAN) ? port == VXLAN_IANA || port == VXLAN_LINUX : port == GENEVE_IANA;
                 if (parsed == n[0] && (wellKnown || n[0] >= 2)) {
-                    tunnelPorts.add(port);
-                    notes.add(String.format(Locale.ROOT, "udp port %d: %s (all %d datagrams the host received there carry a %s header)",
-                            port, kind, n[0], kind));
+                    tunnelPorts.add(e.getKey());
+                    notes.add(String.format(Locale.ROOT, "udp%d port %d: %s (all %d datagrams the host received there carry a %s header)",
+                            v6 ? 6 : 4, port, kind, n[0], kind));
                 }
             }
         }
@@ -94,9 +97,10 @@ public final class HostInference {
         for (Map.Entry<String, List<Object[]>> e : outer.inner.entrySet()) {
             String[] key = e.getKey().split(":");
             String kind = key[0];
-            int port = Integer.parseInt(key[1]);
-            int vni = Integer.parseInt(key[2]);
-            if (!tunnelPorts.contains(port)) {
+            boolean v6 = key[1].equals("6");
+            int port = Integer.parseInt(key[2]);
+            int vni = Integer.parseInt(key[3]);
+            if (!tunnelPorts.contains(port + (v6 ? 0x10000 : 0))) {
                 continue;
             }
             long tmac = tunnelMac(e.getValue());
@@ -107,18 +111,30 @@ public final class HostInference {
             } else if (e.getValue().stream().noneMatch(x -> (Boolean) x[1])) {
                 how = "the destination of the inner frames the host received";
             }
-            tunnels.add(new HostSpec.Tunnel(kind, port, vni, tmac));
-            notes.add(String.format(Locale.ROOT, "%s vni %d: device MAC %s (%s), %d inner frames", kind, vni, HostSpec.mac(tmac), how,
-                    e.getValue().size()));
+            tunnels.add(new HostSpec.Tunnel(kind, port, vni, tmac, v6));
+            notes.add(String.format(Locale.ROOT, "%s vni %d (outer IPv%d): device MAC %s (%s), %d inner frames", kind, vni, v6 ? 6 : 4,
+                    HostSpec.mac(tmac), how, e.getValue().size()));
             for (Object[] x : e.getValue()) {
                 in.frame((byte[]) x[0], tmac);
             }
         }
         outer.merge(in);
-        for (int p : tunnelPorts) {
-            outer.rxPorts4.remove(p);
-            outer.txPorts4.remove(p);
-            outer.unreach4.remove(p);
+        for (int key : tunnelPorts) {
+            int p = key & 0xFFFF;
+            if (key > 0xFFFF) {
+                outer.rxPorts6.remove(p);
+                outer.txPorts6.remove(p);
+                outer.unreach6.remove(p);
+            } else {
+                outer.rxPorts4.remove(p);
+                outer.txPorts4.remove(p);
+                outer.unreach4.remove(p);
+            }
+        }
+        if (outer.partial > 0) {
+            notes.add(String.format(Locale.ROOT, "partial-checksums yes: %d of %d received UDP/TCP segments carry the partial form (the "
+                    + "pseudo-header sum a sender that offloads its checksums leaves: a veth or virtio link), which the kernel never "
+                    + "verifies", outer.partial, outer.checksummed));
         }
         HostSpec host = outer.spec(mac, tunnels, notes);
         return new Inferred(host, notes);
@@ -252,8 +268,13 @@ public final class HostInference {
             rxDst4.add(daddr);
         }
         int t = n + ihl;
+        boolean more = (b.getShort(n + 6) & 0x2000) != 0;
         if (frag != 0 || b.limit() - t < 8) {
             return;
+        }
+        int l4len = (b.getShort(n + 2) & 0xFFFF) - ihl;
+        if (!fromHost && !more && (proto == 17 || proto == 6) && l4len >= 8 && b.limit() - t >= l4len) {
+            checksum(b, t, l4len, proto, (saddr & 0xFFFF_FFFFL) + (daddr & 0xFFFF_FFFFL));
         }
         if (proto == 17) {
             udp(b, t, 4, fromHost, mcast);
@@ -307,11 +328,13 @@ public final class HostInference {
         }
         int nh = b.get(n + 6) & 0xFF;
         int t = n + 40;
+        boolean fragment = false;
         for (int i = 0; i < 8 && (nh == 0 || nh == 43 || nh == 60 || nh == 44); i++) {
             if (b.limit() - t < 8) {
                 return;
             }
             if (nh == 44) {
+                fragment = true;
                 if ((b.getShort(t + 2) & 0xFFF8) != 0) {
                     return;
                 }
@@ -324,6 +347,10 @@ public final class HostInference {
         }
         if (b.limit() - t < 8) {
             return;
+        }
+        int l4len = n + 40 + (b.getShort(n + 4) & 0xFFFF) - t;
+        if (!fromHost && !fragment && (nh == 17 || nh == 6) && l4len >= 8 && b.limit() - t >= l4len) {
+            checksum(b, t, l4len, nh, sum(b, n + 8, 32));
         }
         if (nh == 17) {
             udp(b, t, 6, fromHost, daddr.multicast());
@@ -357,7 +384,7 @@ public final class HostInference {
         int sport = b.getShort(t) & 0xFFFF, dport = b.getShort(t + 2) & 0xFFFF;
         if (fromHost) {
             // A tunnel's own packets leave from a hashed source port that no socket has (vxlan_src_port).
-            if (family != 4 || tunnelPayload(b, t, dport, true) == 0) {
+            if (tunnelPayload(b, t, family, dport, true) == 0) {
                 (family == 4 ? txPorts4 : txPorts6).add(sport);
             }
             return;
@@ -366,40 +393,73 @@ public final class HostInference {
             return;
         }
         (family == 4 ? rxPorts4 : rxPorts6).merge(dport, 1, Integer::sum);
-        if (family == 4) {
-            int[] n = tunnelCandidates.computeIfAbsent(dport, k -> new int[3]);
-            n[0]++;
-            int kind = tunnelPayload(b, t, dport, false);
-            if (kind > 0) {
-                n[kind]++;
-            }
+        int[] n = tunnelCandidates.computeIfAbsent(dport + (family == 6 ? 0x10000 : 0), k -> new int[3]);
+        n[0]++;
+        int kind = tunnelPayload(b, t, family, dport, false);
+        if (kind > 0) {
+            n[kind]++;
         }
     }
 
     /** Records the inner frame of a VXLAN (1) or Geneve (2) payload, and returns which it was (0: neither). */
-    private int tunnelPayload(ByteBuffer b, int t, int port, boolean fromHost) {
+    private int tunnelPayload(ByteBuffer b, int t, int family, int port, boolean fromHost) {
         int p = t + 8;
         int left = b.limit() - p;
         if (left >= 8 + 14 && b.getInt(p) == 0x0800_0000 && (b.get(p + 7) & 0xFF) == 0) {
             int vni = b.getInt(p + 4) >>> 8;
-            addInner(HostSpec.Tunnel.VXLAN, port, vni, b, p + 8, fromHost);
+            addInner(HostSpec.Tunnel.VXLAN, family, port, vni, b, p + 8, fromHost);
             return 1;
         }
         if (left >= 8 + 14 && (b.get(p) & 0xC0) == 0 && (b.getShort(p + 2) & 0xFFFF) == 0x6558) {
             int optLen = (b.get(p) & 0x3F) * 4;
             if (left >= 8 + optLen + 14) {
                 int vni = b.getInt(p + 4) >>> 8;
-                addInner(HostSpec.Tunnel.GENEVE, port, vni, b, p + 8 + optLen, fromHost);
+                addInner(HostSpec.Tunnel.GENEVE, family, port, vni, b, p + 8 + optLen, fromHost);
                 return 2;
             }
         }
         return 0;
     }
 
-    private void addInner(String kind, int port, int vni, ByteBuffer b, int from, boolean fromHost) {
+    private void addInner(String kind, int family, int port, int vni, ByteBuffer b, int from, boolean fromHost) {
         byte[] frame = new byte[b.limit() - from];
         b.get(from, frame);
-        inner.computeIfAbsent(kind + ":" + port + ":" + vni, k -> new ArrayList<>()).add(new Object[] {frame, fromHost});
+        inner.computeIfAbsent(kind + ":" + family + ":" + port + ":" + vni, k -> new ArrayList<>()).add(new Object[] {frame, fromHost});
+    }
+
+    /**
+     * Checks a received UDP or TCP segment's checksum ({@code addresses}: the pseudo-header's
+     * address sum): full and right, or the partial form a checksum-offloading sender leaves.
+     */
+    private void checksum(ByteBuffer b, int t, int length, int proto, long addresses) {
+        int field = b.getShort(t + (proto == 17 ? 6 : 16)) & 0xFFFF;
+        if (proto == 17 && field == 0) {
+            return;
+        }
+        long pseudo = addresses + proto + length;
+        checksummed++;
+        if (fold(sum(b, t, length) + pseudo) != 0xFFFF && field == fold(pseudo)) {
+            partial++;
+        }
+    }
+
+    private static long sum(ByteBuffer b, int off, int len) {
+        long s = 0;
+        int i = 0;
+        for (; i + 1 < len; i += 2) {
+            s += b.getShort(off + i) & 0xFFFF;
+        }
+        if (i < len) {
+            s += (b.get(off + i) & 0xFF) << 8;
+        }
+        return s;
+    }
+
+    private static int fold(long s) {
+        while ((s >>> 16) != 0) {
+            s = (s & 0xFFFF) + (s >>> 16);
+        }
+        return (int) s;
     }
 
     private void merge(HostInference o) {
@@ -417,6 +477,8 @@ public final class HostInference {
         o.unreach6.forEach((k, v) -> unreach6.merge(k, v, Integer::sum));
         groups4.addAll(o.groups4);
         groups6.addAll(o.groups6);
+        checksummed += o.checksummed;
+        partial += o.partial;
     }
 
     private HostSpec spec(long mac, List<HostSpec.Tunnel> tunnels, List<String> notes) {
@@ -443,7 +505,7 @@ public final class HostInference {
         groups6.remove(new Ip6(0xff02_0000_0000_0000L, 1L));
         groups6.removeIf(g -> !g.multicast());
         return new HostSpec(mac, List.copyOf(ipv4), List.copyOf(ipv6), List.copyOf(groups4), List.copyOf(groups6), udp4, udp6,
-                List.copyOf(vlans), tunnels, true);
+                List.copyOf(vlans), tunnels, true, partial > 0);
     }
 
     private static List<Integer> ports(int family, Map<Integer, Integer> rx, Set<Integer> tx, Map<Integer, Integer> unreach,

@@ -25,10 +25,16 @@ import java.util.Set;
  * udp4       5201                       a UDP socket on port 5201 (IPv4, any local address)
  * udp6       53                         a UDP socket on port 53 (IPv6)
  * vlan       100                        an 802.1Q VLAN device on the interface
- * vxlan      4789 vni 42 mac 02:..:..   a VXLAN device: its socket's UDP port (IPv4), VNI, MAC
+ * vxlan      4789 vni 42 mac 02:..:..   a VXLAN device: its socket's UDP port, VNI, MAC (outer IPv4)
+ * vxlan      4789 vni 43 mac 02:..:.. ipv6   the same over IPv6 (its socket is an IPv6 socket)
  * geneve     6081 vni 7 mac 02:..:..    a Geneve device, the same
  * netfilter  conntrack                  conntrack's hooks at PRE_ROUTING and LOCAL_IN (default), or none
+ * partial-checksums yes                 UDP/TCP checksums in the partial form count as verified (default no)
  * </pre>
+ *
+ * {@code partial-checksums yes} is for captures taken on the receiving side of a veth or virtio
+ * link: a sender that offloads its checksums leaves the pseudo-header sum in the packet
+ * (CHECKSUM_PARTIAL), and the receiving kernel never verifies it.
  *
  * Addresses of VLAN and tunnel devices are listed with the others: the kernel's input route is
  * per host, not per device (the weak host model).
@@ -43,9 +49,10 @@ import java.util.Set;
  * @param vlans      VLAN ids
  * @param tunnels    VXLAN and Geneve devices
  * @param conntrack  whether conntrack's hooks are registered
+ * @param partialChecksums whether UDP/TCP checksums in the partial form count as verified
  */
 public record HostSpec(long mac, List<Integer> ipv4, List<Ip6> ipv6, List<Integer> ipv4Groups, List<Ip6> ipv6Groups,
-        List<Integer> udp4, List<Integer> udp6, List<Integer> vlans, List<Tunnel> tunnels, boolean conntrack) {
+        List<Integer> udp4, List<Integer> udp6, List<Integer> vlans, List<Tunnel> tunnels, boolean conntrack, boolean partialChecksums) {
 
     /** An IPv6 address as its two big-endian halves. */
     public record Ip6(long hi, long lo) implements Comparable<Ip6> {
@@ -121,11 +128,12 @@ public record HostSpec(long mac, List<Integer> ipv4, List<Ip6> ipv6, List<Intege
      * A VXLAN or Geneve device.
      *
      * @param kind "vxlan" or "geneve"
-     * @param port the UDP port of its socket (IPv4)
+     * @param port the UDP port of its socket
      * @param vni  its VNI, 0..16777215
      * @param mac  its MAC
+     * @param ipv6 whether its outer header (and socket) is IPv6
      */
-    public record Tunnel(String kind, int port, int vni, long mac) {
+    public record Tunnel(String kind, int port, int vni, long mac, boolean ipv6) {
         public static final String VXLAN = "vxlan", GENEVE = "geneve";
 
         public Tunnel {
@@ -190,11 +198,12 @@ public record HostSpec(long mac, List<Integer> ipv4, List<Ip6> ipv6, List<Intege
             if (!seen.add(t.kind + " vni " + t.vni)) {
                 throw new IllegalArgumentException(t.kind + " vni " + t.vni + " is listed twice");
             }
-            if (udp4.contains(t.port)) {
-                throw new IllegalArgumentException(t.kind + " port " + t.port + " is also listed as udp4: the tunnel's socket is that socket");
+            if ((t.ipv6 ? udp6 : udp4).contains(t.port)) {
+                throw new IllegalArgumentException(t.kind + " port " + t.port + " is also listed as " + (t.ipv6 ? "udp6" : "udp4")
+                        + ": the tunnel's socket is that socket");
             }
             for (Tunnel u : tunnels) {
-                if (u.port == t.port && !u.kind.equals(t.kind)) {
+                if (u.port == t.port && u.ipv6 == t.ipv6 && !u.kind.equals(t.kind)) {
                     throw new IllegalArgumentException("port " + t.port + " is both a vxlan and a geneve port");
                 }
             }
@@ -236,6 +245,7 @@ public record HostSpec(long mac, List<Integer> ipv4, List<Ip6> ipv6, List<Intege
         List<Ip6> ipv6 = new ArrayList<>(), ipv6Groups = new ArrayList<>();
         List<Tunnel> tunnels = new ArrayList<>();
         Boolean conntrack = null;
+        Boolean partial = null;
         String[] lines = text.split("\r?\n", -1);
         int lastFactLine = 0;
         for (int n = 0; n < lines.length; n++) {
@@ -282,10 +292,21 @@ public record HostSpec(long mac, List<Integer> ipv4, List<Ip6> ipv6, List<Intege
                         vlans.add(number(w[1], "vlan id"));
                     }
                     case "vxlan", "geneve" -> {
-                        if (w.length != 6 || !w[2].equals("vni") || !w[4].equals("mac")) {
-                            throw new IllegalArgumentException("expected '" + key + " PORT vni VNI mac MAC'");
+                        if ((w.length != 6 && w.length != 7) || !w[2].equals("vni") || !w[4].equals("mac")
+                                || (w.length == 7 && !w[6].equals("ipv6"))) {
+                            throw new IllegalArgumentException("expected '" + key + " PORT vni VNI mac MAC [ipv6]'");
                         }
-                        tunnels.add(new Tunnel(key, number(w[1], "port"), number(w[3], "vni"), FrameBuilder.mac(w[5])));
+                        tunnels.add(new Tunnel(key, number(w[1], "port"), number(w[3], "vni"), FrameBuilder.mac(w[5]), w.length == 7));
+                    }
+                    case "partial-checksums" -> {
+                        arity(w, 2);
+                        if (partial != null) {
+                            throw new IllegalArgumentException("a second 'partial-checksums' line");
+                        }
+                        if (!w[1].equals("yes") && !w[1].equals("no")) {
+                            throw new IllegalArgumentException("partial-checksums " + w[1] + ", expected yes or no");
+                        }
+                        partial = w[1].equals("yes");
                     }
                     case "netfilter" -> {
                         arity(w, 2);
@@ -298,11 +319,13 @@ public record HostSpec(long mac, List<Integer> ipv4, List<Ip6> ipv6, List<Intege
                         conntrack = w[1].equals("conntrack");
                     }
                     default -> throw new IllegalArgumentException("unknown keyword '" + w[0]
-                            + "', expected mac, ipv4, ipv6, ipv4-group, ipv6-group, udp4, udp6, vlan, vxlan, geneve or netfilter");
+                            + "', expected mac, ipv4, ipv6, ipv4-group, ipv6-group, udp4, udp6, vlan, vxlan, geneve, netfilter or "
+                            + "partial-checksums");
                 }
                 // Each fact is checked against the ones before it as it is read, so an error names its line.
                 if (mac != null) {
-                    new HostSpec(mac, ipv4, ipv6, ipv4Groups, ipv6Groups, udp4, udp6, vlans, tunnels, conntrack == null || conntrack);
+                    new HostSpec(mac, ipv4, ipv6, ipv4Groups, ipv6Groups, udp4, udp6, vlans, tunnels, conntrack == null || conntrack,
+                            partial != null && partial);
                 }
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(where + e.getMessage(), e);
@@ -312,7 +335,8 @@ public record HostSpec(long mac, List<Integer> ipv4, List<Ip6> ipv6, List<Intege
             throw new IllegalArgumentException(name + ":" + Math.max(1, lastFactLine) + ": no 'mac' line: the description must name the "
                     + "interface's MAC");
         }
-        return new HostSpec(mac, ipv4, ipv6, ipv4Groups, ipv6Groups, udp4, udp6, vlans, tunnels, conntrack == null || conntrack);
+        return new HostSpec(mac, ipv4, ipv6, ipv4Groups, ipv6Groups, udp4, udp6, vlans, tunnels, conntrack == null || conntrack,
+                partial != null && partial);
     }
 
     private static void arity(String[] w, int n) {
@@ -346,9 +370,10 @@ public record HostSpec(long mac, List<Integer> ipv4, List<Ip6> ipv6, List<Intege
         udp6.stream().sorted().forEach(p -> s.append(String.format(Locale.ROOT, "%-10s %d%n", "udp6", p)));
         vlans.stream().sorted().forEach(v -> s.append(String.format(Locale.ROOT, "%-10s %d%n", "vlan", v)));
         for (Tunnel t : tunnels) {
-            s.append(String.format(Locale.ROOT, "%-10s %d vni %d mac %s%n", t.kind, t.port, t.vni, mac(t.mac)));
+            s.append(String.format(Locale.ROOT, "%-10s %d vni %d mac %s%s%n", t.kind, t.port, t.vni, mac(t.mac), t.ipv6 ? " ipv6" : ""));
         }
         s.append(String.format(Locale.ROOT, "%-10s %s%n", "netfilter", conntrack ? "conntrack" : "none"));
+        s.append(String.format(Locale.ROOT, "%s %s%n", "partial-checksums", partialChecksums ? "yes" : "no"));
         return s.toString();
     }
 

@@ -15,15 +15,17 @@ public final class Protocols {
     private Protocols() {
     }
 
+    /** The sum of the transport pseudo-header, for either family. */
+    static long pseudoSum(SkBuff skb, int proto) {
+        int length = skb.end - skb.transport;
+        return skb.family == 6
+                ? InetChecksum.pseudoHeaderV6(skb.buf, skb.network + 8, skb.network + 24, proto, length)
+                : InetChecksum.pseudoHeaderV4(skb.saddr, skb.daddr, proto, length);
+    }
+
     /** The transport checksum sum over the pseudo-header and the segment, for either family. */
     static long transportSum(SkBuff skb, int proto) {
-        ByteBuf b = skb.buf;
-        int t = skb.transport;
-        int length = skb.end - t;
-        long sum = skb.family == 6
-                ? InetChecksum.pseudoHeaderV6(b, skb.network + 8, skb.network + 24, proto, length)
-                : InetChecksum.pseudoHeaderV4(skb.saddr, skb.daddr, proto, length);
-        return InetChecksum.add(b, t, length, sum);
+        return InetChecksum.add(skb.buf, skb.transport, skb.end - skb.transport, pseudoSum(skb, proto));
     }
 
     /**
@@ -53,7 +55,8 @@ public final class Protocols {
                 stack.counters.finish(skb, Outcome.TCP_INHDR);
                 return 0;
             }
-            if (!skb.csumUnnecessary && !InetChecksum.verifies(transportSum(skb, IPPROTO_TCP))) {
+            if (!skb.csumUnnecessary && !InetChecksum.verifies(transportSum(skb, IPPROTO_TCP))
+                    && !(stack.trustPartialChecksums && InetChecksum.partial(skb.buf.getUnsignedShort(t + 16), pseudoSum(skb, IPPROTO_TCP)))) {
                 stack.counters.inc(Counter.TCP_IN_CSUM_ERRORS);
                 stack.counters.inc(Counter.TCP_IN_ERRS);
                 stack.counters.finish(skb, Outcome.TCP_CSUM);

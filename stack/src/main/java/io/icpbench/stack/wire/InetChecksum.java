@@ -67,6 +67,16 @@ public final class InetChecksum {
     }
 
     /**
+     * Whether a transport checksum field holds the partial form a sender that offloads its
+     * checksum leaves in the packet (CHECKSUM_PARTIAL: the folded pseudo-header sum, not
+     * complemented, {@code ~csum_tcpudp_magic(...)}); a capture taken on the receiving side of a
+     * veth or virtio link shows such checksums, which that kernel never verifies.
+     */
+    public static boolean partial(int checkField, long pseudoHeaderSum) {
+        return checkField == fold(pseudoHeaderSum);
+    }
+
+    /**
      * Whether data that contains its own checksum field verifies: the folded sum of all of it,
      * checksum included, is 0xFFFF.
      */

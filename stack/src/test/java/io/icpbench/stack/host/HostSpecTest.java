@@ -22,6 +22,8 @@ class HostSpecTest {
             vxlan      4789 vni 42 mac 02:5a:00:00:00:42
             geneve     6081 vni 7 mac 02:5a:00:00:00:07
             netfilter  none
+            vxlan      4789 vni 43 mac 02:5a:00:00:00:43 ipv6
+            partial-checksums yes
             """;
 
     @Test
@@ -33,9 +35,11 @@ class HostSpecTest {
         assertThat(h.udp4()).containsExactly(5201);
         assertThat(h.udp6()).containsExactly(53);
         assertThat(h.vlans()).containsExactly(100);
-        assertThat(h.tunnels()).containsExactly(new HostSpec.Tunnel("vxlan", 4789, 42, 0x02_5a_00_00_00_42L),
-                new HostSpec.Tunnel("geneve", 6081, 7, 0x02_5a_00_00_00_07L));
+        assertThat(h.tunnels()).containsExactly(new HostSpec.Tunnel("vxlan", 4789, 42, 0x02_5a_00_00_00_42L, false),
+                new HostSpec.Tunnel("geneve", 6081, 7, 0x02_5a_00_00_00_07L, false),
+                new HostSpec.Tunnel("vxlan", 4789, 43, 0x02_5a_00_00_00_43L, true));
         assertThat(h.conntrack()).isFalse();
+        assertThat(h.partialChecksums()).isTrue();
         assertThat(HostSpec.parse("again", h.format(List.of("header")))).isEqualTo(h);
     }
 
@@ -53,7 +57,9 @@ class HostSpecTest {
         "mac 02:00:00:00:00:01\\nudp4 4789\\nvxlan 4789 vni 1 mac 02:00:00:00:00:09|3|also listed as udp4",
         "mac 02:00:00:00:00:01\\nvxlan 4789 vni 1 mac 02:00:00:00:00:09\\ngeneve 4789 vni 2 mac 02:00:00:00:00:0a|3|both a vxlan and a geneve port",
         "mac 02:00:00:00:00:01\\nvxlan 4789 vni 1 mac 02:00:00:00:00:09\\nvxlan 4789 vni 1 mac 02:00:00:00:00:0a|3|listed twice",
-        "mac 02:00:00:00:00:01\\nvxlan 4789 42|2|expected 'vxlan PORT vni VNI mac MAC'",
+        "mac 02:00:00:00:00:01\\nvxlan 4789 42|2|expected 'vxlan PORT vni VNI mac MAC [ipv6]'",
+        "mac 02:00:00:00:00:01\\nudp6 4789\\nvxlan 4789 vni 1 mac 02:00:00:00:00:09 ipv6|3|also listed as udp6",
+        "mac 02:00:00:00:00:01\\npartial-checksums maybe|2|expected yes or no",
         "mac 02:00:00:00:00:01\\nport 53|2|unknown keyword 'port'",
         "mac 02:00:00:00:00:01\\nnetfilter iptables|2|expected conntrack or none",
         "mac 02:00:00:00:00:01\\nudp6 fifty|2|is not a number",
