@@ -133,7 +133,8 @@ public record SiteReport(int schema, String mode, String profile, long packets, 
     public static SiteReport read(Path path) {
         Path file = Files.isDirectory(path) ? path.resolve(FILE) : path;
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("no " + FILE + " at " + path + ": run 'icpbench stack --mode dynamic-call' first");
+            throw new IllegalArgumentException("no " + FILE + " at " + path + ": a run's fork of a mode that learns nothing has none; "
+                    + "for a stack run, run 'icpbench stack --mode dynamic-call' first");
         }
         try {
             com.fasterxml.jackson.databind.JsonNode tree = mapper().readTree(file.toFile());
@@ -195,7 +196,7 @@ public record SiteReport(int schema, String mode, String profile, long packets, 
         out.println("target mix per site (the skew the statistics saw over every update; share of the calls counted):");
         for (Site s : sites) {
             long total = s.targets().values().stream().mapToLong(Long::longValue).sum();
-            out.printf(Locale.ROOT, "  %-" + nameWidth + "s  %s%s%n", s.name(), s.mix(4), total == 0 ? "" : "  (" + total + " calls)");
+            out.printf(Locale.ROOT, "  %-" + nameWidth + "s  %s%s%n", s.name(), s.mix(4), total == 0 ? "" : "  (" + total + " counted)");
         }
     }
 

@@ -140,6 +140,6 @@ class PatchAccountingTest {
         java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
         r.print(new java.io.PrintStream(buf, true, StandardCharsets.UTF_8));
         assertThat(buf.toString(StandardCharsets.UTF_8)).contains("compiled methods invalidated: 2").contains("Bristot").contains("placement")
-                .contains("Hooks.ConntrackIn 100%  (900 calls)").doesNotContain("deopt");
+                .contains("Hooks.ConntrackIn 100%  (900 counted)").doesNotContain("deopt");
     }
 }

@@ -524,7 +524,10 @@ public final class HostInference {
             }
         }
         for (int port : open) {
-            if (!tx.contains(port) && !unreach.containsKey(port)) {
+            if (tx.contains(port) && !unreach.containsKey(port)) {
+                notes.add(String.format(Locale.ROOT, "udp%d port %d: open (the host sent from it; %d datagram(s) received)", family, port,
+                        rx.getOrDefault(port, 0)));
+            } else if (!tx.contains(port) && !unreach.containsKey(port)) {
                 notes.add(String.format(Locale.ROOT, "udp%d port %d: open (%d datagram(s) received, no port unreachable; a closed port "
                         + "whose ICMP answers were all rate-limited would look the same)", family, port, rx.getOrDefault(port, 0)));
             }
