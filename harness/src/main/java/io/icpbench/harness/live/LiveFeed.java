@@ -79,6 +79,8 @@ public final class LiveFeed implements AutoCloseable {
     /** Ends the batch: net_rx_action, the sockets read, latencies recorded. Returns the time it ended. */
     public long runBatch() {
         if (pending > 0) {
+            // The stack runs on the wall clock here (one read a batch): fragment queues time out as they do in the kernel.
+            stack.advanceTime(System.nanoTime());
             stack.netRxAction();
             stack.drainSockets(msg);
         }
