@@ -65,15 +65,7 @@ class DifferentialModesTest {
             List<String> cmd = Forks.command(mode, props, List.of("-Xmx512m"), List.of("stack", "--mode", mode.cliName(), "--profile", "uniform",
                     "--taps", "1", "--packets", Long.toString(PACKETS), "--warmup", "20000", "--json", json.toString(), "--out",
                     dir.resolve(name).toString()));
-            Path log = dir.resolve(name + ".log");
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            try {
-                assertThat(p.waitFor()).as("exit code of the %s fork; log:%n%s", name, Files.readString(log)).isZero();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            JsonNode node = new ObjectMapper().readTree(json.toFile());
+            JsonNode node = runFork(cmd, dir.resolve(name + ".log"), json);
             assertThat(node.get("mode").asText()).isEqualTo(mode.cliName());
             results.put(c, node);
         }
@@ -126,15 +118,7 @@ class DifferentialModesTest {
             List<String> cmd = Forks.command(mode, Map.of("icpbench.thresholds", "50,50,5"), List.of("-Xmx512m"), List.of("stack", "--mode",
                     mode.cliName(), "--profile", "pcap:" + capture, "--host", "auto", "--packets", "19400", "--warmup", "9700", "--json",
                     json.toString(), "--out", dir.resolve(mode.cliName()).toString()));
-            Path log = dir.resolve(mode.cliName() + ".log");
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            try {
-                assertThat(p.waitFor()).as("exit code of the %s fork; log:%n%s", mode, Files.readString(log)).isZero();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            results.put(mode, new ObjectMapper().readTree(json.toFile()));
+            results.put(mode, runFork(cmd, dir.resolve(mode.cliName() + ".log"), json));
         }
         JsonNode reference = strip(results.get(Mode.VIRTUAL));
         // 97 received frames a pass, 200 passes.
@@ -144,6 +128,18 @@ class DifferentialModesTest {
         for (Entry<Mode, JsonNode> e : results.entrySet()) {
             assertThat(strip(e.getValue())).as("%s against virtual", e.getKey().cliName()).isEqualTo(reference);
         }
+    }
+
+    /** Runs a fork's command line, its output to {@code log}; it must exit 0; returns the JSON it wrote. */
+    private static JsonNode runFork(List<String> cmd, Path log, Path json) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            assertThat(p.waitFor()).as("exit code of the fork; log %s:%n%s", log.getFileName(), Files.readString(log)).isZero();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return new ObjectMapper().readTree(json.toFile());
     }
 
     /** The result without what may differ between modes: the mode name and timing. */

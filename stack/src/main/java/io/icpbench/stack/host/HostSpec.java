@@ -322,11 +322,10 @@ public record HostSpec(long mac, List<Integer> ipv4, List<Ip6> ipv6, List<Intege
                             + "', expected mac, ipv4, ipv6, ipv4-group, ipv6-group, udp4, udp6, vlan, vxlan, geneve, netfilter or "
                             + "partial-checksums");
                 }
-                // Each fact is checked against the ones before it as it is read, so an error names its line.
-                if (mac != null) {
-                    new HostSpec(mac, ipv4, ipv6, ipv4Groups, ipv6Groups, udp4, udp6, vlans, tunnels, conntrack == null || conntrack,
-                            partial != null && partial);
-                }
+                // Each fact is checked against the ones before it as it is read, so an error names its line (a stand-in
+                // MAC until the 'mac' line comes).
+                new HostSpec(mac != null ? mac : 0x02_00_00_00_00_00L, ipv4, ipv6, ipv4Groups, ipv6Groups, udp4, udp6, vlans, tunnels,
+                        conntrack == null || conntrack, partial != null && partial);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(where + e.getMessage(), e);
             }

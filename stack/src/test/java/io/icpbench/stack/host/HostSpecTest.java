@@ -60,6 +60,7 @@ class HostSpecTest {
         "mac 02:00:00:00:00:01\\nvxlan 4789 42|2|expected 'vxlan PORT vni VNI mac MAC [ipv6]'",
         "mac 02:00:00:00:00:01\\nudp6 4789\\nvxlan 4789 vni 1 mac 02:00:00:00:00:09 ipv6|3|also listed as udp6",
         "mac 02:00:00:00:00:01\\npartial-checksums maybe|2|expected yes or no",
+        "udp4 53\\nudp4 53\\nmac 02:00:00:00:00:01|2|listed twice",
         "mac 02:00:00:00:00:01\\nport 53|2|unknown keyword 'port'",
         "mac 02:00:00:00:00:01\\nnetfilter iptables|2|expected conntrack or none",
         "mac 02:00:00:00:00:01\\nudp6 fifty|2|is not a number",
