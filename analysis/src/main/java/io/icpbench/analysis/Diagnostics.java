@@ -68,8 +68,18 @@ public final class Diagnostics {
     /**
      * Warmup not reached: forks whose second half of measurement iterations is more than 5% and
      * significantly (Welch p &lt; 0.05) faster than the first half: they were still warming up.
+     * With phases, the halves of each phase (a switch of the mix is no warmup).
      */
     public static List<String> notSteady(RunResults r) {
+        List<RunResults.Phase> phases = r.settings().phases();
+        if (!phases.isEmpty()) {
+            // Traffic with phases changes its speed at each switch by design: each phase is judged on its own.
+            List<String> out = new ArrayList<>();
+            for (RunResults.Phase p : phases) {
+                notSteady(r.inPhase(p)).forEach(l -> out.add(l + " (phase " + p.name() + ")"));
+            }
+            return out;
+        }
         List<String> out = new ArrayList<>();
         for (RunResults.ForkResult f : r.forks()) {
             List<Double> s = f.scoresNsPerPacket();

@@ -502,6 +502,31 @@ public final class Stats {
     }
 
     /**
+     * The primary analysis within one phase of traffic whose mix changed during the run.
+     *
+     * @param number the phase's number, from 1
+     * @param phase  its name and measured iterations
+     * @param ratios every arm against the baseline over the phase's iterations only ({@link #vsBaseline})
+     */
+    public record PhaseComparison(int number, RunResults.Phase phase, List<LogRatio> ratios) {
+    }
+
+    /**
+     * The primary analysis per phase (a run whose traffic has phases; an empty list otherwise): for
+     * each phase, {@link #vsBaseline} on the forks' means over that phase's measured iterations only
+     * ({@link RunResults#inPhase}), paired by block as the whole run is. Each phase is its own family
+     * for Holm's correction and the planning level. The whole run's analysis is unchanged.
+     */
+    public static List<PhaseComparison> vsBaselineByPhase(RunResults r, double margin, double effect) {
+        List<PhaseComparison> out = new ArrayList<>();
+        List<RunResults.Phase> phases = r.settings().phases();
+        for (int k = 0; k < phases.size(); k++) {
+            out.add(new PhaseComparison(k + 1, phases.get(k), vsBaseline(r.inPhase(phases.get(k)), margin, effect)));
+        }
+        return out;
+    }
+
+    /**
      * One arm in two runs: its ratio to its own run's baseline in each, and how that ratio changed
      * from A to B ({@code change}: {@link Method#BETWEEN_RUNS}, its ratio B's ratio / A's ratio).
      */

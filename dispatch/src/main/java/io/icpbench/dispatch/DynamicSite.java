@@ -557,6 +557,49 @@ public final class DynamicSite {
         return out;
     }
 
+    /**
+     * What the site has learned so far, read at once: the updates and patches run under the
+     * site's lock, so none is half in it. For the harness's phase boundaries (cold: it copies the
+     * observed mix); differences of two snapshots say what the site did between them.
+     *
+     * @param installed the targets installed now, most frequent first
+     * @param updates   updates that ran so far ({@link #updates})
+     * @param patches   patches so far ({@link #patches})
+     * @param counted   every call the statistics counted so far, by target: what the updates merged
+     *                  ({@link #observed}) plus what the workers counted since the last update and no
+     *                  update has merged yet (the installed targets' fast-path hits, the candidate
+     *                  slots). An update moves counts from the second part to the first, so the sum
+     *                  only grows: the difference of two snapshots is what was counted between them,
+     *                  even at a site whose installed targets take every call and so never updates.
+     *                  The workers' counters are read while they may run (an estimate, off by the
+     *                  calls in flight).
+     */
+    public record Snapshot(List<Class<?>> installed, long updates, long patches, Map<Class<?>, Long> counted) {
+    }
+
+    /** A {@link Snapshot} of this site now (cold: it copies the counts into a new map). */
+    public synchronized Snapshot snapshot() {
+        Map<Class<?>, Long> counted = new HashMap<>(observed);
+        List<Class<?>> current = installed;
+        for (int st = 0; st < Stripes.COUNT; st++) {
+            int b = st << STRIDE_SHIFT;
+            for (int i = 0; i < SLOTS; i++) {
+                Class<?> c = cand[st * SLOTS + i];
+                long n = counts[b + CAND + i];
+                if (c != null && n > 0) {
+                    counted.merge(c, n, Long::sum);
+                }
+            }
+            for (int i = 0; i < current.size(); i++) {
+                long n = counts[b + FAST + i];
+                if (n > 0) {
+                    counted.merge(current.get(i), n, Long::sum);
+                }
+            }
+        }
+        return new Snapshot(current, updates.get(), patches.get(), counted);
+    }
+
     /** Calls that reached the fallback while statistics were on. */
     public synchronized long misses() {
         long sum = foldedMisses;

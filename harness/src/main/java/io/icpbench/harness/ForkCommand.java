@@ -133,7 +133,8 @@ final class ForkCommand implements Callable<Integer> {
                 Files.exists(dir.resolve("latency.hlog")) ? name + "/latency.hlog" : null, (System.nanoTime() - t0) / 1e9);
         if (!SiteRegistry.all().isEmpty()) {
             // What the learned sites saw (each site's target mix): 'icpbench sites RUN/fork-NNN' prints it.
-            SiteReport.capture(Dispatch.MODE.cliName(), profile, sum.received(), mean, accounting).write(dir);
+            SiteReport.capture(Dispatch.MODE.cliName(), profile, sum.received(), mean, accounting,
+                    io.icpbench.harness.traffic.TrafficSource.phases(profile, iterations, "measured iteration"), "iteration").write(dir);
         }
         io.icpbench.results.ResultsFiles.writeJson(dir.resolve("fork.json"), result);
         return 0;

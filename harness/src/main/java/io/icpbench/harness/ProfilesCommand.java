@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 @Command(name = "profiles", mixinStandardHelpOptions = true,
         description = {"List the built-in traffic profiles and traffic classes, or print a profile file.",
             "",
-            "Copy a built-in profile with --show NAME > my.profile, edit it, and pass its path to --profile."})
+            "Copy a built-in profile with --show NAME > my.profile, edit it, and pass its path to --profile. "
+                + "A profile with [phase NAME] sections changes its mix during a run (see --show phase-shift)."})
 final class ProfilesCommand implements Callable<Integer> {
     @Option(names = "--show", paramLabel = "NAME", description = "Print the text of a built-in profile.")
     String show;
@@ -24,7 +25,7 @@ final class ProfilesCommand implements Callable<Integer> {
         System.out.println("Built-in profiles:");
         for (String name : TrafficProfile.BUILT_IN) {
             TrafficProfile p = TrafficProfile.load(name);
-            System.out.printf("  %-12s %s%n", name, p.description());
+            System.out.printf("  %-12s %s%s%n", name, p.description(), p.phased() ? " [" + p.phasesInWords() + "]" : "");
         }
         System.out.println();
         System.out.println("Traffic classes (mix.CLASS = WEIGHT in a profile file):");

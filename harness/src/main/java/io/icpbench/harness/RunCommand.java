@@ -330,7 +330,11 @@ final class RunCommand implements Callable<Integer> {
         if (workers < 1 || workers > 64) {
             throw new IllegalArgumentException("--workers=" + workers + ", expected 1..64");
         }
-        RunResults.Settings settings = new RunResults.Settings(m, profile, workNs, workers, sites, perMode, wi, it, secs, sd, quick, base, d);
+        // Traffic with phases: every fork switches at the same measured iterations (the fork's benchmark splits them the same way).
+        List<RunResults.Phase> phases = io.icpbench.harness.traffic.TrafficSource.phases(profile, it, "measured iteration").stream()
+                .map(p -> new RunResults.Phase(p.name(), (int) p.first(), (int) p.last())).toList();
+        RunResults.Settings settings = new RunResults.Settings(m, profile, workNs, workers, sites, perMode, wi, it, secs, sd, quick, base, d,
+                phases);
         return new RunResults(RunResults.SCHEMA, settings, provenance(), ForkPlan.plan(m, perMode, sd, base, baselineForks), List.of());
     }
 
@@ -684,6 +688,7 @@ final class RunCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "(from %s, arm %s; every learned fork's: icpbench sites %s/fork-NNN)%n", dir.relativize(forkDir),
                         f.arm(), dir);
                 sites.printMix(out);
+                sites.printPhases(out);
             } catch (IllegalArgumentException e) {
                 out.println("(" + e.getMessage() + ")");
             }
@@ -701,6 +706,9 @@ final class RunCommand implements Callable<Integer> {
                 s.iterations(), s.iterationSeconds(), s.baseline());
         out.printf(Locale.ROOT, "profile %s, work %s ns/handler, %d RX worker%s, sites converted: %s%n", s.profile(), s.workNs(),
                 s.workers(), s.workers() == 1 ? "" : "s", s.sites());
+        if (!s.phases().isEmpty()) {
+            out.println(io.icpbench.analysis.MarkdownReport.phasesLine(s));
+        }
         for (RunResults.Arm a : s.arms()) {
             if (!a.spec().equals(a.name())) {
                 out.printf(Locale.ROOT, "arm %s = %s%n", a.name(), a.spec());

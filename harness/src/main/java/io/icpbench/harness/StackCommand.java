@@ -145,8 +145,11 @@ final class StackCommand implements Callable<Integer> {
         if (writePcap != null) {
             java.util.List<io.icpbench.harness.traffic.Pcap.Packet> packets = new java.util.ArrayList<>();
             if (p.profile() != null) {
-                for (io.icpbench.harness.traffic.TrafficClass.Frame f : io.icpbench.harness.traffic.TrafficGenerator.frames(p.profile())) {
-                    packets.add(new io.icpbench.harness.traffic.Pcap.Packet(f.bytes(), f.device()));
+                // With phases: one pass over each phase's ring, in phase order.
+                for (int k = 0; k < p.profile().ringCount(); k++) {
+                    for (io.icpbench.harness.traffic.TrafficClass.Frame f : io.icpbench.harness.traffic.TrafficGenerator.frames(p.profile().phase(k))) {
+                        packets.add(new io.icpbench.harness.traffic.Pcap.Packet(f.bytes(), f.device()));
+                    }
                 }
             } else {
                 packets.addAll(p.packets());
@@ -187,7 +190,8 @@ final class StackCommand implements Callable<Integer> {
         }
         print(System.out, r, allCounters);
         SiteReport learned = SiteReport.capture(Dispatch.MODE.cliName(), p.name(), r.packets(), r.nanosPerPacket(),
-                w.accounting(r.counters().received(), r.patchCost().usPerPatch()));
+                w.accounting(r.counters().received(), r.patchCost().usPerPatch()),
+                r.phases().stream().map(StackRun.PhaseResult::span).toList(), "packet");
         learned.write(dir);
         if (json != null) {
             writeJson(json, r);
@@ -228,6 +232,21 @@ final class StackCommand implements Callable<Integer> {
         root.put("counters", c.snmpSnapshot());
         root.put("fingerprint", r.fingerprint());
         root.put("stackClassesSha256", stackClassesDigest());
+        if (!r.phases().isEmpty()) {
+            java.util.List<Map<String, Object>> phases = new java.util.ArrayList<>();
+            for (StackRun.PhaseResult ph : r.phases()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", ph.span().name());
+                m.put("firstPacket", ph.span().first());
+                m.put("lastPacket", ph.span().last());
+                m.put("nanos", ph.nanos());
+                m.put("received", ph.counters().received());
+                m.put("outcomes", ph.counters().outcomeNames());
+                m.put("counters", ph.counters().snmpSnapshot());
+                phases.add(m);
+            }
+            root.put("phases", phases);
+        }
         io.icpbench.results.ResultsFiles.writeJson(file, root);
     }
 
@@ -262,6 +281,46 @@ final class StackCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "rate: %.3f Mpps (%.1f ns/packet), %,d packets in %.3f s, 1 RX worker%n%n",
                 r.packetsPerSecond() / 1e6, r.nanosPerPacket(), r.packets(), r.nanos() / 1e9);
         printCounters(out, c, allCounters);
+        printPhases(out, r, allCounters);
+    }
+
+    /**
+     * A run with phases: per phase its packets, rate, outcomes and counters, side by side (a row
+     * per outcome or counter that any phase counted).
+     */
+    static void printPhases(PrintStream out, StackRun.Result r, boolean allCounters) {
+        List<StackRun.PhaseResult> phases = r.phases();
+        if (phases.isEmpty()) {
+            return;
+        }
+        out.println();
+        out.printf(Locale.ROOT, "per phase (%s; a warmup replays phase 1):%n", r.profile().profile().phasesInWords());
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-26s", "phase"));
+        StringBuilder packets = new StringBuilder(String.format(Locale.ROOT, "%-26s", "  measured packets"));
+        StringBuilder rate = new StringBuilder(String.format(Locale.ROOT, "%-26s", "  ns/packet"));
+        for (int k = 0; k < phases.size(); k++) {
+            StackRun.PhaseResult ph = phases.get(k);
+            head.append(String.format(Locale.ROOT, " %22s", (k + 1) + " " + ph.span().name()));
+            packets.append(String.format(Locale.ROOT, " %22s", ph.span().first() + "-" + ph.span().last()));
+            rate.append(String.format(Locale.ROOT, " %22.1f", ph.nanosPerPacket()));
+        }
+        out.println(head);
+        out.println(packets);
+        out.println(rate);
+        for (Outcome o : Outcome.values()) {
+            if (allCounters || phases.stream().anyMatch(ph -> ph.counters().get(o) != 0)) {
+                StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "  %-24s", o.name().toLowerCase(Locale.ROOT)));
+                phases.forEach(ph -> b.append(String.format(Locale.ROOT, " %22d", ph.counters().get(o))));
+                out.println(b);
+            }
+        }
+        for (io.icpbench.stack.Counter k : io.icpbench.stack.Counter.values()) {
+            if (allCounters || phases.stream().anyMatch(ph -> ph.counters().get(k) != 0)) {
+                StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "  %-24s", k.snmpName()));
+                phases.forEach(ph -> b.append(String.format(Locale.ROOT, " %22d", ph.counters().get(k))));
+                out.println(b);
+            }
+        }
     }
 
     /** How every packet ended and the SNMP counters. */

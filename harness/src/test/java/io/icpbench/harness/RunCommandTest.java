@@ -173,6 +173,40 @@ class RunCommandTest {
         }
     }
 
+    /**
+     * A tiny run of the phase-shift profile: the settings record the phases at the iterations the
+     * lengths give, a learned fork's sites.json keeps what each site did per phase (in measured
+     * iterations), the report and the headlines analyse each phase; too few iterations to give every
+     * phase one is a one-line error before anything is written.
+     */
+    @Test
+    void aRunOfAProfileWithPhasesRecordsAndReportsThem(@TempDir Path tmp) throws Exception {
+        assertThat(Main.run("run", "--profile", "phase-shift", "--iterations", "1", "--forks", "2", "--no-calibration", "--out",
+                tmp.resolve("one").toString())).isEqualTo(2);
+        assertThat(tmp.resolve("one").resolve(ResultsFiles.RESULTS)).doesNotExist();
+        Path dir = tmp.resolve("run");
+        assertThat(run("run", "--out", dir.toString(), "--modes", "virtual,dynamic-call", "--no-controls", "--forks", "2",
+                "--warmup-iterations", "1", "--iterations", "3", "--iteration-time", "0.1", "--profile", "phase-shift", "--seed", "5",
+                "--no-calibration")).isZero();
+        RunResults r = ResultsFiles.read(dir);
+        assertThat(r.settings().phases()).containsExactly(new RunResults.Phase("ipv4", 0, 1), new RunResults.Phase("ipv6", 2, 2));
+        RunResults.ForkResult dc = r.forks().stream().filter(f -> f.arm().equals("dynamic-call")).findFirst().orElseThrow();
+        SiteReport sites = SiteReport.read(dir.resolve(dc.jmhJson()).getParent());
+        assertThat(sites.phases()).extracting(SiteReport.Phase::name).containsExactly("ipv4", "ipv6");
+        assertThat(sites.phases()).extracting(SiteReport.Phase::unit).containsOnly("iteration");
+        assertThat(sites.phases().get(1).first()).isEqualTo(2);
+        SiteReport.PhaseSite v4 = sites.phases().get(0).site("pt_prev->func");
+        SiteReport.PhaseSite v6 = sites.phases().get(1).site("pt_prev->func");
+        assertThat(v4.dominant()).isEqualTo("IpRcv");
+        assertThat(v6.dominant()).isEqualTo("Ipv6Rcv");
+        // Both phases' traffic reached the fork: its counters hold IPv4 and IPv6 in like measure.
+        assertThat(dc.counters().get("Ip6InReceives")).isGreaterThan(dc.counters().get("IpInReceives") / 4);
+        String md = Files.readString(dir.resolve("report.md"));
+        assertThat(md).contains("per phase, each arm against virtual").contains("phase 2 ipv6, measured iterations 2-2");
+        assertThat(io.icpbench.analysis.MarkdownReport.headlines(r, RunCommand.MARGIN)).anySatisfy(l -> assertThat(l)
+                .startsWith("phase 2 (ipv6): dynamic-call vs virtual: rate ratio "));
+    }
+
     /** A synthesized interleaved run of virtual and its A/A twin: per block a shared shift, per fork its own, per iteration noise. */
     static RunResults aaRun(String profile, long seed) {
         List<RunResults.Arm> arms = Arms.withControls(List.of(RunResults.Arm.ofMode("virtual")), "virtual").subList(0, 2);

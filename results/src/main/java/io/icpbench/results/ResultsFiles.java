@@ -129,6 +129,9 @@ public final class ResultsFiles {
             if (found < 3) {
                 upgradeFromSchema2((com.fasterxml.jackson.databind.node.ObjectNode) tree);
             }
+            if (found < 4) {
+                upgradeFromSchema3((com.fasterxml.jackson.databind.node.ObjectNode) tree);
+            }
             r = MAPPER.treeToValue(tree, RunResults.class);
         } catch (MismatchedInputException e) {
             throw new ResultsException(file + as + ": field '" + path(e) + "': " + e.getOriginalMessage(), e);
@@ -139,6 +142,17 @@ public final class ResultsFiles {
         }
         validate(file, r);
         return r;
+    }
+
+    /**
+     * Rewrites a schema-3 tree as schema 4, in place: schema 4 adds the traffic's phases to the
+     * settings; a run before it had one mix throughout (no phases).
+     */
+    static void upgradeFromSchema3(com.fasterxml.jackson.databind.node.ObjectNode tree) {
+        tree.put("schema", RunResults.SCHEMA);
+        if (tree.get("settings") instanceof com.fasterxml.jackson.databind.node.ObjectNode so && !so.has("phases")) {
+            so.putArray("phases");
+        }
     }
 
     /**
@@ -251,6 +265,11 @@ public final class ResultsFiles {
             if (r.settings().arms().isEmpty()) {
                 problems.add("settings.arms is empty");
             }
+            List<RunResults.Phase> phases = r.settings().phases();
+            if (!phases.isEmpty() && phases.getLast().last() != r.settings().iterations() - 1) {
+                problems.add("settings.phases end at measured iteration " + phases.getLast().last() + ", but the forks measure "
+                        + r.settings().iterations() + " iterations (0 to " + (r.settings().iterations() - 1) + ")");
+            }
             for (RunResults.PlannedFork p : r.plan()) {
                 if (!names.contains(p.arm())) {
                     problems.add("plan entry " + p.index() + " runs arm '" + p.arm() + "', which settings.arms does not define");
@@ -320,7 +339,8 @@ public final class ResultsFiles {
         RunResults first = runs.get(0);
         RunResults.Settings s = first.settings();
         RunResults.Settings settings = new RunResults.Settings(new ArrayList<>(arms.values()), s.profile(), s.workNs(), s.workers(), s.sites(),
-                s.forksPerArm(), s.warmupIterations(), s.iterations(), s.iterationSeconds(), s.seed(), s.quick(), s.baseline(), s.design());
+                s.forksPerArm(), s.warmupIterations(), s.iterations(), s.iterationSeconds(), s.seed(), s.quick(), s.baseline(), s.design(),
+                s.phases());
         return new RunResults(RunResults.SCHEMA, settings, first.provenance(), plan, forks);
     }
 

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param forks      the finished forks, in the order they finished
  */
 public record RunResults(int schema, Settings settings, Provenance provenance, List<PlannedFork> plan, List<ForkResult> forks) {
-    public static final int SCHEMA = 3;
+    public static final int SCHEMA = 4;
 
     public RunResults {
         plan = List.copyOf(plan);
@@ -27,6 +27,25 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
         List<ForkResult> more = new ArrayList<>(forks);
         more.add(fork);
         return new RunResults(schema, settings, provenance, plan, more);
+    }
+
+    /**
+     * These results as if the forks had measured only {@code phase}: every fork's scores cut to the
+     * phase's iterations (forks without any left out), settings without phases. Every analysis of
+     * a whole run then applies to one phase.
+     */
+    public RunResults inPhase(Phase phase) {
+        List<ForkResult> cut = new ArrayList<>();
+        for (ForkResult f : forks) {
+            ForkResult c = f.inPhase(phase);
+            if (c != null) {
+                cut.add(c);
+            }
+        }
+        Settings s = settings;
+        Settings only = new Settings(s.arms(), s.profile(), s.workNs(), s.workers(), s.sites(), s.forksPerArm(), s.warmupIterations(),
+                phase.iterations(), s.iterationSeconds(), s.seed(), s.quick(), s.baseline(), s.design(), List.of());
+        return new RunResults(schema, only, provenance, plan, cut);
     }
 
     /** Whether the planned fork {@code index} has finished. */
@@ -53,9 +72,12 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
      * @param design             how forks run: {@link #SEQUENTIAL} (one JVM at a time, each fork whole) or
      *                           {@link #INTERLEAVED} (a block's forks alive together, taking turns one iteration
      *                           each, in a random order per round); absent in older files: sequential
+     * @param phases             traffic whose mix changes during the run (a profile with phases): which measured
+     *                           iterations of every fork belong to which phase, in order ({@link Phase}); empty for
+     *                           one mix (and in files before schema 4)
      */
     public record Settings(List<Arm> arms, String profile, double workNs, int workers, String sites, int forksPerArm, int warmupIterations,
-            int iterations, double iterationSeconds, long seed, boolean quick, String baseline, String design) {
+            int iterations, double iterationSeconds, long seed, boolean quick, String baseline, String design, List<Phase> phases) {
         public static final String SEQUENTIAL = "sequential";
         public static final String INTERLEAVED = "interleaved";
         public static final String DUET = "duet";
@@ -64,6 +86,15 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
 
         public Settings {
             arms = List.copyOf(arms);
+            phases = phases == null ? List.of() : List.copyOf(phases);
+            int next = 0;
+            for (Phase p : phases) {
+                if (p.first() != next || p.last() < p.first()) {
+                    throw new IllegalArgumentException("phase " + p.name() + " covers measured iterations " + p.first() + "-" + p.last()
+                            + ", expected the phases to follow each other from iteration 0 without a gap");
+                }
+                next = p.last() + 1;
+            }
             if (baseline == null && !arms.isEmpty()) {
                 baseline = arms.get(0).name();
             }
@@ -73,6 +104,19 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
             if (!DESIGNS.contains(design)) {
                 throw new IllegalArgumentException("design '" + design + "', expected one of " + DESIGNS);
             }
+        }
+
+        /** Settings of a run whose traffic has no phases. */
+        public Settings(List<Arm> arms, String profile, double workNs, int workers, String sites, int forksPerArm, int warmupIterations,
+                int iterations, double iterationSeconds, long seed, boolean quick, String baseline, String design) {
+            this(arms, profile, workNs, workers, sites, forksPerArm, warmupIterations, iterations, iterationSeconds, seed, quick, baseline, design,
+                    List.of());
+        }
+
+        /** These settings with {@code phases}. */
+        public Settings withPhases(List<Phase> phases) {
+            return new Settings(arms, profile, workNs, workers, sites, forksPerArm, warmupIterations, iterations, iterationSeconds, seed, quick,
+                    baseline, design, phases);
         }
 
         /** Settings of a sequential run whose baseline is its first arm. */
@@ -110,6 +154,19 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
         public Arm arm(String name) {
             return arms.stream().filter(a -> a.name().equals(name)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no arm '" + name + "' in this run, expected one of " + armNames()));
+        }
+    }
+
+    /**
+     * One phase of a run's traffic: every fork's measured iterations {@code first} to {@code last}
+     * (from 0, both included) replayed its mix. The warmup replays the first phase.
+     *
+     * @param name the phase's name in the profile
+     */
+    public record Phase(String name, int first, int last) {
+        /** The phase's measured iterations. */
+        public int iterations() {
+            return last - first + 1;
         }
     }
 
@@ -234,6 +291,19 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
         /** The fork mean in ns per packet: the unit of replication. */
         public double meanNsPerPacket() {
             return scoresNsPerPacket.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        }
+
+        /**
+         * This fork with only the measured iterations of {@code phase} (those it has: a fork cut
+         * short may end inside a phase), its rate their mean's; null if it has none of them.
+         */
+        public ForkResult inPhase(Phase phase) {
+            if (phase.first() >= scoresNsPerPacket.size()) {
+                return null;
+            }
+            List<Double> s = scoresNsPerPacket.subList(phase.first(), Math.min(phase.last() + 1, scoresNsPerPacket.size()));
+            double mean = s.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            return new ForkResult(index, block, arm, mode, s, 1e9 / mean, counters, outcomes, sites, accounting, jmhJson, hlog, seconds, noise);
         }
 
         /** This fork renumbered (merging runs), its files at {@code jmhJson} and {@code hlog}. */

@@ -76,9 +76,9 @@ class ResultsFilesTest {
         ResultsFiles.write(dir, sample());
         Path f = dir.resolve(ResultsFiles.RESULTS);
         String text = Files.readString(f);
-        Files.writeString(f, text.replace("\"schema\" : 3", "\"schema\" : 7"));
+        Files.writeString(f, text.replace("\"schema\" : 4", "\"schema\" : 7"));
         assertThatThrownBy(() -> ResultsFiles.read(dir)).hasMessageContaining("'schema' is 7");
-        Files.writeString(f, text.replace("\"schema\" : 3,", ""));
+        Files.writeString(f, text.replace("\"schema\" : 4,", ""));
         assertThatThrownBy(() -> ResultsFiles.read(dir)).hasMessageContaining("'schema' is missing");
         Files.writeString(f, "[1, 2]");
         assertThatThrownBy(() -> ResultsFiles.read(dir)).hasMessageContaining("expected a JSON object");
@@ -90,15 +90,68 @@ class ResultsFilesTest {
     void aSchema2FileReadsWithTheFirstArmAsBaselineSequentialAndNoNoise(@TempDir Path dir) throws IOException {
         ResultsFiles.write(dir, sample());
         Path f = dir.resolve(ResultsFiles.RESULTS);
-        String text = Files.readString(f).replace("\"schema\" : 3", "\"schema\" : 2")
+        String text = Files.readString(f).replace("\"schema\" : 4", "\"schema\" : 2").replaceAll(",\\s*\"phases\" : \\[ \\]", "")
                 .replaceAll(",\\s*\"baseline\" : \"[^\"]*\"", "").replaceAll(",\\s*\"design\" : \"[^\"]*\"", "")
                 .replaceAll(",\\s*\"noise\" : null", "").replaceAll(",\\s*\"planted\" : null", "");
-        assertThat(text).doesNotContain("baseline").doesNotContain("design").doesNotContain("noise").doesNotContain("planted");
+        assertThat(text).doesNotContain("baseline").doesNotContain("design").doesNotContain("noise").doesNotContain("planted")
+                .doesNotContain("phases");
         Files.writeString(f, text);
         RunResults r = ResultsFiles.read(dir);
         assertThat(r.settings().baseline()).isEqualTo(r.settings().armNames().get(0));
         assertThat(r.settings().design()).isEqualTo(RunResults.Settings.SEQUENTIAL);
         assertThat(r.forks()).allSatisfy(fork -> assertThat(fork.noise()).isNull());
+    }
+
+    /** Schema 3 (before phases): read as schema 4 with no phases, and written back as schema 4. */
+    @Test
+    void aSchema3FileReadsWithoutPhases(@TempDir Path dir) throws IOException {
+        ResultsFiles.write(dir, sample());
+        Path f = dir.resolve(ResultsFiles.RESULTS);
+        String text = Files.readString(f).replace("\"schema\" : 4", "\"schema\" : 3").replaceAll(",\\s*\"phases\" : \\[ \\]", "");
+        assertThat(text).contains("\"schema\" : 3").doesNotContain("phases");
+        Files.writeString(f, text);
+        RunResults r = ResultsFiles.read(dir);
+        assertThat(r.schema()).isEqualTo(4);
+        assertThat(r.settings().phases()).isEmpty();
+        assertThat(r).isEqualTo(sample());
+        ResultsFiles.write(dir, r);
+        assertThat(Files.readString(f)).contains("\"schema\" : 4").contains("\"phases\" : [ ]");
+    }
+
+    /** Schema 4: the phases round-trip; phases that do not cover the measured iterations are refused, naming them. */
+    @Test
+    void phasesRoundTripAndMustCoverTheIterations(@TempDir Path dir) throws IOException {
+        RunResults s = sample();
+        List<RunResults.Phase> phases = List.of(new RunResults.Phase("ipv4", 0, 4), new RunResults.Phase("ipv6", 5, 9));
+        RunResults r = new RunResults(s.schema(), s.settings().withPhases(phases), s.provenance(), s.plan(), s.forks());
+        ResultsFiles.write(dir, r);
+        assertThat(ResultsFiles.read(dir)).isEqualTo(r);
+        assertThat(ResultsFiles.read(dir).settings().phases()).containsExactlyElementsOf(phases);
+        Path f = dir.resolve(ResultsFiles.RESULTS);
+        String text = Files.readString(f);
+        Files.writeString(f, text.replace("\"last\" : 9", "\"last\" : 7"));
+        assertThatThrownBy(() -> ResultsFiles.read(dir)).isInstanceOf(ResultsException.class)
+                .hasMessageContaining("settings.phases end at measured iteration 7, but the forks measure 10 iterations");
+        Files.writeString(f, text.replace("\"first\" : 5", "\"first\" : 6"));
+        assertThatThrownBy(() -> ResultsFiles.read(dir)).isInstanceOf(ResultsException.class)
+                .hasMessageContaining("phase ipv6 covers measured iterations 6-9");
+        // Merged runs keep the phases of the first.
+        assertThat(ResultsFiles.merge(List.of(r, r)).settings().phases()).isEqualTo(phases);
+    }
+
+    /** A fork and a run cut to one phase: the phase's scores only, the rate their mean's. */
+    @Test
+    void aRunCutToAPhaseKeepsThatPhasesIterations() {
+        RunResults s = sample();
+        RunResults r = new RunResults(s.schema(), new RunResults.Settings(s.settings().arms(), "p", 0, 1, "all", 2, 5, 2, 1.0, 81, false, null,
+                null, List.of(new RunResults.Phase("a", 0, 0), new RunResults.Phase("b", 1, 1))), s.provenance(), s.plan(), s.forks());
+        RunResults b = r.inPhase(r.settings().phases().get(1));
+        assertThat(b.settings().phases()).isEmpty();
+        assertThat(b.settings().iterations()).isEqualTo(1);
+        assertThat(b.forks()).extracting(RunResults.ForkResult::scoresNsPerPacket).containsExactly(List.of(152.0), List.of(158.0));
+        assertThat(b.forks().get(0).packetsPerSecond()).isEqualTo(1e9 / 152.0);
+        // A fork cut short before a phase has none of it: left out.
+        assertThat(r.forks().get(0).inPhase(new RunResults.Phase("c", 2, 3))).isNull();
     }
 
     @Test
@@ -119,10 +172,11 @@ class ResultsFilesTest {
         assertThat(f.accounting().patches()).isEqualTo(-1);
         assertThat(f.accounting().invalidations()).isEqualTo(-1);
         assertThat(f.accounting().usPerPatch()).isNull();
-        // Written back, it is a schema-3 file.
+        assertThat(r.settings().phases()).isEmpty();
+        // Written back, it is a schema-4 file.
         ResultsFiles.write(dir, r);
         assertThat(ResultsFiles.read(dir)).isEqualTo(r);
-        assertThat(Files.readString(dir.resolve(ResultsFiles.RESULTS))).contains("\"schema\" : 3");
+        assertThat(Files.readString(dir.resolve(ResultsFiles.RESULTS))).contains("\"schema\" : 4");
     }
 
     @Test
@@ -130,7 +184,7 @@ class ResultsFilesTest {
         String text = new String(ResultsFilesTest.class.getResourceAsStream("/schema1/results.json").readAllBytes());
         Files.writeString(dir.resolve(ResultsFiles.RESULTS), text.replace("\"seconds\" : 12.5", "\"seconds\" : \"long\""));
         assertThatThrownBy(() -> ResultsFiles.read(dir)).isInstanceOf(ResultsException.class)
-                .hasMessageContaining(dir.resolve(ResultsFiles.RESULTS).toString()).hasMessageContaining("schema 1, read as 3")
+                .hasMessageContaining(dir.resolve(ResultsFiles.RESULTS).toString()).hasMessageContaining("schema 1, read as 4")
                 .hasMessageContaining("forks[0].seconds").hasMessageNotContaining("\n");
     }
 

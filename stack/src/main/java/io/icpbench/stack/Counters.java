@@ -92,6 +92,17 @@ public final class Counters {
         received += other.received;
     }
 
+    /** Takes another stack's counts (or an earlier copy of these) off these: what was counted since that copy. */
+    public void subtract(Counters other) {
+        for (int i = 0; i < snmp.length; i++) {
+            snmp[i] -= other.snmp[i];
+        }
+        for (int i = 0; i < outcomes.length; i++) {
+            outcomes[i] -= other.outcomes[i];
+        }
+        received -= other.received;
+    }
+
     public void reset() {
         Arrays.fill(snmp, 0);
         Arrays.fill(outcomes, 0);

@@ -30,6 +30,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * per packet; it must be 0 in steady state. With {@code latency=true} (the default) each batch's
  * receive time goes into an HdrHistogram (two clock reads per {@link #BATCH} packets); set
  * {@code -p latency=false} to measure what that costs.
+ *
+ * <p>A profile with phases ({@link io.icpbench.harness.traffic.TrafficProfile}) changes its mix
+ * during the trial: one ring per phase is built in the trial's setup, the warmup replays phase 1
+ * (C2 compiles on its type profile), and the measurement iterations are split by the phases'
+ * lengths ({@link io.icpbench.harness.traffic.TrafficProfile#spans}); at a phase's first measured
+ * iteration the iteration setup makes that phase's ring the one replayed, which is all a switch
+ * does. Every arm with the same iterations switches at the same iterations. At each phase's end
+ * {@link io.icpbench.harness.PhaseSites} records what the learned sites did in it.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -94,7 +102,14 @@ public class RxPathBenchmark {
     public static final String HLOG_PROPERTY = "icpbench.hlog";
 
     private NetStack stack;
+    /** The ring replayed now: the current phase's. */
     private FrameRing ring;
+    /** One ring per phase (one without phases), built in the trial's setup. */
+    private java.util.List<FrameRing> rings;
+    /** Each phase's first measured iteration (from 0), known at the first measured iteration; null before. */
+    private long[] phaseStarts;
+    /** The phase whose ring is replayed now (from 0). */
+    private int phase;
     /** The arm's planted effect (-Dicpbench.planted): packets processed but not credited. */
     private final PlantedEffect planted = PlantedEffect.fromSystemProperty();
     /** The largest net_rx_action round the ring allows: a planted effect's extra packets go in the same round. */
@@ -111,13 +126,22 @@ public class RxPathBenchmark {
     /** This worker's iterations so far, warmup included (the gate's turn number). */
     private int iteration;
     private int measuredIterations;
+    /** The traffic, when it has phases (null: one mix, no switch). */
+    private io.icpbench.harness.traffic.TrafficSource.Traffic phased;
 
     @Setup(Level.Trial)
     public void setUp() {
         StackOptions options = StackOptions.DEFAULT.withWork(HandlerWork.calibrated(workNs));
         io.icpbench.harness.traffic.TrafficSource.Traffic traffic = io.icpbench.harness.traffic.TrafficSource.load(profile);
         stack = traffic.newStack(options);
-        ring = traffic.ring(stack, PooledByteBufAllocator.DEFAULT);
+        rings = traffic.rings(stack, PooledByteBufAllocator.DEFAULT);
+        ring = rings.get(0);
+        phase = 0;
+        phaseStarts = null;
+        phased = traffic.phased() ? traffic : null;
+        if (phased != null) {
+            io.icpbench.harness.PhaseSites.reset();
+        }
         maxBatch = Math.min(ring.size(), io.icpbench.stack.Topology.RING_SIZE);
         // 1 ns to 10 s per batch, 3 significant digits: recordValue never allocates in that range.
         histogram = new org.HdrHistogram.Histogram(10_000_000_000L, 3);
@@ -146,6 +170,46 @@ public class RxPathBenchmark {
             histogram.reset();
             histogram.setStartTimeStamp(System.currentTimeMillis());
         }
+        if (phased != null && params.getType() == org.openjdk.jmh.runner.IterationType.MEASUREMENT) {
+            if (phaseStarts == null) {
+                phaseStarts = phased.profile().phaseStarts(params.getCount(), "measured iteration");
+            }
+            switchPhase(measuredIterations, phaseStarts);
+        }
+    }
+
+    /**
+     * Makes the ring of the phase that measured iteration {@code measured} (from 0) belongs to the
+     * one replayed, and when that starts a phase, ends the phase before it for the site report.
+     * Returns the phase now replayed.
+     */
+    int switchPhase(int measured, long[] starts) {
+        while (phase + 1 < starts.length && measured >= starts[phase + 1]) {
+            io.icpbench.harness.PhaseSites.endPhase(phase);
+            phase++;
+            ring = rings.get(phase);
+        }
+        return phase;
+    }
+
+    /** The phase whose ring is replayed now (from 0): tests. */
+    int phase() {
+        return phase;
+    }
+
+    /** The ring replayed now: tests. */
+    FrameRing ring() {
+        return ring;
+    }
+
+    /** The stack: tests. */
+    NetStack stack() {
+        return stack;
+    }
+
+    /** The rings, one per phase: tests. */
+    java.util.List<FrameRing> rings() {
+        return rings;
     }
 
     private static synchronized void openWindow() {
@@ -177,6 +241,9 @@ public class RxPathBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws java.io.IOException {
+        if (phased != null && phaseStarts != null) {
+            io.icpbench.harness.PhaseSites.endPhase(phaseStarts.length - 1);
+        }
         closeWindow();
         long inFlight = stack.counters.inFlight();
         TRIALS.add(new Trial(stack.counters, chunks != null ? chunks.estimate() : null));
@@ -184,7 +251,9 @@ public class RxPathBenchmark {
         if (hlog != null && latency) {
             writeLatencyLog(java.nio.file.Path.of(hlog), "receive time of one batch of " + BATCH + " packets, ns; profile " + profile, histogram);
         }
-        ring.close();
+        for (FrameRing r : rings) {
+            r.close();
+        }
         if (inFlight != 0) {
             throw new IllegalStateException(inFlight + " packets never ended: the conservation law is broken");
         }

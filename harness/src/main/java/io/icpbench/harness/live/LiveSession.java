@@ -123,7 +123,7 @@ public final class LiveSession {
 
     /** The profile with {@code payload} (if not null) as every frame's UDP payload size. */
     public static TrafficProfile profile(String spec, Integer payload) {
-        TrafficProfile p = TrafficProfile.load(spec);
+        TrafficProfile p = TrafficProfile.load(spec).requireNoPhases("live traffic");
         return payload == null ? p
                 : new TrafficProfile(p.name(), p.description(), p.frames(), p.flows(), payload, payload, p.seed(), p.mix());
     }

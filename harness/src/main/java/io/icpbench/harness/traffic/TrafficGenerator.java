@@ -71,8 +71,14 @@ public final class TrafficGenerator {
         return counts;
     }
 
-    /** The frames of a profile, in ring order, with the device each arrives on. */
+    /**
+     * The frames of a profile, in ring order, with the device each arrives on. A profile with
+     * phases gives its first phase's frames ({@link TrafficProfile#phase}: one phase's frames each).
+     */
     public static List<TrafficClass.Frame> frames(TrafficProfile profile) {
+        if (profile.phased()) {
+            profile = profile.phase(0);
+        }
         FrameFactory factory = new FrameFactory(profile.seed(), profile.payloadMin(), profile.payloadMax());
         List<TrafficClass.Frame> frames = new ArrayList<>(profile.frames());
         for (Map.Entry<TrafficClass, Integer> e : allocation(profile).entrySet()) {

@@ -55,10 +55,40 @@ public final class TrafficSource {
             return host != null ? HostTopology.build(host, options) : Topology.build(options);
         }
 
-        /** The frame ring of this traffic for {@code stack} (one built by {@link #newStack}). */
+        /** Whether the traffic's mix changes during a run (a profile with phases). */
+        public boolean phased() {
+            return profile != null && profile.phased();
+        }
+
+        /**
+         * Where each phase lies in {@code units} measured units (iterations, packets): one span, the
+         * whole run, without phases.
+         *
+         * @throws IllegalArgumentException when a phase would get no unit
+         */
+        public List<TrafficProfile.Span> spans(long units, String unitName) {
+            return profile != null ? profile.spans(units, unitName) : List.of(new TrafficProfile.Span(name, 0, units - 1));
+        }
+
+        /**
+         * One frame ring per phase, in phase order, for {@code stack}, built now: a phase switch then
+         * only changes which prebuilt ring is replayed. Without phases: the one ring of {@link #ring}.
+         */
+        public List<FrameRing> rings(NetStack stack, ByteBufAllocator alloc) {
+            if (!phased()) {
+                return List.of(ring(stack, alloc));
+            }
+            List<FrameRing> rings = new ArrayList<>();
+            for (int k = 0; k < profile.phases().size(); k++) {
+                rings.add(TrafficGenerator.ring(profile.phase(k), stack, alloc));
+            }
+            return List.copyOf(rings);
+        }
+
+        /** The frame ring of this traffic for {@code stack} (one built by {@link #newStack}); with phases, the first phase's. */
         public FrameRing ring(NetStack stack, ByteBufAllocator alloc) {
             if (profile != null) {
-                return TrafficGenerator.ring(profile, stack, alloc);
+                return TrafficGenerator.ring(profile.phase(0), stack, alloc);
             }
             NetDevice eth0 = stack.device("eth0");
             List<byte[]> frames = new ArrayList<>();
@@ -82,10 +112,24 @@ public final class TrafficSource {
     /** Checks a source without building a stack; errors name the problem. */
     public static void validate(String spec) {
         if (spec.startsWith(LIVE_PREFIX)) {
-            TrafficProfile.load(spec.substring(LIVE_PREFIX.length()));
+            TrafficProfile.load(spec.substring(LIVE_PREFIX.length())).requireNoPhases("live traffic");
         } else {
             load(spec);
         }
+    }
+
+    /**
+     * The phases of a source over {@code units} measured units ({@link TrafficProfile#spans}), or
+     * an empty list for a source without phases (a capture is not read for this).
+     *
+     * @throws IllegalArgumentException for a bad profile, or when a phase would get no unit
+     */
+    public static List<TrafficProfile.Span> phases(String spec, long units, String unitName) {
+        if (spec.startsWith(PCAP_PREFIX)) {
+            return List.of();
+        }
+        TrafficProfile p = TrafficProfile.load(spec.startsWith(LIVE_PREFIX) ? spec.substring(LIVE_PREFIX.length()) : spec);
+        return p.phased() ? p.spans(units, unitName) : List.of();
     }
 
     /** {@code pcap:FILE} with {@code host} ("auto" or a host file) joined, or the capture alone if {@code host} is null. */

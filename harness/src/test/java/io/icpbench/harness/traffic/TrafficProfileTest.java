@@ -23,7 +23,7 @@ class TrafficProfileTest {
 
     @Test
     void theDocumentedBuiltInsExist() {
-        assertThat(TrafficProfile.BUILT_IN).containsExactly("default", "udp-only", "vxlan-heavy", "uniform");
+        assertThat(TrafficProfile.BUILT_IN).containsExactly("default", "udp-only", "vxlan-heavy", "uniform", "phase-shift");
     }
 
     @ParameterizedTest
