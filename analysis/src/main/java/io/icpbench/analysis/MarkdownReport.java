@@ -172,8 +172,9 @@ public final class MarkdownReport {
         RunResults.Provenance p = r.provenance();
         String base = s.baseline();
         StringBuilder b = new StringBuilder();
-        b.append(wrap(String.format(Locale.ROOT, "icpbench report — run %s, JDK %s, %d cores (%s), %s, commit %s", p.started(), p.jdk(),
-                p.cores(), p.cpuModel(), p.kernel(), p.gitCommit()), "        "));
+        b.append(wrap(String.format(Locale.ROOT, "icpbench report — run %s, %sJDK %s, %d cores (%s), %s, commit %s", p.started(),
+                p.host() == null ? "" : (p.host().contains(",") ? "hosts " : "host ") + p.host() + ", ", p.jdk(), p.cores(), p.cpuModel(),
+                p.kernel(), p.gitCommit()), "        "));
         b.append(wrap("design: " + design(r), "        "));
         b.append(wrap(String.format(Locale.ROOT, "profile %s, work %s ns/handler, %d RX worker(s), sites converted: %s; %d of %d forks finished",
                 s.profile(), s.workNs(), s.workers(), s.sites(), r.forks().size(), r.plan().size()), "        "));

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = {"Does promoting indirect calls to guarded direct calls pay off on a packet receive path?",
             "A UDP receive path modeled on Linux's, with ops-struct handlers, run under dispatch modes."},
         subcommands = {RunCommand.class, ReportCommand.class, ReplayCommand.class, LiveCommand.class, SendCommand.class, AnalysisCommands.Plan.class, AnalysisCommands.Calibrate.class,
-            AnalysisCommands.Compare.class, MergeCommand.class, StackCommand.class, SitesCommand.class, ForkCommand.class, PromoteJarCommand.class, ProfilesCommand.class, JmhCommand.class, CommandLine.HelpCommand.class})
+            AnalysisCommands.Compare.class, MergeCommand.class, SweepCommand.class, StackCommand.class, SitesCommand.class, ForkCommand.class, PromoteJarCommand.class, ProfilesCommand.class, JmhCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

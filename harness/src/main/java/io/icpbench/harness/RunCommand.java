@@ -158,6 +158,13 @@ final class RunCommand implements Callable<Integer> {
             }
             dir = resume;
             results = ResultsFiles.read(resume);
+            String there = results.provenance().host();
+            String here = hostname();
+            if (there != null && !there.equals(here)) {
+                throw new IllegalArgumentException(resume + " was started on host " + there + " and this is " + here
+                        + ": resuming here would put two machines' blocks into one run, analysed as one machine; resume it on " + there
+                        + ", or run the rest here into another directory (--out) and keep the machines apart (icpbench merge names them)");
+            }
             System.err.printf(Locale.ROOT, "icpbench run: resuming %s: %d of %d forks done%n", dir, results.forks().size(), results.plan().size());
         } else {
             results = fresh();
@@ -259,6 +266,45 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Set by {@link #planned}: work out the run without printing. */
+    private boolean planOnly;
+
+    /**
+     * The run these options ask for, as {@code icpbench run} would start it (settings, provenance,
+     * the planned forks), without writing or printing anything: what {@code icpbench sweep} plans
+     * with and checks its points by.
+     *
+     * @throws IllegalArgumentException for bad options, as {@code run} reports them
+     */
+    RunResults planned() {
+        if (resume != null) {
+            throw new IllegalArgumentException("--resume has no plan of its own");
+        }
+        planOnly = true;
+        return fresh();
+    }
+
+    /** Whether the calibration suite would run after the forks (not with --quick or --no-calibration). */
+    boolean calibrates() {
+        return !quick && !noCalibration;
+    }
+
+    /**
+     * Seconds a run takes, from its settings (its blocks, {@link #blockSeconds}), for the forks not
+     * yet finished, plus the calibration suite when {@code calibration}.
+     */
+    static double estimatedSeconds(RunResults r, boolean calibration) {
+        RunResults.Settings s = r.settings();
+        long blocks = r.plan().stream().mapToInt(RunResults.PlannedFork::block).distinct().count();
+        if (blocks == 0) {
+            return 0;
+        }
+        int forksPerBlock = (int) Math.ceil(r.plan().size() / (double) blocks);
+        double all = blocks * blockSeconds(s.interleaved(), s.together(), forksPerBlock, s.warmupIterations(), s.iterations(), s.iterationSeconds());
+        double left = all * (r.plan().size() - r.forks().size()) / r.plan().size();
+        return left + (calibration ? CALIBRATION_SECONDS : 0);
+    }
+
     private RunResults fresh() {
         List<RunResults.Arm> m = Arms.of(modes, armArgs, DEFAULT_MODES);
         String base = baseline != null ? baseline : m.get(0).name();
@@ -311,7 +357,9 @@ final class RunCommand implements Callable<Integer> {
             double forForks = budgetMinutes * 60 - (noCalibration ? 0 : CALIBRATION_SECONDS);
             IterationChoice choice = chooseIterations(previousRuns(d), d, profile, forksPerBlock, together, wi, secs, forForks, it);
             it = choice.iterations();
-            System.err.println("icpbench run: " + choice.why());
+            if (!planOnly) {
+                System.err.println("icpbench run: " + choice.why());
+            }
         }
         int perMode;
         if (forks != null) {
@@ -617,7 +665,33 @@ final class RunCommand implements Callable<Integer> {
         }
         return new RunResults.Provenance(System.getProperty("java.vm.version"), new ArrayList<>(Forks.NETTY_FLAGS), cpu,
                 System.getProperty("os.name") + " " + System.getProperty("os.version"), Runtime.getRuntime().availableProcessors(), commit,
-                Instant.now().toString());
+                Instant.now().toString(), hostname());
+    }
+
+    /**
+     * This machine's name: {@code $ICPBENCH_HOST} if set (a container's host name names the
+     * container, not the machine: a Kubernetes job sets it to the node's name), else the kernel's
+     * host name ({@code /proc/sys/kernel/hostname}), else what the resolver says, else "unknown".
+     * Runs of several machines are told apart by it.
+     */
+    static String hostname() {
+        String set = System.getenv("ICPBENCH_HOST");
+        if (set != null && !set.isBlank()) {
+            return set.strip();
+        }
+        try {
+            String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            if (!h.isEmpty()) {
+                return h;
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: ask the resolver
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     static void progress(PrintStream err, int done, int total, RunResults.PlannedFork next, double secondsLeft) {
@@ -700,7 +774,8 @@ final class RunCommand implements Callable<Integer> {
     static void summary(PrintStream out, RunResults r, Path dir) {
         RunResults.Settings s = r.settings();
         RunResults.Provenance p = r.provenance();
-        out.printf(Locale.ROOT, "icpbench run: JDK %s, %d cores (%s), %s, commit %s%n", p.jdk(), p.cores(), p.cpuModel(), p.kernel(), p.gitCommit());
+        out.printf(Locale.ROOT, "icpbench run: %sJDK %s, %d cores (%s), %s, commit %s%n", p.host() == null ? "" : "host " + p.host() + ", ",
+                p.jdk(), p.cores(), p.cpuModel(), p.kernel(), p.gitCommit());
         out.printf(Locale.ROOT, "design: %s, %d arms x %d forks in randomized blocks (seed %d), %d x %.2f s warmup, %d x %.2f s measurement; "
                 + "baseline %s%n", s.design(), s.arms().size(), s.forksPerArm(), s.seed(), s.warmupIterations(), s.iterationSeconds(),
                 s.iterations(), s.iterationSeconds(), s.baseline());

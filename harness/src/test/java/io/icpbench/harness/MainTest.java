@@ -56,7 +56,7 @@ class MainTest {
     /** picocli formats help text with String.format: a bare '%' in a description prints a warning instead. */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"", "run", "report", "replay", "live", "send", "plan", "calibrate", "compare",
-        "merge", "stack", "sites", "promote-jar", "profiles"})
+        "merge", "sweep", "stack", "sites", "promote-jar", "profiles"})
     void everyHelpPrintsWithoutWarnings(String command) {
         Run r = command.isEmpty() ? run("--help") : run(command, "--help");
         assertThat(r.exit()).isZero();

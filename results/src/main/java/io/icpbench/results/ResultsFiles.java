@@ -132,6 +132,10 @@ public final class ResultsFiles {
             if (found < 4) {
                 upgradeFromSchema3((com.fasterxml.jackson.databind.node.ObjectNode) tree);
             }
+            // The host name joined the provenance within schema 4: files written before it have none.
+            if (tree.get("provenance") instanceof com.fasterxml.jackson.databind.node.ObjectNode po && !po.has("host")) {
+                po.putNull("host");
+            }
             r = MAPPER.treeToValue(tree, RunResults.class);
         } catch (MismatchedInputException e) {
             throw new ResultsException(file + as + ": field '" + path(e) + "': " + e.getOriginalMessage(), e);
@@ -304,7 +308,9 @@ public final class ResultsFiles {
     /**
      * Merges runs (several machines or sessions) into one: forks renumbered after each other, each
      * keeping its arm and mode; settings and provenance of the first, with the arms of all (an arm
-     * that two runs define differently is an error).
+     * that two runs define differently is an error). Blocks are renumbered run after run, so a block
+     * of the merged run holds the forks of one block of one run: of one machine. The provenance's host
+     * lists every machine that contributed ({@link #hosts}).
      */
     public static RunResults merge(List<RunResults> runs) {
         if (runs.isEmpty()) {
@@ -341,7 +347,21 @@ public final class ResultsFiles {
         RunResults.Settings settings = new RunResults.Settings(new ArrayList<>(arms.values()), s.profile(), s.workNs(), s.workers(), s.sites(),
                 s.forksPerArm(), s.warmupIterations(), s.iterations(), s.iterationSeconds(), s.seed(), s.quick(), s.baseline(), s.design(),
                 s.phases());
-        return new RunResults(RunResults.SCHEMA, settings, first.provenance(), plan, forks);
+        List<String> hosts = hosts(runs);
+        RunResults.Provenance provenance = hosts.size() > 1 ? first.provenance().withHost(String.join(",", hosts)) : first.provenance();
+        return new RunResults(RunResults.SCHEMA, settings, provenance, plan, forks);
+    }
+
+    /** The machines that ran {@code runs}: their provenance's host names, distinct, in order ("unknown" for a run without one). */
+    public static List<String> hosts(List<RunResults> runs) {
+        java.util.Set<String> hosts = new java.util.LinkedHashSet<>();
+        for (RunResults r : runs) {
+            String h = r.provenance().host();
+            for (String one : (h == null || h.isBlank() ? "unknown" : h).split(",")) {
+                hosts.add(one.strip());
+            }
+        }
+        return new ArrayList<>(hosts);
     }
 
     /** Writes results as JSON to a writer (for tests and tools). */

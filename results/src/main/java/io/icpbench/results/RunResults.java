@@ -232,11 +232,23 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
      * @param cores     available processors
      * @param gitCommit the project's commit, "unknown" outside a git checkout
      * @param started   ISO-8601 start time
+     * @param host      the machine's host name (null in files written before it was recorded; a merged run of several
+     *                  machines lists them, comma-separated): the blocking factor when runs of several machines are combined
      */
     public record Provenance(String jdk, List<String> jvmFlags, String cpuModel, String kernel, int cores, String gitCommit,
-            String started) {
+            String started, String host) {
         public Provenance {
             jvmFlags = List.copyOf(jvmFlags);
+        }
+
+        /** Provenance without a host name (as files before it was recorded). */
+        public Provenance(String jdk, List<String> jvmFlags, String cpuModel, String kernel, int cores, String gitCommit, String started) {
+            this(jdk, jvmFlags, cpuModel, kernel, cores, gitCommit, started, null);
+        }
+
+        /** This provenance on {@code otherHost}. */
+        public Provenance withHost(String otherHost) {
+            return new Provenance(jdk, jvmFlags, cpuModel, kernel, cores, gitCommit, started, otherHost);
         }
     }
 

@@ -233,6 +233,31 @@ class ResultsFilesTest {
     }
 
     @Test
+    void theHostRoundTripsAndAFileWithoutOneReadsWithNone(@TempDir Path dir) throws IOException {
+        RunResults r = sample();
+        RunResults onHost = new RunResults(r.schema(), r.settings(), r.provenance().withHost("node07"), r.plan(), r.forks());
+        ResultsFiles.write(dir, onHost);
+        assertThat(ResultsFiles.read(dir).provenance().host()).isEqualTo("node07");
+        Path file = dir.resolve(ResultsFiles.RESULTS);
+        Files.writeString(file, Files.readString(file).replaceAll(",\\s*\"host\"\\s*:\\s*\"node07\"", ""));
+        assertThat(Files.readString(file)).doesNotContain("host");
+        assertThat(ResultsFiles.read(dir).provenance().host()).isNull();
+    }
+
+    @Test
+    void mergingRunsOfTwoMachinesKeepsEveryBlockOneMachinesAndNamesBoth() {
+        RunResults r = sample();
+        RunResults a = new RunResults(r.schema(), r.settings(), r.provenance().withHost("a"), r.plan(), r.forks());
+        RunResults b = new RunResults(r.schema(), r.settings(), r.provenance().withHost("b"), r.plan(), r.forks());
+        RunResults merged = ResultsFiles.merge(List.of(a, b, a));
+        assertThat(merged.provenance().host()).isEqualTo("a,b");
+        assertThat(ResultsFiles.hosts(List.of(a, b, a))).containsExactly("a", "b");
+        // the blocks of each source run are its own: run k's blocks are 2k and 2k+1
+        assertThat(merged.forks()).extracting(RunResults.ForkResult::block).containsExactly(0, 0, 2, 2, 4, 4);
+        assertThat(ResultsFiles.merge(List.of(a, a)).provenance().host()).isEqualTo("a");
+    }
+
+    @Test
     void writesLeaveNoTemporaryFiles(@TempDir Path dir) throws IOException {
         ResultsFiles.write(dir, sample());
         ResultsFiles.write(dir, sample().with(fork(2, 1, "virtual", 1.0)));
