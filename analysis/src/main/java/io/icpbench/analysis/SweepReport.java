@@ -107,6 +107,15 @@ public final class SweepReport {
             settings = new LinkedHashMap<>(settings);
             machines = List.copyOf(machines);
         }
+
+        /** Every analysis of the point: each machine's, then the combined one if there is one. */
+        public List<Machine> analyses() {
+            List<Machine> all = new ArrayList<>(machines);
+            if (combined != null) {
+                all.add(combined);
+            }
+            return all;
+        }
     }
 
     /**
@@ -256,10 +265,7 @@ public final class SweepReport {
         }
         b.append("---|---|---|---|---|\n");
         for (Point p : s.points()) {
-            List<Machine> ms = new ArrayList<>(p.machines());
-            if (p.combined() != null) {
-                ms.add(p.combined());
-            }
+            List<Machine> ms = p.analyses();
             if (ms.isEmpty()) {
                 b.append("| ").append(p.name()).append(" |");
                 cols.forEach(a -> b.append(' ').append(a.label(p.settings().get(a.name()))).append(" |"));
@@ -390,10 +396,7 @@ public final class SweepReport {
     static double scale(Sweep s) {
         double max = Math.log(1.02);
         for (Point p : s.points()) {
-            List<Machine> ms = new ArrayList<>(p.machines());
-            if (p.combined() != null) {
-                ms.add(p.combined());
-            }
+            List<Machine> ms = p.analyses();
             for (Machine m : ms) {
                 for (ArmResult a : m.arms()) {
                     if ("question".equals(a.role()) && a.estimated() && a.ratio() > 0) {
@@ -577,10 +580,7 @@ public final class SweepReport {
         b.append("<th>arm</th><th>vs ").append(HtmlReport.escape(s.baseline()))
                 .append(": rate ratio [95% CI]</th><th>verdict</th><th>blocks</th><th>MDE</th><th>report</th></tr>\n");
         for (Point p : s.points()) {
-            List<Machine> ms = new ArrayList<>(p.machines());
-            if (p.combined() != null) {
-                ms.add(p.combined());
-            }
+            List<Machine> ms = p.analyses();
             for (Machine m : ms) {
                 for (ArmResult a : m.arms()) {
                     b.append("<tr><td>").append(HtmlReport.escape(p.name() + (p.status().equals("done") ? "" : " (" + p.status() + ")"))).append("</td>");
