@@ -1,5 +1,20 @@
 package io.icpbench.harness;
 
+import io.icpbench.harness.cli.AnalysisCommands;
+import io.icpbench.harness.fork.ForkCommand;
+import io.icpbench.harness.cli.JmhCommand;
+import io.icpbench.harness.cli.LiveCommand;
+import io.icpbench.harness.cli.MergeCommand;
+import io.icpbench.harness.cli.ProfilesCommand;
+import io.icpbench.harness.cli.PromoteJarCommand;
+import io.icpbench.harness.cli.ReplayCommand;
+import io.icpbench.harness.cli.ReportCommand;
+import io.icpbench.harness.cli.RunCommand;
+import io.icpbench.harness.cli.SendCommand;
+import io.icpbench.harness.cli.SitesCommand;
+import io.icpbench.harness.cli.StackCommand;
+import io.icpbench.harness.cli.SweepCommand;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

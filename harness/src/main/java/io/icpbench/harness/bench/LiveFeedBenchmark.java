@@ -1,5 +1,7 @@
 package io.icpbench.harness.bench;
 
+import io.icpbench.harness.host.JvmFlags;
+
 import io.icpbench.harness.live.LiveDatagrams;
 import io.icpbench.harness.live.LiveFeed;
 import io.icpbench.harness.live.LiveSession;
@@ -37,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
+@Fork(value = 1, jvmArgsAppend = {JvmFlags.NATIVE_ACCESS, JvmFlags.UNSAFE_MEMORY_ACCESS})
 public class LiveFeedBenchmark {
     /** The profile the datagrams come from. */
     @Param("udp-only")

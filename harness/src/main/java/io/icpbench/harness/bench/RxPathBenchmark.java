@@ -1,5 +1,7 @@
 package io.icpbench.harness.bench;
 
+import io.icpbench.harness.host.JvmFlags;
+
 import io.icpbench.stack.FrameRing;
 import io.icpbench.stack.HandlerWork;
 import io.icpbench.stack.NetStack;
@@ -37,14 +39,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * lengths ({@link io.icpbench.harness.traffic.TrafficProfile#spans}); at a phase's first measured
  * iteration the iteration setup makes that phase's ring the one replayed, which is all a switch
  * does. Every arm with the same iterations switches at the same iterations. At each phase's end
- * {@link io.icpbench.harness.PhaseSites} records what the learned sites did in it.
+ * {@link io.icpbench.harness.fork.PhaseSites} records what the learned sites did in it.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
+@Fork(value = 1, jvmArgsAppend = {JvmFlags.NATIVE_ACCESS, JvmFlags.UNSAFE_MEMORY_ACCESS})
 public class RxPathBenchmark {
     /** Frames per invocation. */
     public static final int BATCH = 256;
@@ -68,7 +70,7 @@ public class RxPathBenchmark {
      * @param counters the worker's counters over the measurement
      * @param patchCost the worker's in-fork estimate of a patch's cost (none without accounting)
      */
-    public record Trial(io.icpbench.stack.Counters counters, io.icpbench.harness.PatchCost.Estimate patchCost) {
+    public record Trial(io.icpbench.stack.Counters counters, io.icpbench.harness.fork.PatchCost.Estimate patchCost) {
     }
 
     /** One entry per trial and thread (RX worker), added at the end of each. */
@@ -76,7 +78,7 @@ public class RxPathBenchmark {
 
     /**
      * The system property that turns on patch accounting over the measurement ({@link
-     * io.icpbench.harness.PatchAccounting}: JFR, the JIT log, CPU time, chunk timing): the directory
+     * io.icpbench.harness.fork.PatchAccounting}: JFR, the JIT log, CPU time, chunk timing): the directory
      * that keeps the window's JIT log ({@code jit.log}). Only the forks of {@code icpbench run} set
      * it: JFR's event stream allocates on its own thread, which {@code -prof gc} would charge to the
      * packets.
@@ -90,11 +92,11 @@ public class RxPathBenchmark {
      * The JVM's one accounting window: opened by the first RX worker to reach the measurement,
      * closed by the first to tear down (JMH ends every worker's last iteration together).
      */
-    private static io.icpbench.harness.PatchAccounting window;
-    private static io.icpbench.harness.PatchAccounting.Window windowResult;
+    private static io.icpbench.harness.fork.PatchAccounting window;
+    private static io.icpbench.harness.fork.PatchAccounting.Window windowResult;
 
     /** The accounting window of the last trial, or null if accounting was off. */
-    public static synchronized io.icpbench.harness.PatchAccounting.Window window() {
+    public static synchronized io.icpbench.harness.fork.PatchAccounting.Window window() {
         return windowResult;
     }
 
@@ -117,10 +119,10 @@ public class RxPathBenchmark {
     private org.HdrHistogram.Histogram histogram;
     private boolean measuring;
     // Chunk timing of the measured packets for the in-fork patch cost (null: accounting off).
-    private io.icpbench.harness.PatchCost chunks;
+    private io.icpbench.harness.fork.PatchCost chunks;
     private int chunkBatches;
     private long chunkStart;
-    private static final int CHUNK_BATCHES = io.icpbench.harness.PatchCost.CHUNK_PACKETS / BATCH;
+    private static final int CHUNK_BATCHES = io.icpbench.harness.fork.PatchCost.CHUNK_PACKETS / BATCH;
     /** The interleaved design's turn-taking (null: the fork runs alone). */
     private final Gate gate = Gate.fromSystemProperty();
     /** This worker's iterations so far, warmup included (the gate's turn number). */
@@ -140,7 +142,7 @@ public class RxPathBenchmark {
         phaseStarts = null;
         phased = traffic.phased() ? traffic : null;
         if (phased != null) {
-            io.icpbench.harness.PhaseSites.reset();
+            io.icpbench.harness.fork.PhaseSites.reset();
         }
         maxBatch = Math.min(ring.size(), io.icpbench.stack.Topology.RING_SIZE);
         // 1 ns to 10 s per batch, 3 significant digits: recordValue never allocates in that range.
@@ -160,11 +162,11 @@ public class RxPathBenchmark {
             String accounting = System.getProperty(ACCOUNTING_PROPERTY);
             if (accounting != null) {
                 // After the warmup every site of the path has run: a promoted JVM must have its sites now.
-                io.icpbench.harness.PromotedCheck.verify(System.getProperty(SITES_PROPERTY, "all"));
+                io.icpbench.harness.fork.PromotedCheck.verify(System.getProperty(SITES_PROPERTY, "all"));
                 openWindow();
                 // The in-fork patch cost times the chunks within 250 ms after a patch; in the interleaved design other
                 // forks' turns fall inside that wall-clock window, so it is not defined there (the differential estimate is).
-                chunks = gate == null ? new io.icpbench.harness.PatchCost(io.icpbench.dispatch.DynamicSite.totalPatches()) : null;
+                chunks = gate == null ? new io.icpbench.harness.fork.PatchCost(io.icpbench.dispatch.DynamicSite.totalPatches()) : null;
             }
             stack.counters.reset();
             histogram.reset();
@@ -185,7 +187,7 @@ public class RxPathBenchmark {
      */
     int switchPhase(int measured, long[] starts) {
         while (phase + 1 < starts.length && measured >= starts[phase + 1]) {
-            io.icpbench.harness.PhaseSites.endPhase(phase);
+            io.icpbench.harness.fork.PhaseSites.endPhase(phase);
             phase++;
             ring = rings.get(phase);
         }
@@ -215,7 +217,7 @@ public class RxPathBenchmark {
     private static synchronized void openWindow() {
         if (window == null) {
             windowResult = null;
-            window = io.icpbench.harness.PatchAccounting.start(true);
+            window = io.icpbench.harness.fork.PatchAccounting.start(true);
         }
     }
 
@@ -242,7 +244,7 @@ public class RxPathBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws java.io.IOException {
         if (phased != null && phaseStarts != null) {
-            io.icpbench.harness.PhaseSites.endPhase(phaseStarts.length - 1);
+            io.icpbench.harness.fork.PhaseSites.endPhase(phaseStarts.length - 1);
         }
         closeWindow();
         long inFlight = stack.counters.inFlight();

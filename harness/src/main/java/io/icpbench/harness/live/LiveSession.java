@@ -3,7 +3,7 @@ package io.icpbench.harness.live;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.icpbench.dispatch.Mode;
-import io.icpbench.harness.Forks;
+import io.icpbench.harness.run.Forks;
 import io.icpbench.harness.traffic.TrafficProfile;
 import io.icpbench.stack.Counters;
 import io.icpbench.stack.NetStack;

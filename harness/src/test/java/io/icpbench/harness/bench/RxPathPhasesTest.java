@@ -2,7 +2,7 @@ package io.icpbench.harness.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.icpbench.harness.PhaseSites;
+import io.icpbench.harness.fork.PhaseSites;
 import io.icpbench.stack.Counter;
 import java.util.ArrayList;
 import java.util.List;

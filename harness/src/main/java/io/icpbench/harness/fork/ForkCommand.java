@@ -1,0 +1,208 @@
+package io.icpbench.harness.fork;
+
+import io.icpbench.dispatch.Dispatch;
+import io.icpbench.dispatch.DynamicSite;
+import io.icpbench.dispatch.SiteRegistry;
+import io.icpbench.harness.bench.RxPathBenchmark;
+import io.icpbench.harness.run.ForkSpec;
+import io.icpbench.harness.run.RunEngine;
+import io.icpbench.results.RunResults;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * One fork of {@code icpbench run}: this JVM (started in its mode by the orchestrator) runs the
+ * receive-path benchmark with JMH, without forking again, and writes the fork's result.
+ */
+@Command(name = "fork", hidden = true, description = "One fork of 'icpbench run' (started by it).")
+public final class ForkCommand implements Callable<Integer> {
+    @Option(names = "--spec", required = true, paramLabel = "FILE", description = "The fork's spec (fork-NNN/spec.json, written by 'icpbench run').")
+    Path specFile;
+
+    private ForkSpec spec;
+    private int index;
+    private int block;
+    private String profile;
+    private double workNs;
+    private int warmupIterations;
+    private int iterations;
+    private long iterationMs;
+    private int workers;
+    private Path runDir;
+
+    /** The arm's name. */
+    private String armName() {
+        return spec.arm().name();
+    }
+
+    /** Reads the spec, once: every setting of this fork comes from it. */
+    private void load() {
+        spec = ForkSpec.read(specFile);
+        index = spec.index();
+        block = spec.block();
+        profile = spec.trafficSpec().encoded();
+        workNs = spec.workNs();
+        warmupIterations = spec.warmupIterations();
+        iterations = spec.iterations();
+        iterationMs = spec.iterationMs();
+        workers = spec.workers();
+        runDir = Path.of(spec.runDir());
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        load();
+        String name = RunEngine.forkName(index);
+        Path dir = runDir.resolve(name);
+        Files.createDirectories(dir);
+        if (spec.trafficSpec() instanceof io.icpbench.harness.run.TrafficSpec.Live) {
+            return liveFork(name, dir);
+        }
+        System.setProperty(RxPathBenchmark.HLOG_PROPERTY, dir.resolve("latency.hlog").toString());
+        System.setProperty(RxPathBenchmark.ACCOUNTING_PROPERTY, dir.toAbsolutePath().toString());
+        long t0 = System.nanoTime();
+        Options opt = new OptionsBuilder()
+                .include(RxPathBenchmark.class.getName() + ".receive$")
+                .param("profile", profile)
+                .param("workNs", Double.toString(workNs))
+                .param("latency", "true")
+                .forks(0)
+                .threads(workers)
+                .warmupIterations(warmupIterations)
+                .warmupTime(TimeValue.milliseconds(iterationMs))
+                .measurementIterations(iterations)
+                .measurementTime(TimeValue.milliseconds(iterationMs))
+                .resultFormat(ResultFormatType.JSON)
+                .result(dir.resolve("jmh.json").toString())
+                .shouldFailOnError(true)
+                .build();
+        RunResult run;
+        try {
+            run = new Runner(opt).run().iterator().next();
+        } catch (org.openjdk.jmh.runner.RunnerException e) {
+            // A promoted fork that is not really promoted fails at the start of its measurement: say why in one line.
+            PromotedCheck.verify(System.getProperty(io.icpbench.stack.SiteSelection.PROPERTY, "all"));
+            throw e;
+        }
+        PromotedCheck.verify(System.getProperty(io.icpbench.stack.SiteSelection.PROPERTY, "all"));
+        List<Double> scores = new ArrayList<>();
+        for (BenchmarkResult br : run.getBenchmarkResults()) {
+            for (IterationResult ir : br.getIterationResults()) {
+                scores.add(ir.getPrimaryResult().getScore());
+            }
+        }
+        if (RxPathBenchmark.TRIALS.isEmpty()) {
+            throw new IllegalStateException("the benchmark left no trial: JMH did not run it");
+        }
+        // One trial per RX worker: their counters add up; the accounting window is the JVM's.
+        io.icpbench.stack.Counters sum = new io.icpbench.stack.Counters();
+        List<PatchCost.Estimate> estimates = new ArrayList<>();
+        synchronized (RxPathBenchmark.TRIALS) {
+            for (RxPathBenchmark.Trial t : RxPathBenchmark.TRIALS) {
+                sum.add(t.counters());
+                if (t.patchCost() != null) {
+                    estimates.add(t.patchCost());
+                }
+            }
+        }
+        if (sum.inFlight() != 0) {
+            throw new IllegalStateException(sum.inFlight() + " packets never ended: the conservation law is broken");
+        }
+        PatchAccounting.Window window = RxPathBenchmark.window();
+        RunResults.Accounting accounting = window == null ? RunResults.Accounting.unknown()
+                : window.accounting(sum.received(), PatchCost.meanUsPerPatch(estimates));
+        Map<String, Long> outcomes = sum.outcomeNames();
+        double mean = scores.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        RunResults.ForkResult result = new RunResults.ForkResult(index, block, armName(), Dispatch.MODE.cliName(), scores, 1e9 / mean,
+                sum.snmpSnapshot(), outcomes, installedTargets(), accounting, name + "/jmh.json",
+                Files.exists(dir.resolve("latency.hlog")) ? name + "/latency.hlog" : null, (System.nanoTime() - t0) / 1e9);
+        if (!SiteRegistry.all().isEmpty()) {
+            // What the learned sites saw (each site's target mix): 'icpbench sites RUN/fork-NNN' prints it.
+            SiteReport.capture(Dispatch.MODE.cliName(), profile, sum.received(), mean, accounting,
+                    io.icpbench.harness.traffic.TrafficSource.phases(profile, iterations, "measured iteration"), "iteration").write(dir);
+        }
+        io.icpbench.results.ResultsFiles.writeJson(dir.resolve("fork.json"), result);
+        return 0;
+    }
+
+    /** The learned sites of this JVM that learned something: name to installed targets. */
+    static Map<String, List<String>> installedTargets() {
+        Map<String, List<String>> sites = new LinkedHashMap<>();
+        for (DynamicSite s : SiteRegistry.all()) {
+            if (s.updates() > 0 || !s.installed().isEmpty()) {
+                sites.put(s.name, s.installed().stream().map(SiteReport::shortName).toList());
+            }
+        }
+        return sites;
+    }
+
+    /**
+     * A fork of {@code icpbench run --source live}: the live receiver in this JVM, {@code icpbench
+     * send} flat out in its own process; the score of each iteration is its window's ns per
+     * datagram read, the latency log is one-way latency, and the counters add the live accounting
+     * (Live*) to the model's.
+     */
+    private int liveFork(String name, Path dir) throws Exception {
+        long t0 = System.nanoTime();
+        String prof = ((io.icpbench.harness.run.TrafficSpec.Live) spec.trafficSpec()).profile();
+        io.icpbench.stack.NetStack stack = io.icpbench.stack.Topology.build(
+                io.icpbench.stack.StackOptions.DEFAULT.withWork(io.icpbench.stack.HandlerWork.calibrated(workNs)));
+        io.icpbench.harness.live.LiveSession.Config c = new io.icpbench.harness.live.LiveSession.Config(prof, null,
+                io.icpbench.harness.live.LiveSession.SENDER_JAVA, 0, 32, 4 << 20, 1);
+        io.icpbench.harness.live.LiveSession.Run run;
+        // The live session's warmup and measurement windows run inside one call: the accounting covers both.
+        PatchAccounting window = PatchAccounting.start(true);
+        PatchAccounting.Window w;
+        try {
+            run = io.icpbench.harness.live.LiveSession.run(c, stack,
+                    new io.icpbench.harness.live.LiveSession.Windows(warmupIterations, iterations, iterationMs), System.out);
+        } finally {
+            w = window.stop(dir.resolve("jit.log"));
+        }
+        io.icpbench.harness.live.LiveSession.Result r = run.result();
+        io.icpbench.harness.live.LiveSession.print(r, System.out);
+        if (!r.reconciled()) {
+            throw new IllegalStateException("the live counts do not reconcile: " + r.unexplained() + " datagrams unexplained");
+        }
+        List<Double> scores = new ArrayList<>();
+        for (int i = 0; i < r.windowRates().size(); i++) {
+            double rate = r.windowRates().get(i);
+            if (!(rate > 0)) {
+                throw new IllegalStateException("iteration " + (i + 1) + " read no datagram (did the sender stop early?)");
+            }
+            scores.add(1e9 / rate);
+        }
+        RxPathBenchmark.writeLatencyLog(dir.resolve("latency.hlog"),
+                "one-way latency of live datagrams (send stamp to the end of the model's batch), ns; profile " + prof, run.latency());
+        Map<String, Long> counters = new LinkedHashMap<>(r.counters());
+        counters.put("LiveSent", r.sent());
+        counters.put("LiveSendFailed", r.sendFailed());
+        counters.put("LiveRead", r.datagrams());
+        counters.put("LiveSocketDrops", r.socketDrops());
+        counters.put("LiveBacklogDrops", r.backlogDrops());
+        counters.put("LiveUnexplained", r.unexplained());
+        double mean = scores.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        PromotedCheck.verify(System.getProperty(io.icpbench.stack.SiteSelection.PROPERTY, "all"));
+        RunResults.ForkResult result = new RunResults.ForkResult(index, block, armName(), Dispatch.MODE.cliName(), scores, 1e9 / mean,
+                counters, r.outcomes(), installedTargets(), w.accounting(r.datagrams(), null), null, name + "/latency.hlog",
+                (System.nanoTime() - t0) / 1e9);
+        io.icpbench.results.ResultsFiles.writeJson(dir.resolve("fork.json"), result);
+        return 0;
+    }
+}

@@ -1,0 +1,73 @@
+package io.icpbench.harness.run;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.icpbench.results.ResultsFiles;
+import io.icpbench.results.RunResults;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * What one fork is told, as one file ({@code fork-NNN/spec.json}) that the orchestrator writes and
+ * the fork reads whole (JMH sends its {@code OptionsFrame} the same way): its place in the plan,
+ * its arm and the run's settings. The fork's JVM flags (its mode, the agent) are on its command line
+ * because they must be there before {@code main}; everything else is here.
+ *
+ * @param schema      {@link #SCHEMA}
+ * @param index       the fork's place in the run order
+ * @param block       its randomized block
+ * @param arm         its arm (name, mode and settings)
+ * @param runDir      the run directory (absolute)
+ * @param traffic     the traffic, as {@link TrafficSpec#encoded()}
+ * @param workNs      handler work, ns
+ * @param workers     RX workers
+ * @param warmupIterations warmup iterations
+ * @param iterations  measured iterations
+ * @param iterationMs milliseconds per iteration
+ */
+public record ForkSpec(int schema, int index, int block, RunResults.Arm arm, String runDir, String traffic, double workNs, int workers,
+        int warmupIterations, int iterations, long iterationMs) {
+    public static final int SCHEMA = 1;
+    /** The spec's file in a fork's directory. */
+    public static final String FILE = "spec.json";
+
+    /** The spec of the planned fork {@code planned} of the run {@code s} in {@code dir}. */
+    public static ForkSpec of(Path dir, RunResults.Settings s, RunResults.PlannedFork planned) {
+        return new ForkSpec(SCHEMA, planned.index(), planned.block(), s.arm(planned.arm()), dir.toAbsolutePath().toString(), s.profile(),
+                s.workNs(), s.workers(), s.warmupIterations(), s.iterations(), Math.round(s.iterationSeconds() * 1000));
+    }
+
+    /** The traffic, typed. */
+    public TrafficSpec trafficSpec() {
+        return TrafficSpec.decode(traffic);
+    }
+
+    /** Writes the spec to {@code file} (atomically). */
+    public void write(Path file) throws IOException {
+        ResultsFiles.writeJson(file, this);
+    }
+
+    /**
+     * Reads a spec, checked: its schema, every field present and in range, no unknown field.
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong
+     */
+    public static ForkSpec read(Path file) {
+        ForkSpec s;
+        try {
+            s = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+                    .readValue(file.toFile(), ForkSpec.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": not a fork spec: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        if (s.schema() != SCHEMA) {
+            throw new IllegalArgumentException(file + ": fork spec schema " + s.schema() + ", expected " + SCHEMA);
+        }
+        if (s.arm() == null || s.runDir() == null || s.traffic() == null || s.index() < 0 || s.block() < 0 || s.workers() < 1
+                || s.warmupIterations() < 0 || s.iterations() < 1 || s.iterationMs() < 1 || !(s.workNs() >= 0)) {
+            throw new IllegalArgumentException(file + ": fork spec " + s + " has a missing or out-of-range field");
+        }
+        return s;
+    }
+}

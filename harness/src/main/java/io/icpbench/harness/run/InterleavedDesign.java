@@ -1,0 +1,113 @@
+package io.icpbench.harness.run;
+
+import io.icpbench.harness.host.HostLoad;
+import io.icpbench.results.ResultsFiles;
+import io.icpbench.results.RunResults;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A block's forks, one JVM per arm, start together and take turns one iteration each in a random
+ * order per round ({@link InterleavedBlock}), so the machine's changes over seconds fall on every
+ * arm alike. The duet variant runs two forks at a time, side by side on two cores (Bulej et al. 2020).
+ */
+public final class InterleavedDesign implements Design {
+    static final InterleavedDesign INTERLEAVED = new InterleavedDesign(RunResults.Settings.INTERLEAVED, 1);
+    static final InterleavedDesign DUET = new InterleavedDesign(RunResults.Settings.DUET, 2);
+    /** Seconds a block takes besides its turns: its JVMs start together on the machine's cores, about 1.5 s of each. */
+    static final double BLOCK_OVERHEAD_SECONDS = 3;
+    static final double BLOCK_OVERHEAD_PER_FORK_SECONDS = 1.5;
+
+    private final String name;
+    private final int together;
+
+    private InterleavedDesign(String name, int together) {
+        this.name = name;
+        this.together = together;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int together() {
+        return together;
+    }
+
+    @Override
+    public boolean choosesIterations() {
+        return true;
+    }
+
+    @Override
+    public int defaultWarmupIterations(boolean quick) {
+        return quick ? 20 : 40;
+    }
+
+    @Override
+    public int defaultIterations(boolean quick) {
+        return quick ? 10 : 100;
+    }
+
+    @Override
+    public double defaultIterationSeconds(boolean quick) {
+        return 0.1;
+    }
+
+    /** Seconds a block of {@code forks} spends besides its turns. */
+    static double overhead(int forks) {
+        return BLOCK_OVERHEAD_SECONDS + BLOCK_OVERHEAD_PER_FORK_SECONDS * forks;
+    }
+
+    @Override
+    public double blockSeconds(int forks, int warmupIterations, int iterations, double iterationSeconds) {
+        return overhead(forks) + Math.ceil(forks / (double) together) * (warmupIterations + iterations) * iterationSeconds;
+    }
+
+    @Override
+    public RunResults run(RunEngine engine, RunResults results, Path dir) throws IOException {
+        RunResults.Settings s = results.settings();
+        int total = results.plan().size();
+        long started = System.nanoTime();
+        int doneAtStart = results.forks().size();
+        for (List<RunResults.PlannedFork> block : InterleavedBlock.pendingBlocks(results)) {
+            int done = results.forks().size();
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            int ranHere = done - doneAtStart;
+            double perFork = ranHere > 0 ? elapsed / ranHere
+                    : blockSeconds(s.arms().size(), s.warmupIterations(), s.iterations(), s.iterationSeconds()) / s.arms().size();
+            double left = perFork * (total - done);
+            int blockNo = block.get(0).block();
+            InterleavedBlock b = new InterleavedBlock(dir, s, block, s.seed() * 1_000_003L + blockNo, together);
+            long blockStart = System.nanoTime();
+            int[] lastRound = {-1};
+            Map<Integer, HostLoad.Accumulator> noise = new HashMap<>();
+            InterleavedBlock.Outcome outcome = engine.runBlock(b, turn -> {
+                double inBlock = (System.nanoTime() - blockStart) / 1e9;
+                Progress.block(System.err, done, total, blockNo, turn, Math.max(0, left - inBlock), lastRound);
+            }, new InterleavedBlock.TurnSampler() {
+                @Override
+                public Object before(int index, long pid) {
+                    return RunEngine.HOST.snapshot(pid);
+                }
+
+                @Override
+                public void after(int index, long pid, Object before) {
+                    noise.computeIfAbsent(index, i -> new HostLoad.Accumulator()).add((HostLoad.Snapshot) before, RunEngine.HOST.snapshot(pid));
+                }
+            });
+            for (RunResults.PlannedFork f : block) {
+                HostLoad.Accumulator a = noise.get(f.index());
+                results = results.with(outcome.forks().get(f.index()).withNoise(a == null ? null : a.result()));
+            }
+            ResultsFiles.write(dir, results);
+            engine.finished(results.forks().size());
+        }
+        return results;
+    }
+}

@@ -1,0 +1,63 @@
+package io.icpbench.harness.run;
+
+import io.icpbench.results.RunResults;
+import java.util.List;
+
+/**
+ * One run, typed once: what {@code run} and {@code sweep} build from their options (through
+ * {@link RunRequest}), what a results file is read back into, and what the engine, the designs and
+ * the forks ({@link ForkSpec}) are given. Nothing downstream parses a setting from a string.
+ *
+ * @param arms          the arms compared, in report order (controls included)
+ * @param baseline      the arm every other arm is compared with
+ * @param design        how the forks meet the machine
+ * @param traffic       where the frames come from
+ * @param workNs        handler work, ns
+ * @param workers       RX workers per fork
+ * @param sites         which call sites the modes convert, for arms that do not set their own (checked)
+ * @param budget        forks and iterations
+ * @param seed          the seed of the fork order (and of each block's turn order)
+ * @param quick         whether this is a --quick run
+ * @param baselineForks forks of the baseline in every block
+ * @param phases        which measured iterations belong to which traffic phase (empty for one mix)
+ */
+public record RunSpec(List<RunResults.Arm> arms, String baseline, Design design, TrafficSpec traffic, double workNs, int workers,
+        String sites, Budget budget, long seed, boolean quick, int baselineForks, List<RunResults.Phase> phases) {
+    public RunSpec {
+        arms = List.copyOf(arms);
+        phases = List.copyOf(phases);
+    }
+
+    /**
+     * Forks and iterations of a run.
+     *
+     * @param forksPerArm      forks (blocks) of each arm
+     * @param warmupIterations warmup iterations per fork
+     * @param iterations       measured iterations per fork
+     * @param iterationSeconds seconds per iteration (a turn, in the interleaved designs)
+     */
+    public record Budget(int forksPerArm, int warmupIterations, int iterations, double iterationSeconds) {
+    }
+
+    /** The spec as results files keep it (schema 4's settings). */
+    public RunResults.Settings settings() {
+        return new RunResults.Settings(arms, traffic.encoded(), workNs, workers, sites, budget.forksPerArm(), budget.warmupIterations(),
+                budget.iterations(), budget.iterationSeconds(), seed, quick, baseline, design.name(), phases);
+    }
+
+    /** A results file's settings, typed (the file is the edge where they are read). */
+    public static RunSpec of(RunResults.Settings s) {
+        return new RunSpec(s.arms(), s.baseline(), Design.of(s.design()), TrafficSpec.decode(s.profile()), s.workNs(), s.workers(), s.sites(),
+                new Budget(s.forksPerArm(), s.warmupIterations(), s.iterations(), s.iterationSeconds()), s.seed(), s.quick(), 1, s.phases());
+    }
+
+    /** The planned forks: randomized complete blocks drawn from the seed (the same seed, the same plan). */
+    public List<RunResults.PlannedFork> plan() {
+        return ForkPlan.plan(arms, budget.forksPerArm(), seed, baseline, baselineForks);
+    }
+
+    /** Forks in one block. */
+    public int forksPerBlock() {
+        return arms.size() + baselineForks - 1;
+    }
+}

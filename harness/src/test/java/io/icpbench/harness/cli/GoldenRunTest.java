@@ -1,0 +1,56 @@
+package io.icpbench.harness.cli;
+
+import io.icpbench.harness.run.RunReport;
+
+import io.icpbench.harness.run.ForkPlan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.icpbench.results.ResultsFiles;
+import io.icpbench.results.RunResults;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A recorded run (icpbench run --quick --forks 3 --seed 7 on this project's machine, commit
+ * e687c07, 6 arms x 3 forks) read back: its report.md and its summary must come out as they did
+ * when it was recorded. Refactoring the harness or the analysis must not change what a run says.
+ */
+class GoldenRunTest {
+    static final Path RUN = Path.of("src/test/resources/golden/quick-seed7");
+
+    @Test
+    void theReportIsTheRecordedOne() throws Exception {
+        RunResults r = ResultsFiles.read(RUN);
+        assertThat(io.icpbench.analysis.MarkdownReport.render(r, RunReport.MARGIN, RunReport.PLAN_EFFECT))
+                .isEqualTo(Files.readString(RUN.resolve("report.md")));
+    }
+
+    @Test
+    void theSummaryAndHeadlinesAreTheRecordedOnes() throws Exception {
+        RunResults r = ResultsFiles.read(RUN);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            RunReport.summary(out, r, RUN);
+            out.println();
+            io.icpbench.analysis.MarkdownReport.headlines(r, RunReport.MARGIN).forEach(out::println);
+        }
+        String text = bytes.toString(StandardCharsets.UTF_8).replace(RUN.toString(), "RUN");
+        if (Boolean.getBoolean("golden.record")) {
+            // Recording a new golden file is a deliberate act: -Dgolden.record=true, then review the diff.
+            Files.writeString(RUN.resolve("summary.txt"), text);
+        }
+        assertThat(text).isEqualTo(Files.readString(RUN.resolve("summary.txt")));
+    }
+
+    @Test
+    void theSameSeedGivesTheSamePlan() {
+        RunResults r = ResultsFiles.read(RUN);
+        assertThat(ForkPlan.plan(r.settings().arms(), r.settings().forksPerArm(), r.settings().seed(), r.settings().baseline(), 1))
+                .isEqualTo(r.plan());
+    }
+}
