@@ -36,7 +36,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * HdrHistogram, and the tail by percentile), and the paired design's MDE against blocks.
  *
  * <p>Plots are XChart, embedded as PNG. An arm has one colour in every plot: a fixed palette
- * indexed by its position in the run's arms ({@link #colour}).
+ * indexed by its position in the run's arms ({@link #colour}). The numbers are a {@link RunAnalysis}'s,
+ * read, not computed here; only the latency logs are read from the run's directory.
  */
 public final class HtmlReport {
     private static final int H = 440;

@@ -15,6 +15,9 @@ import java.util.Objects;
  * the patch accounting, Welch's test on fork means in the form of the original discussion
  * ({@code promoted vs virtual: +0.8% [-0.6%, +2.2%], Welch t-test p=0.27 (Holm 0.54), n=6 vs 6: inconclusive ...}),
  * the forks flagged as run under interference, and diagnostics.
+ *
+ * <p>It prints a {@link RunAnalysis} ({@link #render(RunAnalysis)}, {@link #headlines(RunAnalysis)})
+ * and computes no statistic itself; the entry points that take a {@code RunResults} analyse it first.
  */
 public final class MarkdownReport {
     /** Where prose is wrapped; tables are not. */
@@ -23,7 +26,7 @@ public final class MarkdownReport {
     private MarkdownReport() {
     }
 
-    /** Packets per second of each finished fork, by arm, in the settings' arm order. */
+    /** Packets per second of each finished fork, by arm, in the settings' arm order (a {@link RunAnalysis.ForkSummary} holds an arm's). */
     public static Map<String, double[]> forkRates(RunResults r) {
         return RunAnalysis.forkRates(r);
     }

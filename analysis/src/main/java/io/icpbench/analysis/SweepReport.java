@@ -14,9 +14,10 @@ import java.util.Map;
  * two of the sweep's axes, inconclusive cells hatched and labelled with their MDE, then the table).
  *
  * <p>Every number is the primary analysis of one point's run ({@link Stats#vsBaseline}), read from
- * its {@link RunAnalysis}: paired by block, Holm over the arms of that point. The machine is a blocking factor: a point that ran on
- * several machines is analysed per machine; the combined row merges the machines' runs so that every
- * block stays one machine's (pairs never span machines).
+ * its {@link RunAnalysis}: paired by block, Holm over the arms of that point. The machine is a
+ * blocking factor: a point that ran on several machines is analysed per machine; the combined row
+ * merges the machines' runs so that every block stays one machine's (pairs never span machines).
+ * sweep.html is drawn by {@link SweepHtml}.
  */
 public final class SweepReport {
     /** The version of sweep.json's format. */
