@@ -2,6 +2,7 @@ package io.icpbench.analysis;
 
 import io.icpbench.results.RunResults;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -66,26 +67,44 @@ public final class Calibration {
     }
 
     /**
-     * Applies the primary analysis to each run and counts its controls' outcomes.
+     * Applies the primary analysis to each run and counts its controls' outcomes. A façade for
+     * {@link #ofAnalyses} of each run's {@link RunAnalysis} (power planned for the margin).
      *
      * @param runs   runs by name (a directory), in order
      * @param margin the equivalence margin (0.01: ±1%)
      */
     public static Summary of(Map<String, RunResults> runs, double margin) {
+        Map<String, RunAnalysis> analyses = new LinkedHashMap<>();
+        runs.forEach((name, r) -> analyses.put(name, RunAnalysis.of(r, margin, margin)));
+        return ofAnalyses(analyses, margin);
+    }
+
+    /**
+     * Counts the controls' outcomes in analysed runs.
+     *
+     * @param runs   each run's analysis by the run's name (a directory), in order
+     * @param margin the equivalence margin every analysis was made with (0.01: ±1%)
+     * @throws IllegalArgumentException when a run was analysed with another margin
+     */
+    public static Summary ofAnalyses(Map<String, RunAnalysis> runs, double margin) {
         List<Trial> aa = new ArrayList<>();
         List<Trial> planted = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        for (Map.Entry<String, RunResults> e : runs.entrySet()) {
-            RunResults r = e.getValue();
-            List<String> controls = r.settings().armNames().stream()
-                    .filter(a -> !a.equals(r.settings().baseline()) && Stats.role(r.settings(), a).control()).toList();
+        for (Map.Entry<String, RunAnalysis> e : runs.entrySet()) {
+            RunAnalysis a = e.getValue();
+            if (a.margin() != margin) {
+                throw new IllegalArgumentException(e.getKey() + " was analysed with margin " + a.margin() + ", expected " + margin
+                        + " as every run of a calibration");
+            }
+            RunResults r = a.run();
+            List<RunAnalysis.ArmAnalysis> controls = a.arms().stream().filter(x -> !x.baseline() && x.role().control()).toList();
             if (controls.isEmpty()) {
                 skipped.add(e.getKey() + ": no A/A or planted arm");
                 continue;
             }
-            List<Stats.LogRatio> results = Stats.vsBaseline(r, margin, margin);
-            for (String arm : controls) {
-                Stats.LogRatio x = results.stream().filter(y -> y.arm().equals(arm)).findFirst().orElse(null);
+            for (RunAnalysis.ArmAnalysis control : controls) {
+                String arm = control.name();
+                Stats.LogRatio x = control.primary();
                 if (x == null) {
                     skipped.add(e.getKey() + ": " + arm + " has too few forks to compare with " + r.settings().baseline());
                 } else if (x.role().role() == Stats.Role.AA) {

@@ -12,6 +12,62 @@ public final class Diagnostics {
     }
 
     /**
+     * A run's diagnostics, computed once for {@link RunAnalysis}.
+     *
+     * @param weakRun      why the run is weak ({@link #weakRun}), or null when it is not
+     * @param noise        the forks' noise records over the whole run ({@link #runNoise}), or null when none recorded any
+     * @param flaggedForks one line per fork run under interference ({@link #flaggedForks})
+     * @param outliers     outlier forks ({@link #outliers}); notSteady forks still warming up ({@link #notSteady});
+     *                     drift the slope along run order per arm ({@link #drift})
+     */
+    public record Findings(String weakRun, RunNoise noise, List<String> flaggedForks, List<String> outliers, List<String> notSteady,
+            List<String> drift) {
+        public Findings {
+            flaggedForks = List.copyOf(flaggedForks);
+            outliers = List.copyOf(outliers);
+            notSteady = List.copyOf(notSteady);
+            drift = List.copyOf(drift);
+        }
+
+        /** The lines report.md lists under "diagnostics": outliers, then forks not steady, then drift. */
+        public List<String> lines() {
+            List<String> out = new ArrayList<>(outliers);
+            out.addAll(notSteady);
+            out.addAll(drift);
+            return out;
+        }
+    }
+
+    /** Every diagnostic of {@code r}. */
+    public static Findings of(RunResults r) {
+        return new Findings(weakRun(r), runNoise(r), flaggedForks(r), outliers(r), notSteady(r), drift(r));
+    }
+
+    /**
+     * The noise records of all forks of a run together.
+     *
+     * @param recorded       forks with a noise record
+     * @param flagged        those flagged as run under interference
+     * @param stealPercent   mean steal, percent of all CPUs' time; othersPercent the same for other processes' CPU
+     * @param loadAverage    mean 1-minute load average at the forks' ends; maxLoadAverage the highest
+     */
+    public record RunNoise(int recorded, int flagged, double stealPercent, double othersPercent, double loadAverage, double maxLoadAverage) {
+    }
+
+    /** The forks' noise records summed up over the run; null when no fork recorded any (forks of schema 2 and older). */
+    public static RunNoise runNoise(RunResults r) {
+        List<RunResults.Noise> ns = r.forks().stream().map(RunResults.ForkResult::noise).filter(java.util.Objects::nonNull).toList();
+        if (ns.isEmpty()) {
+            return null;
+        }
+        return new RunNoise(ns.size(), (int) ns.stream().filter(RunResults.Noise::interfered).count(),
+                ns.stream().mapToDouble(RunResults.Noise::stealPercent).average().orElseThrow(),
+                ns.stream().mapToDouble(RunResults.Noise::othersPercent).average().orElseThrow(),
+                ns.stream().mapToDouble(RunResults.Noise::loadAverage).average().orElseThrow(),
+                ns.stream().mapToDouble(RunResults.Noise::loadAverage).max().orElseThrow());
+    }
+
+    /**
      * Forks whose mean lies more than 3.5 scaled median absolute deviations from their mode's
      * median (Iglewicz and Hoaglin's modified z-score), one line each.
      */

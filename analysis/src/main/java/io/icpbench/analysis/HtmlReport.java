@@ -1,5 +1,12 @@
 package io.icpbench.analysis;
 
+import static io.icpbench.analysis.Charts.chart;
+import static io.icpbench.analysis.Charts.img;
+import static io.icpbench.analysis.Charts.label;
+import static io.icpbench.analysis.Charts.line;
+import static io.icpbench.analysis.Charts.paint;
+import static io.icpbench.analysis.Charts.segment;
+
 import io.icpbench.results.RunResults;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -8,7 +15,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,12 +23,8 @@ import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 import org.HdrHistogram.HistogramLogReader;
-import org.knowm.xchart.AnnotationText;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -34,10 +36,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * HdrHistogram, and the tail by percentile), and the paired design's MDE against blocks.
  *
  * <p>Plots are XChart, embedded as PNG. An arm has one colour in every plot: a fixed palette
- * indexed by its position in the run's arms ({@link #colour}).
+ * indexed by its position in the run's arms ({@link #colour}). The numbers are a {@link RunAnalysis}'s,
+ * read, not computed here; only the latency logs are read from the run's directory.
  */
 public final class HtmlReport {
-    private static final int W = 1000;
     private static final int H = 440;
 
     /**
@@ -56,9 +58,20 @@ public final class HtmlReport {
         return PALETTE[Math.max(0, i) % PALETTE.length];
     }
 
+    /** report.html of {@code r}, its latency logs read from {@code runDir}: a façade for {@link #render(RunAnalysis, Path)}. */
     public static String render(RunResults r, Path runDir, double margin, double planEffect) throws IOException {
-        String text = MarkdownReport.render(r, margin, planEffect);
-        List<Stats.LogRatio> primary = Stats.vsBaseline(r, margin, planEffect);
+        return render(RunAnalysis.of(r, margin, planEffect), runDir);
+    }
+
+    /**
+     * report.html of an analysed run; its forks' latency logs are read from {@code runDir} (null: none).
+     *
+     * @throws IOException when a latency log cannot be read
+     */
+    public static String render(RunAnalysis a, Path runDir) throws IOException {
+        RunResults r = a.run();
+        String text = MarkdownReport.render(a);
+        List<Stats.LogRatio> primary = a.primary();
         RunResults.Provenance p = r.provenance();
         StringBuilder b = new StringBuilder("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>icpbench report</title>\n"
                 + "<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}"
@@ -72,7 +85,7 @@ public final class HtmlReport {
                 + "td:first-child,th:first-child{text-align:left}</style></head><body>\n");
         b.append("<h1>icpbench report</h1>\n").append(String.format(Locale.ROOT, "<p class=\"meta\">run %s, JDK %s, %d cores (%s), %s, commit %s</p>%n",
                 escape(p.started()), escape(p.jdk()), p.cores(), escape(p.cpuModel()), escape(p.kernel()), escape(p.gitCommit())));
-        String weak = Diagnostics.weakRun(r);
+        String weak = a.diagnostics().weakRun();
         if (weak != null) {
             b.append("<p class=\"warn\"><b>Warning:</b> ").append(escape(weak)).append(".</p>\n");
         }
@@ -85,11 +98,11 @@ public final class HtmlReport {
             for (Stats.LogRatio x : primary) {
                 b.append("<li>").append(swatch(r.settings(), x.arm())).append(escape(MarkdownReport.headline(x))).append("</li>\n");
             }
-            b.append("</ul>\n").append(img(forest(r, primary, margin)));
+            b.append("</ul>\n").append(img(forest(r, primary, a.margin())));
         }
         b.append("<h2>Report</h2>\n<pre>").append(escape(text)).append("</pre>\n");
         b.append("<h2>Packets per second of every fork</h2>\n<p>Each dot is one fork (its mean over its measurement iterations); "
-                + "the bar beside it is the arm's mean with its 95% confidence interval.</p>\n").append(img(strip(r)));
+                + "the bar beside it is the arm's mean with its 95% confidence interval.</p>\n").append(img(strip(a)));
         b.append("<h2>Run-order drift</h2>\n<p>Fork mean against the fork's position in the run: a slope means the machine changed "
                 + "during the run; arms that move together are what pairing by block removes.</p>\n").append(img(drift(r)));
         Map<String, Histogram> latency = latency(r, runDir);
@@ -105,7 +118,7 @@ public final class HtmlReport {
         if (!planned.isEmpty()) {
             b.append("<h2>Power</h2>\n<p>Minimum detectable change at 80% power against blocks, for each arm's paired design with the "
                     + "SD of its block differences measured in this run, at the level its test uses (questions: α/m, Holm's first step; "
-                    + "controls: α).</p>\n").append(img(power(r, planned, planEffect)));
+                    + "controls: α).</p>\n").append(img(power(r, planned, a.planEffect())));
         }
         b.append("</body></html>\n");
         return b.toString();
@@ -117,49 +130,6 @@ public final class HtmlReport {
 
     static String escape(String s) {
         return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    private static String img(XYChart chart) throws IOException {
-        byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-        return "<img alt=\"" + escape(chart.getTitle()) + "\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png) + "\">\n";
-    }
-
-    private static XYChart chart(String title, String x, String y, int height) {
-        XYChart c = new XYChartBuilder().width(W).height(height).title(title).xAxisTitle(x).yAxisTitle(y).build();
-        c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        c.getStyler().setChartBackgroundColor(Color.WHITE);
-        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        c.getStyler().setMarkerSize(7);
-        return c;
-    }
-
-    /** A series in the arm's colour: line, marker and fill. */
-    private static XYSeries paint(XYSeries s, Color colour) {
-        s.setLineColor(colour);
-        s.setMarkerColor(colour);
-        s.setFillColor(colour);
-        return s;
-    }
-
-    /** A vertical or horizontal segment without markers or a legend entry (a CI). */
-    private static void segment(XYChart c, String name, double[] xs, double[] ys, Color colour, float width) {
-        XYSeries s = paint(c.addSeries(name, xs, ys), colour);
-        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-        s.setMarker(SeriesMarkers.NONE);
-        s.setLineStyle(new BasicStroke(width));
-        s.setShowInLegend(false);
-    }
-
-    /**
-     * Text in the plot at data coordinates, in the tick labels' font. Used for categorical labels
-     * (arm names) and the log axis' ticks instead of XChart's tick formatters: XChart needs every
-     * tick label distinct and loops forever without, so a categorical axis cannot leave its
-     * in-between ticks blank.
-     */
-    private static void label(XYChart c, String text, double x, double y) {
-        c.addAnnotation(new AnnotationText(text, x, y, false));
-        c.getStyler().setAnnotationTextFont(c.getStyler().getAxisTickLabelsFont());
-        c.getStyler().setAnnotationTextFontColor(Color.BLACK);
     }
 
     /**
@@ -284,17 +254,18 @@ public final class HtmlReport {
     }
 
     /** Every fork's rate by arm, in the arm's colour, with the arm's mean and 95% CI beside its forks and its name above them. */
-    static XYChart strip(RunResults r) {
+    static XYChart strip(RunAnalysis a) {
         XYChart c = chart("Fork means by arm", "", "Mpps", H);
-        Map<String, double[]> rates = MarkdownReport.forkRates(r);
-        double top = rates.values().stream().flatMapToDouble(java.util.Arrays::stream).max().orElse(0) / 1e6;
-        double bottom = rates.values().stream().flatMapToDouble(java.util.Arrays::stream).min().orElse(0) / 1e6;
+        List<RunAnalysis.ArmAnalysis> arms = a.arms();
+        double top = arms.stream().flatMapToDouble(x -> java.util.Arrays.stream(x.forks().rates())).max().orElse(0) / 1e6;
+        double bottom = arms.stream().flatMapToDouble(x -> java.util.Arrays.stream(x.forks().rates())).min().orElse(0) / 1e6;
         double room = 0.08 * Math.max(top - bottom, 0.01 * top);
         int k = 1;
-        for (Map.Entry<String, double[]> e : rates.entrySet()) {
-            double[] v = e.getValue();
-            Color colour = colour(r.settings(), e.getKey());
-            label(c, e.getKey(), k, top + room / 2);
+        for (RunAnalysis.ArmAnalysis arm : arms) {
+            double[] v = arm.forks().rates();
+            String name = arm.name();
+            Color colour = colour(a.run().settings(), name);
+            label(c, name, k, top + room / 2);
             if (v.length > 0) {
                 double[] xs = new double[v.length];
                 double[] ys = new double[v.length];
@@ -302,19 +273,19 @@ public final class HtmlReport {
                     xs[i] = k - 0.2 + 0.3 * i / Math.max(1, v.length - 1);
                     ys[i] = v[i] / 1e6;
                 }
-                paint(c.addSeries(e.getKey(), xs, ys), colour).setMarker(SeriesMarkers.CIRCLE);
+                paint(c.addSeries(name, xs, ys), colour).setMarker(SeriesMarkers.CIRCLE);
             }
             if (v.length > 1) {
-                Stats.Summary s = Stats.summarize(e.getKey(), v);
-                segment(c, e.getKey() + " 95% CI", new double[] {k + 0.25, k + 0.25}, new double[] {s.ciLow() / 1e6, s.ciHigh() / 1e6}, colour, 2f);
-                XYSeries m = paint(c.addSeries(e.getKey() + " mean", new double[] {k + 0.25}, new double[] {s.mean() / 1e6}), colour);
+                Stats.Summary s = arm.forks().stats();
+                segment(c, name + " 95% CI", new double[] {k + 0.25, k + 0.25}, new double[] {s.ciLow() / 1e6, s.ciHigh() / 1e6}, colour, 2f);
+                XYSeries m = paint(c.addSeries(name + " mean", new double[] {k + 0.25}, new double[] {s.mean() / 1e6}), colour);
                 m.setMarker(SeriesMarkers.DIAMOND);
                 m.setShowInLegend(false);
             }
             k++;
         }
         c.getStyler().setXAxisMin(0.5);
-        c.getStyler().setXAxisMax(rates.size() + 0.5);
+        c.getStyler().setXAxisMax(arms.size() + 0.5);
         c.getStyler().setYAxisMax(top + room);
         c.getStyler().setXAxisTicksVisible(false);
         c.getStyler().setPlotGridVerticalLinesVisible(false);
@@ -431,15 +402,6 @@ public final class HtmlReport {
             return p + "%";
         });
         return c;
-    }
-
-    private static void line(XYChart c, String name, List<Double> xs, List<Double> ys, Color colour) {
-        if (xs.isEmpty()) {
-            return;
-        }
-        XYSeries s = paint(c.addSeries(name, xs, ys), colour);
-        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-        s.setMarker(SeriesMarkers.NONE);
     }
 
     /** Each arm's MDE against blocks under its paired design, with the change planned for as a line. */

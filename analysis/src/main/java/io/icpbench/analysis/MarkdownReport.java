@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * {@code report.md}: plain text that pastes into a mailing-list reply. It answers first: one
@@ -14,6 +15,9 @@ import java.util.Map;
  * the patch accounting, Welch's test on fork means in the form of the original discussion
  * ({@code promoted vs virtual: +0.8% [-0.6%, +2.2%], Welch t-test p=0.27 (Holm 0.54), n=6 vs 6: inconclusive ...}),
  * the forks flagged as run under interference, and diagnostics.
+ *
+ * <p>It prints a {@link RunAnalysis} ({@link #render(RunAnalysis)}, {@link #headlines(RunAnalysis)})
+ * and computes no statistic itself; the entry points that take a {@code RunResults} analyse it first.
  */
 public final class MarkdownReport {
     /** Where prose is wrapped; tables are not. */
@@ -22,37 +26,18 @@ public final class MarkdownReport {
     private MarkdownReport() {
     }
 
-    /** Packets per second of each finished fork, by arm, in the settings' arm order. */
+    /** Packets per second of each finished fork, by arm, in the settings' arm order (a {@link RunAnalysis.ForkSummary} holds an arm's). */
     public static Map<String, double[]> forkRates(RunResults r) {
-        Map<String, double[]> rates = new LinkedHashMap<>();
-        for (String arm : r.settings().armNames()) {
-            rates.put(arm, r.forks().stream().filter(f -> f.arm().equals(arm)).mapToDouble(f -> 1e9 / f.meanNsPerPacket()).toArray());
-        }
-        return rates;
+        return RunAnalysis.forkRates(r);
     }
 
     /**
      * The secondary analysis: Welch's test on fork means, every arm (at least 2 forks) against the
-     * baseline, Holm-corrected over the questions as the primary analysis is; the controls keep their own p.
+     * baseline, Holm-corrected over the questions as the primary analysis is; the controls keep their
+     * own p. A façade: {@link RunAnalysis#welch} holds the same.
      */
     public static List<Stats.Comparison> welchVsBaseline(RunResults r, double margin) {
-        Map<String, double[]> rates = forkRates(r);
-        String base = r.settings().baseline();
-        List<Stats.Comparison> cs = new ArrayList<>();
-        List<Integer> family = new ArrayList<>();
-        for (String arm : rates.keySet()) {
-            if (!arm.equals(base) && rates.get(arm).length >= 2 && rates.get(base).length >= 2) {
-                if (!Stats.role(r.settings(), arm).control()) {
-                    family.add(cs.size());
-                }
-                cs.add(Stats.compare(arm, rates.get(arm), base, rates.get(base), margin));
-            }
-        }
-        Stats.Comparison[] adjusted = Stats.holm(family.stream().map(cs::get).toArray(Stats.Comparison[]::new));
-        for (int k = 0; k < family.size(); k++) {
-            cs.set(family.get(k), adjusted[k]);
-        }
-        return cs;
+        return RunAnalysis.welchVsBaseline(r, margin);
     }
 
     /**
@@ -62,11 +47,19 @@ public final class MarkdownReport {
      * instrument saw what it should: the A/A arm not called different, the planted arm's interval
      * covering its truth.
      *
+     * <p>A façade that analyses the run again (power planned for {@code margin}); the sentences do
+     * not depend on the planned effect, so {@link #headlines(RunAnalysis)} of the report's analysis says the same.
+     *
      * @param margin equivalence margin, a relative change (0.01: ±1%)
      */
     public static List<String> headlines(RunResults r, double margin) {
-        List<String> out = new ArrayList<>(Stats.vsBaseline(r, margin, margin).stream().map(MarkdownReport::headline).toList());
-        for (Stats.PhaseComparison pc : Stats.vsBaselineByPhase(r, margin, margin)) {
+        return headlines(RunAnalysis.of(r, margin, margin));
+    }
+
+    /** The answer of an analysed run: one sentence per arm, then one per question and phase (see {@link #headlines(RunResults, double)}). */
+    public static List<String> headlines(RunAnalysis a) {
+        List<String> out = new ArrayList<>(a.primary().stream().map(MarkdownReport::headline).toList());
+        for (Stats.PhaseComparison pc : a.phases()) {
             for (Stats.LogRatio x : pc.ratios()) {
                 if (!x.role().control()) {
                     out.add(phaseLine(pc, x));
@@ -102,13 +95,13 @@ public final class MarkdownReport {
     }
 
     /** The per-phase analysis: each phase's iterations alone, every arm against the baseline, as the whole run is analysed. */
-    static void appendPhases(StringBuilder b, RunResults r, double margin, double planEffect) {
-        List<Stats.PhaseComparison> phases = Stats.vsBaselineByPhase(r, margin, planEffect);
+    static void appendPhases(StringBuilder b, RunAnalysis a) {
+        List<Stats.PhaseComparison> phases = a.phases();
         if (phases.isEmpty()) {
             return;
         }
         b.append(String.format(Locale.ROOT, "per phase, each arm against %s (the same paired analysis on the forks' means over each phase's "
-                + "iterations only):%n", r.settings().baseline()));
+                + "iterations only):%n", a.run().settings().baseline()));
         for (Stats.PhaseComparison pc : phases) {
             b.append(String.format(Locale.ROOT, "  phase %d %s, measured iterations %d-%d%s:%n", pc.number(), pc.phase().name(), pc.phase().first(),
                     pc.phase().last(), pc.number() == 1 ? " (its traffic also warmed the forks up: C2 compiled on it)" : ""));
@@ -167,7 +160,14 @@ public final class MarkdownReport {
         return x.role().control() ? "p=" + pValue(x.p()) + " uncorrected (control)" : "Holm p=" + pValue(x.pAdjusted());
     }
 
+    /** report.md of {@code r}: a façade for {@link #render(RunAnalysis)} of {@link RunAnalysis#of}. */
     public static String render(RunResults r, double margin, double planEffect) {
+        return render(RunAnalysis.of(r, margin, planEffect));
+    }
+
+    /** report.md of an analysed run. */
+    public static String render(RunAnalysis a) {
+        RunResults r = a.run();
         RunResults.Settings s = r.settings();
         RunResults.Provenance p = r.provenance();
         String base = s.baseline();
@@ -181,27 +181,27 @@ public final class MarkdownReport {
         if (!s.phases().isEmpty()) {
             b.append(wrap(phasesLine(s), "        "));
         }
-        for (RunResults.Arm a : s.arms()) {
-            Stats.ArmRole role = a.name().equals(base) ? null : Stats.role(s, a.name());
+        for (RunAnalysis.ArmAnalysis arm : a.arms()) {
+            Stats.ArmRole role = arm.baseline() ? null : arm.role();
             String what = role == null ? "" : switch (role.role()) {
                 case AA -> "  (A/A control: the baseline again, true ratio 1)";
                 case PLANTED -> Double.isNaN(role.trueRatio()) ? "  (planted control)"
                         : String.format(Locale.ROOT, "  (planted control: true ratio %s)", ratio(role.trueRatio()));
                 case QUESTION -> "";
             };
-            if (!a.spec().equals(a.name()) || !what.isEmpty()) {
-                b.append(String.format(Locale.ROOT, "arm %s = %s%s%n", a.name(), a.spec(), what));
+            if (!arm.spec().equals(arm.name()) || !what.isEmpty()) {
+                b.append(String.format(Locale.ROOT, "arm %s = %s%s%n", arm.name(), arm.spec(), what));
             }
         }
-        String weak = Diagnostics.weakRun(r);
-        if (weak != null) {
-            b.append(wrap("WARNING: " + weak + ".", "  "));
+        Diagnostics.Findings d = a.diagnostics();
+        if (d.weakRun() != null) {
+            b.append(wrap("WARNING: " + d.weakRun() + ".", "  "));
         } else {
-            b.append(wrap(noiseLine(r), "        "));
+            b.append(wrap(noiseLine(d.noise()), "        "));
         }
         b.append('\n');
 
-        List<Stats.LogRatio> primary = Stats.vsBaseline(r, margin, planEffect);
+        List<Stats.LogRatio> primary = a.primary();
         b.append(String.format(Locale.ROOT, "answer, each arm against %s (primary analysis: paired by block on log rates, 95%% CIs):%n", base));
         if (primary.isEmpty()) {
             b.append("  no arm has enough forks to compare (2 blocks holding it and the baseline, or 2 forks of each)\n");
@@ -210,37 +210,33 @@ public final class MarkdownReport {
             b.append(wrap(headline(x), "  ", "    "));
         }
         b.append('\n');
-        appendPrimaryTable(b, r, primary, planEffect);
+        appendPrimaryTable(b, a);
         b.append('\n');
         if (!s.phases().isEmpty()) {
-            appendPhases(b, r, margin, planEffect);
+            appendPhases(b, a);
             b.append('\n');
         }
-        appendArms(b, r);
+        appendArms(b, a);
         b.append('\n');
-        appendPatchCosts(b, r);
+        appendPatchCosts(b, a.costs());
         b.append('\n');
-        List<Stats.Comparison> welch = welchVsBaseline(r, margin);
-        Map<String, double[]> rates = forkRates(r);
         b.append(String.format(Locale.ROOT, "secondary analysis: Welch's t-test on fork means (packets/s), each arm against %s:%n", base));
-        for (Stats.Comparison c : welch) {
-            b.append(line(c, rates.get(c.a()), rates.get(c.b()), planEffect, Stats.role(s, c.a()).control())).append('\n');
+        for (RunAnalysis.ArmAnalysis arm : a.arms()) {
+            if (arm.welch() != null) {
+                b.append(line(arm, a.planEffect())).append('\n');
+            }
         }
         b.append(wrap(String.format(Locale.ROOT, "(Welch's test ignores the blocks, so the drift the arms share stays in its variance: "
                 + "two-sided, α = 0.05, Holm-corrected over the same questions as above, the controls uncorrected; equivalence by TOST within "
-                + "±%.1f%% of the baseline's mean; MDE at 80%% power at α = 0.05; intervals of the change by Fieller's method.)", 100 * margin), ""));
-        List<String> flagged = Diagnostics.flaggedForks(r);
-        if (!flagged.isEmpty()) {
+                + "±%.1f%% of the baseline's mean; MDE at 80%% power at α = 0.05; intervals of the change by Fieller's method.)", 100 * a.margin()), ""));
+        if (!d.flaggedForks().isEmpty()) {
             b.append("\nforks run under interference:\n");
-            flagged.forEach(l -> b.append("  ").append(l).append('\n'));
+            d.flaggedForks().forEach(l -> b.append("  ").append(l).append('\n'));
         }
-        List<String> diag = new ArrayList<>();
-        diag.addAll(Diagnostics.outliers(r));
-        diag.addAll(Diagnostics.notSteady(r));
-        diag.addAll(Diagnostics.drift(r));
+        List<String> diag = d.lines();
         if (!diag.isEmpty()) {
             b.append("\ndiagnostics:\n");
-            diag.forEach(d -> b.append("  ").append(d).append('\n'));
+            diag.forEach(l -> b.append("  ").append(l).append('\n'));
         }
         return b.toString();
     }
@@ -266,50 +262,40 @@ public final class MarkdownReport {
                 s.warmupIterations(), seconds(s.iterationSeconds()), s.iterations(), seconds(s.iterationSeconds()));
     }
 
-    /** "noise: 3 of 39 forks flagged as run under interference; steal 0.4%, others 2.1% on average", or that none was recorded. */
-    static String noiseLine(RunResults r) {
-        List<RunResults.Noise> ns = r.forks().stream().map(RunResults.ForkResult::noise).filter(java.util.Objects::nonNull).toList();
-        if (ns.isEmpty()) {
+    /** "noise: 3 of 39 forks flagged as run under interference; steal 0.4%, others 2.1% on average", or that none was recorded (null). */
+    static String noiseLine(Diagnostics.RunNoise n) {
+        if (n == null) {
             return "noise: not recorded (forks of an icpbench before results schema 3)";
         }
         return String.format(Locale.ROOT, "noise: %d of %d forks flagged as run under interference; on average steal %.1f%%, other processes "
-                + "%.1f%% of all CPUs, load %.1f", ns.stream().filter(RunResults.Noise::interfered).count(), ns.size(),
-                ns.stream().mapToDouble(RunResults.Noise::stealPercent).average().orElseThrow(),
-                ns.stream().mapToDouble(RunResults.Noise::othersPercent).average().orElseThrow(),
-                ns.stream().mapToDouble(RunResults.Noise::loadAverage).average().orElseThrow());
+                + "%.1f%% of all CPUs, load %.1f", n.flagged(), n.recorded(), n.stealPercent(), n.othersPercent(), n.loadAverage());
     }
 
     /** The primary analysis' table, and in words why it is primary, with the SDs that say so measured in this run. */
-    static void appendPrimaryTable(StringBuilder b, RunResults r, List<Stats.LogRatio> primary, double planEffect) {
+    static void appendPrimaryTable(StringBuilder b, RunAnalysis a) {
+        List<Stats.LogRatio> primary = a.primary();
         if (primary.isEmpty()) {
             return;
         }
-        String base = r.settings().baseline();
+        double planEffect = a.planEffect();
         String needed = String.format(Locale.ROOT, "n for %s", percent(planEffect));
         b.append(String.format(Locale.ROOT, "%-18s %-7s %8s %-25s %9s %8s %8s %-12s %6s %6s %10s %8s %8s%n", "arm", "role", "n", "rate ratio [95% CI]",
                 "p", "Holm p", "TOST p", "verdict", "MDE", "power", needed, "SD unp.", "SD pair"));
-        List<Double> unpaired = new ArrayList<>();
-        List<Double> paired = new ArrayList<>();
         for (Stats.LogRatio x : primary) {
-            double sdUnpaired = Math.sqrt(Stats.variance(Stats.logRates(r, x.arm())) + Stats.variance(Stats.logRates(r, base)));
-            double sdPaired = x.method() == Stats.Method.PAIRED ? Stats.sd(Stats.blockDifferences(r, x.arm(), base)) : Double.NaN;
-            if (x.method() == Stats.Method.PAIRED && Double.isFinite(sdUnpaired)) {
-                unpaired.add(sdUnpaired);
-                paired.add(sdPaired);
-            }
+            RunAnalysis.Spread sd = a.arm(x.arm()).spread();
             String n = x.method() == Stats.Method.PAIRED ? x.n() + " bl." : x.n() + "/" + x.nReference() + " f.";
             String ci = String.format(Locale.ROOT, "%s [%s, %s]", ratio(x.ratio()), ratio(x.ratioLow()), ratio(x.ratioHigh()));
             b.append(String.format(Locale.ROOT, "%-18s %-7s %8s %-25s %9s %8s %8s %-12s %5.1f%% %5.0f%% %10s %8s %8s%n", x.arm(), x.role().role().word(),
                     n, ci, pValue(x.p()), x.role().control() ? "-" : pValue(x.pAdjusted()), pValue(x.tostP()), x.verdict().word(), 100 * x.mde(),
-                    100 * x.power(), x.needed() >= Stats.MAX_UNITS ? ">10,000" : Integer.toString(x.needed()), PatchCosts.fmt(sdUnpaired, 4),
-                    PatchCosts.fmt(sdPaired, 4)));
+                    100 * x.power(), x.needed() >= Stats.MAX_UNITS ? ">10,000" : Integer.toString(x.needed()), PatchCosts.fmt(sd.unpaired(), 4),
+                    PatchCosts.fmt(sd.paired(), 4)));
         }
-        long questions = primary.stream().filter(x -> !x.role().control()).count();
+        long questions = a.questions();
         StringBuilder why = new StringBuilder("(Why paired is primary: the machine drifts during a run and every arm in a block sees the same "
                 + "machine, so the arms drift together; a block's log ratio removes what its forks share.");
-        if (!paired.isEmpty()) {
-            double u = Stats.median(unpaired.stream().mapToDouble(Double::doubleValue).toArray());
-            double d = Stats.median(paired.stream().mapToDouble(Double::doubleValue).toArray());
+        if (a.pairing() != null) {
+            double u = a.pairing().unpaired();
+            double d = a.pairing().paired();
             why.append(String.format(Locale.ROOT, " Measured here (median over the arms): the SD of the log-rate difference of two unpaired "
                     + "forks is %.4f (SD unp.: √(var A + var B) of the forks' ln rates), that of the paired block differences %.4f (SD pair): %s",
                     u, d, d <= u ? String.format(Locale.ROOT, "pairing cut the SD by %.0f%%.", 100 * (1 - d / u))
@@ -326,25 +312,20 @@ public final class MarkdownReport {
     }
 
     /** Per arm: forks, rate, spread, and its noise records beside them. */
-    static void appendArms(StringBuilder b, RunResults r) {
+    static void appendArms(StringBuilder b, RunAnalysis a) {
         b.append(String.format(Locale.ROOT, "%-18s %4s %8s %7s %20s %9s %9s %8s %7s %7s%n", "arm", "n", "Mpps", "CV", "95% CI", "within SD",
                 "ns/packet", "flagged", "steal", "others"));
-        Map<String, double[]> rates = forkRates(r);
-        Map<String, Diagnostics.ArmNoise> noise = new LinkedHashMap<>();
-        Diagnostics.noise(r).forEach(n -> noise.put(n.arm(), n));
-        for (Map.Entry<String, double[]> e : rates.entrySet()) {
-            double[] x = e.getValue();
-            if (x.length == 0) {
-                b.append(String.format(Locale.ROOT, "%-18s %4d%n", e.getKey(), 0));
+        for (RunAnalysis.ArmAnalysis arm : a.arms()) {
+            RunAnalysis.ForkSummary f = arm.forks();
+            if (f.n() == 0) {
+                b.append(String.format(Locale.ROOT, "%-18s %4d%n", arm.name(), 0));
                 continue;
             }
-            Stats.Summary sum = Stats.summarize(e.getKey(), x);
-            double ns = r.forks().stream().filter(f -> f.arm().equals(e.getKey())).mapToDouble(RunResults.ForkResult::meanNsPerPacket)
-                    .average().orElse(Double.NaN);
-            Diagnostics.ArmNoise n = noise.get(e.getKey());
-            b.append(String.format(Locale.ROOT, "%-18s %4d %8.3f %6.1f%% %20s %6.1f ns %9.1f %8s %7s %7s%n", e.getKey(), sum.n(), sum.mean() / 1e6,
-                    100 * sum.cv(), x.length > 1 ? String.format(Locale.ROOT, "[%.3f, %.3f]", sum.ciLow() / 1e6, sum.ciHigh() / 1e6) : "-",
-                    Diagnostics.withinForkSd(r, e.getKey()), ns, n.recorded() == 0 ? "-" : n.flagged() + "/" + n.recorded(),
+            Stats.Summary sum = f.stats();
+            Diagnostics.ArmNoise n = arm.noise();
+            b.append(String.format(Locale.ROOT, "%-18s %4d %8.3f %6.1f%% %20s %6.1f ns %9.1f %8s %7s %7s%n", arm.name(), sum.n(), f.mpps(),
+                    100 * sum.cv(), f.n() > 1 ? String.format(Locale.ROOT, "[%.3f, %.3f]", sum.ciLow() / 1e6, sum.ciHigh() / 1e6) : "-",
+                    f.withinSd(), f.nsPerPacket(), n.recorded() == 0 ? "-" : n.flagged() + "/" + n.recorded(),
                     n.recorded() == 0 ? "-" : PatchCosts.fmt(n.stealPercent(), 1) + "%", n.recorded() == 0 ? "-" : PatchCosts.fmt(n.othersPercent(), 1) + "%"));
         }
         b.append(wrap("(n = forks; Mpps from the mean of fork means; CV between forks; within SD: the SD of a fork's iterations (ns/packet), "
@@ -353,8 +334,7 @@ public final class MarkdownReport {
     }
 
     /** The patch accounting table: one row per arm, its footnotes and the kernel's price of a patch. */
-    static void appendPatchCosts(StringBuilder b, RunResults r) {
-        Map<String, PatchCosts.ArmCost> costs = PatchCosts.perArm(r);
+    static void appendPatchCosts(StringBuilder b, Map<String, PatchCosts.ArmCost> costs) {
         b.append(String.format(Locale.ROOT, "patch accounting (per fork, over the measurement)%n"));
         b.append(String.format(Locale.ROOT, "%-18s %9s %s%n", "arm", "ns/packet", PatchCosts.header()));
         for (PatchCosts.ArmCost c : costs.values()) {
@@ -367,27 +347,21 @@ public final class MarkdownReport {
         b.append(wrap("(" + PatchCosts.KERNEL_NOTE + ")", ""));
     }
 
-    /**
-     * One Welch comparison as the original discussion wrote it.
-     *
-     * @param control whether A is a control: its p is its own, not Holm's
-     */
-    public static String line(Stats.Comparison c, double[] xa, double[] xb, double planEffect, boolean control) {
+    /** One arm's Welch comparison as the original discussion wrote it; a control's p is its own, not Holm's. */
+    public static String line(RunAnalysis.ArmAnalysis arm, double planEffect) {
+        Stats.Comparison c = Objects.requireNonNull(arm.welch(), () -> arm.name() + ": no Welch comparison (fewer than 2 forks of it or the baseline)");
+        boolean control = arm.role().control();
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s vs %s: %+.1f%% [%+.1f%%, %+.1f%%], Welch t-test p=%s (%s), n=%d vs %d: %s",
                 c.a(), c.b(), 100 * c.ratio(), 100 * c.ratioLow(), 100 * c.ratioHigh(), pValue(c.p()),
                 control ? "control, uncorrected" : "Holm " + pValue(c.pHolm()), c.nA(), c.nB(), c.verdict().word()));
         switch (c.verdict()) {
             case EQUIVALENT -> b.append(String.format(Locale.ROOT, " within %.1f%% (TOST p=%s)", 100 * c.margin(), pValue(c.tostP())));
             case INCONCLUSIVE -> b.append(String.format(Locale.ROOT, ": MDE %.1f%% at 80%% power; about %s forks per arm needed for %.1f%%",
-                    100 * c.mde(), forks(xa, xb, planEffect), 100 * planEffect));
+                    100 * c.mde(), arm.welchForksNeeded() >= Stats.MAX_UNITS ? "more than 10,000" : Integer.toString(arm.welchForksNeeded()),
+                    100 * planEffect));
             default -> b.append(String.format(Locale.ROOT, " (Hedges' g %.2f, Mann-Whitney p=%s)", c.hedgesG(), pValue(c.mannWhitneyP())));
         }
         return b.toString();
-    }
-
-    private static String forks(double[] a, double[] b, double effect) {
-        int n = Stats.forksNeeded(a, b, effect);
-        return n >= Stats.MAX_UNITS ? "more than 10,000" : Integer.toString(n);
     }
 
     public static String pValue(double p) {

@@ -42,7 +42,7 @@ class HtmlReportTest {
         RunResults r = SyntheticRuns.suite(7, 4, 1, Map.of(), 0.08, 0, dir);
         List<Stats.LogRatio> primary = Stats.vsBaseline(r, 0.01, 0.01);
         Map<String, org.HdrHistogram.Histogram> latency = HtmlReport.latency(r, dir);
-        List<XYChart> charts = List.of(HtmlReport.forest(r, primary, 0.01), HtmlReport.strip(r), HtmlReport.drift(r),
+        List<XYChart> charts = List.of(HtmlReport.forest(r, primary, 0.01), HtmlReport.strip(RunAnalysis.of(r, 0.01, 0.01)), HtmlReport.drift(r),
                 HtmlReport.latencyCdf(r.settings(), latency, false), HtmlReport.latencyTail(r.settings(), latency, false),
                 HtmlReport.power(r, primary, 0.01));
         for (String arm : r.settings().armNames()) {
