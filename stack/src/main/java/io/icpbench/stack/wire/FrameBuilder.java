@@ -1,5 +1,11 @@
 package io.icpbench.stack.wire;
 
+import static io.icpbench.stack.wire.EtherType.ETH_P_8021Q;
+import static io.icpbench.stack.wire.EtherType.ETH_P_ARP;
+import static io.icpbench.stack.wire.EtherType.ETH_P_IP;
+import static io.icpbench.stack.wire.EtherType.ETH_P_IPV6;
+import static io.icpbench.stack.wire.EtherType.ETH_P_TEB;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -34,9 +40,12 @@ import java.util.List;
  * byte[] inner = FrameBuilder.ethernet(mac("02:00:00:00:00:02"), mac("02:00:00:00:00:03"))
  *         .ipv6(ipv6("fd00::1"), ipv6("fd00::2")).udp(5000, 53).payload(32).build();
  * byte[] outer = FrameBuilder.ethernet(mac("02:00:00:00:00:01"), mac("02:00:00:00:00:04")).vlan(10)
- *         .ipv4(ipv4("10.0.0.1"), ipv4("10.0.0.2")).udp(49152, FrameBuilder.VXLAN_PORT)
+ *         .ipv4(ipv4("10.0.0.1"), ipv4("10.0.0.2")).udp(49152, 4789)
  *         .vxlan(42, inner).build();
  * }</pre>
+ *
+ * <p>The EtherTypes it writes are {@link EtherType}'s; the tunnels' UDP ports are the receive
+ * path's ({@code EncapHandlers.IANA_VXLAN_UDP_PORT}, {@code GENEVE_UDP_PORT}).
  *
  * <p>IMPLEMENTATION NOTES: {@link #build()} writes the headers front to back into a heap
  * {@link ByteBuf} with zeros in the length and checksum fields, then fills those fields in once the
@@ -45,14 +54,9 @@ import java.util.List;
  * that is not corrupted on purpose covers the final bytes, broken fields included.
  */
 public final class FrameBuilder {
-    /** EtherTypes. */
-    public static final int ETH_P_IP = 0x0800, ETH_P_IPV6 = 0x86DD, ETH_P_ARP = 0x0806, ETH_P_8021Q = 0x8100,
-            ETH_P_TEB = 0x6558;
     /** IP protocol numbers (IPv4 protocol, IPv6 next header). */
     public static final int IPPROTO_ICMP = 1, IPPROTO_TCP = 6, IPPROTO_UDP = 17, IPPROTO_GRE = 47, IPPROTO_ESP = 50,
             IPPROTO_ICMPV6 = 58, IPPROTO_UDPLITE = 136;
-    /** IANA UDP ports of the tunnels. */
-    public static final int VXLAN_PORT = 4789, GENEVE_PORT = 6081;
 
     /** IPv6 extension header types accepted by {@link #ipv6ExtensionHeader}. */
     private static final int NEXTHDR_HOP = 0, NEXTHDR_ROUTING = 43, NEXTHDR_FRAGMENT = 44, NEXTHDR_DEST = 60;
@@ -542,7 +546,7 @@ public final class FrameBuilder {
     /**
      * Sets the UDP payload to an 8-byte VXLAN header (flags 0x08 = I, VNI 0..2^24-1) and a copy of
      * {@code innerFrame}; replaces payload(). Ports are not changed: also call
-     * {@code udp(sport, VXLAN_PORT)}.
+     * {@code udp(sport, 4789)} (EncapHandlers.IANA_VXLAN_UDP_PORT).
      *
      * <pre>
      * VXLAN, RFC 7348:
@@ -571,7 +575,7 @@ public final class FrameBuilder {
     /**
      * Sets the UDP payload to an 8-byte Geneve header (version 0, no options, protocol 0x6558,
      * VNI 0..2^24-1) and a copy of {@code innerFrame}; replaces payload(). Ports are not changed:
-     * also call {@code udp(sport, GENEVE_PORT)}.
+     * also call {@code udp(sport, 6081)} (EncapHandlers.GENEVE_UDP_PORT).
      *
      * <pre>
      * Geneve, RFC 8926:
