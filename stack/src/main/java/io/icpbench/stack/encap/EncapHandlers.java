@@ -89,7 +89,7 @@ public final class EncapHandlers {
      * </pre>
      */
     public static final class GeneveRcv implements EncapRcv {
-        static final int GENEVE_HLEN = 8;
+        public static final int GENEVE_HLEN = 8;
         private final NetStack stack;
 
         public GeneveRcv(NetStack stack) {
