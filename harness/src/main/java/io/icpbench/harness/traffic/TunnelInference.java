@@ -153,7 +153,8 @@ final class TunnelInference {
             addInner(HostSpec.Tunnel.VXLAN, family, port, vni, b, p + VxlanRcv.VXLAN_HLEN, fromHost);
             return VXLAN;
         }
-        if (left >= GeneveRcv.GENEVE_HLEN + INNER_ETH_HLEN && (b.get(p) & 0xC0) == 0 && (b.getShort(p + 2) & 0xFFFF) == EtherType.ETH_P_TEB) {
+        if (left >= GeneveRcv.GENEVE_HLEN + INNER_ETH_HLEN && (b.get(p) & 0xC0) == 0
+                && (b.getShort(p + 2) & 0xFFFF) == EtherType.ETH_P_TEB) {
             int optLen = (b.get(p) & 0x3F) * 4;
             if (left >= GeneveRcv.GENEVE_HLEN + optLen + INNER_ETH_HLEN) {
                 int vni = b.getInt(p + 4) >>> 8;

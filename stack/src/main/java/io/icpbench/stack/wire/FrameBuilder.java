@@ -1,11 +1,5 @@
 package io.icpbench.stack.wire;
 
-import static io.icpbench.stack.wire.EtherType.ETH_P_8021Q;
-import static io.icpbench.stack.wire.EtherType.ETH_P_ARP;
-import static io.icpbench.stack.wire.EtherType.ETH_P_IP;
-import static io.icpbench.stack.wire.EtherType.ETH_P_IPV6;
-import static io.icpbench.stack.wire.EtherType.ETH_P_TEB;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -43,9 +37,6 @@ import java.util.List;
  *         .ipv4(ipv4("10.0.0.1"), ipv4("10.0.0.2")).udp(49152, 4789)
  *         .vxlan(42, inner).build();
  * }</pre>
- *
- * <p>The EtherTypes it writes are {@link EtherType}'s; the tunnels' UDP ports are the receive
- * path's ({@code EncapHandlers.IANA_VXLAN_UDP_PORT}, {@code GENEVE_UDP_PORT}).
  *
  * <p>IMPLEMENTATION NOTES: {@link #build()} writes the headers front to back into a heap
  * {@link ByteBuf} with zeros in the length and checksum fields, then fills those fields in once the
@@ -827,20 +818,20 @@ public final class FrameBuilder {
         writeMac(b, dstMac);
         writeMac(b, srcMac);
         for (int vid : vlanIds) {
-            b.writeShort(ETH_P_8021Q);
+            b.writeShort(EtherType.ETH_P_8021Q);
             b.writeShort(vid); // PCP 0, DEI 0
         }
         b.writeShort(etherType >= 0 ? etherType : switch (l3) {
-            case IPV4 -> ETH_P_IP;
-            case IPV6 -> ETH_P_IPV6;
-            case ARP -> ETH_P_ARP;
+            case IPV4 -> EtherType.ETH_P_IP;
+            case IPV6 -> EtherType.ETH_P_IPV6;
+            case ARP -> EtherType.ETH_P_ARP;
             case NONE -> throw new AssertionError("checked by checkConsistency");
         });
     }
 
     private void writeArp(ByteBuf b) {
         b.writeShort(1); // hardware type: Ethernet
-        b.writeShort(ETH_P_IP);
+        b.writeShort(EtherType.ETH_P_IP);
         b.writeByte(ETH_ALEN);
         b.writeByte(4);
         b.writeShort(1); // operation: request
@@ -1074,7 +1065,7 @@ public final class FrameBuilder {
             } else {
                 t.writeByte(0); // version 0, option length 0
                 t.writeByte(0); // O, C, reserved
-                t.writeShort(ETH_P_TEB);
+                t.writeShort(EtherType.ETH_P_TEB);
                 t.writeMedium(vni);
                 t.writeByte(0); // reserved
             }
@@ -1210,11 +1201,11 @@ public final class FrameBuilder {
     /** Where the IP header of an Ethernet frame (after any VLAN tags) starts. */
     private static int ipOffset(byte[] frame) {
         int at = 2 * ETH_ALEN;
-        while (((frame[at] & 0xFF) << 8 | (frame[at + 1] & 0xFF)) == ETH_P_8021Q) {
+        while (((frame[at] & 0xFF) << 8 | (frame[at + 1] & 0xFF)) == EtherType.ETH_P_8021Q) {
             at += 4;
         }
         int type = (frame[at] & 0xFF) << 8 | (frame[at + 1] & 0xFF);
-        if (type != ETH_P_IP && type != ETH_P_IPV6) {
+        if (type != EtherType.ETH_P_IP && type != EtherType.ETH_P_IPV6) {
             throw new IllegalArgumentException("EtherType 0x" + Integer.toHexString(type) + ", expected IPv4 or IPv6");
         }
         return at + 2;
