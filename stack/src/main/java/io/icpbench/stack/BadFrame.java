@@ -2,6 +2,7 @@ package io.icpbench.stack;
 
 import static io.icpbench.stack.Topology.*;
 
+import io.icpbench.stack.wire.EtherType;
 import io.icpbench.stack.wire.FrameBuilder;
 
 /**
@@ -40,7 +41,7 @@ public enum BadFrame {
     UNKNOWN_ETHERTYPE(Outcome.UNHANDLED_PROTO, null) {
         @Override
         public byte[] build(int flow) {
-            return FrameBuilder.ethernet(MAC_ETH0, MAC_PEER).etherType(0x88B5).payload(46).build();
+            return FrameBuilder.ethernet(MAC_ETH0, MAC_PEER).etherType(EtherType.ETH_P_802_EX1).payload(46).build();
         }
     },
     IP_HEADER_CUT(Outcome.IP_INHDR, Counter.IP_IN_HDR_ERRORS) {
@@ -288,7 +289,7 @@ public enum BadFrame {
     GRE_BAD_VERSION(Outcome.GRE_INVALID, null) {
         @Override
         public byte[] build(int flow) {
-            byte[] f = FrameBuilder.ethernet(MAC_ETH0, MAC_PEER).ipv4(src(flow), IP_ETH0).gre(0x0800).payload(16).build();
+            byte[] f = FrameBuilder.ethernet(MAC_ETH0, MAC_PEER).ipv4(src(flow), IP_ETH0).gre(EtherType.ETH_P_IP).payload(16).build();
             f[14 + 20 + 1] = 0x05;
             return f;
         }

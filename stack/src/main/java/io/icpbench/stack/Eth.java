@@ -1,5 +1,7 @@
 package io.icpbench.stack;
 
+import static io.icpbench.stack.wire.EtherType.ETH_P_8021Q;
+
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -20,11 +22,12 @@ import io.netty.buffer.ByteBuf;
  * |         EtherType             |   payload ...
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
+ *
+ * <p>The EtherTypes are in {@link io.icpbench.stack.wire.EtherType}.
  */
 public final class Eth {
     public static final int ETH_HLEN = 14;
     public static final int VLAN_HLEN = 4;
-    public static final int ETH_P_IP = 0x0800, ETH_P_IPV6 = 0x86DD, ETH_P_ARP = 0x0806, ETH_P_8021Q = 0x8100;
     public static final long BROADCAST = 0xFFFF_FFFF_FFFFL;
 
     private Eth() {

@@ -18,6 +18,7 @@ import io.icpbench.stack.proto.Protocols;
 import io.icpbench.stack.proto.UdpRcv;
 import io.icpbench.stack.udp.SocketOps;
 import io.icpbench.stack.udp.UdpSock;
+import io.icpbench.stack.wire.EtherType;
 import java.util.LinkedHashSet;
 import java.util.List;
 
@@ -68,8 +69,10 @@ public final class Topology {
 
     /** UDP ports with sockets. */
     public static final int PORT_APP = 5000, APP_SOCKETS = 4, PORT_CONNECTED = 5100, PORT_LITE = 5200,
-            PORT_SLOW = 5300, PORT_RPC = 2049, PORT_PSOCK = 6000, PORT_VXLAN = 4789, PORT_GENEVE = 6081,
-            PORT_IKE = 4500, PORT_WIREGUARD = 51820, PORT_L2TP = 1701, PORT_GUE = 5555;
+            PORT_SLOW = 5300, PORT_RPC = 2049, PORT_PSOCK = 6000, PORT_IKE = 4500, PORT_WIREGUARD = 51820, PORT_L2TP = 1701,
+            PORT_GUE = 5555;
+    /** The VXLAN and Geneve sockets' ports: the IANA ones. */
+    public static final int PORT_VXLAN = EncapHandlers.IANA_VXLAN_UDP_PORT, PORT_GENEVE = EncapHandlers.GENEVE_UDP_PORT;
     /** The connected socket's peer. */
     public static final int PORT_CONNECTED_PEER = 7000;
     /** A port with no socket; the port the filter drops; a port with a DNAT rule. */
@@ -206,8 +209,8 @@ public final class Topology {
         }
 
         // GRO offloads
-        s.addGroL3(Eth.ETH_P_IP, new GroHandlers.InetGro(s));
-        s.addGroL3(Eth.ETH_P_IPV6, new GroHandlers.Ipv6Gro(s));
+        s.addGroL3(EtherType.ETH_P_IP, new GroHandlers.InetGro(s));
+        s.addGroL3(EtherType.ETH_P_IPV6, new GroHandlers.Ipv6Gro(s));
         GroHandlers.UdpGro udpGro = new GroHandlers.UdpGro(s);
         GroHandlers.TcpGro tcpGro = new GroHandlers.TcpGro(s);
         s.addGroL4(4, 17, udpGro);

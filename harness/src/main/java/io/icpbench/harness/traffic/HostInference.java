@@ -2,16 +2,15 @@ package io.icpbench.harness.traffic;
 
 import io.icpbench.stack.host.HostSpec;
 import io.icpbench.stack.host.HostSpec.Ip6;
+import io.icpbench.stack.wire.EtherType;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -34,29 +33,25 @@ import java.util.TreeSet;
  * </ul>
  * What cannot be told from a capture is listed in the notes (a closed port whose ICMP answers were
  * all rate-limited looks open). {@code --write-host} saves the result for a person to check.
+ *
+ * <p>This class chooses the MAC, walks each frame's headers and hands each fact to the one that
+ * judges it: {@link AddressInference} (addresses and groups), {@link SocketInference} (UDP
+ * ports), {@link TunnelInference} (tunnel devices and their inner frames). It also counts the
+ * received segments whose checksum is in the partial form.
  */
 public final class HostInference {
     /** What was inferred and how, one note per fact a reader may want to check. */
     public record Inferred(HostSpec host, List<String> notes) {
     }
 
-    private static final int ETH_P_IP = 0x0800, ETH_P_IPV6 = 0x86DD, ETH_P_ARP = 0x0806, ETH_P_8021Q = 0x8100;
-    private static final long GROUP_BIT = 0x0100_0000_0000L;
-    private static final int VXLAN_IANA = 4789, VXLAN_LINUX = 8472, GENEVE_IANA = 6081;
+    /** The group bit of a MAC (the low bit of its first byte): multicast and broadcast. */
+    static final long GROUP_BIT = 0x0100_0000_0000L;
 
     /** Facts collected for one namespace (the outer host and its tunnels' inner frames alike). */
-    private final Set<Integer> src4 = new LinkedHashSet<>(), rxDst4 = new LinkedHashSet<>(), txDst4 = new LinkedHashSet<>();
-    private final Set<Ip6> src6 = new LinkedHashSet<>(), rxDst6 = new LinkedHashSet<>(), txDst6 = new LinkedHashSet<>();
-    private final Map<Integer, Integer> rxPorts4 = new TreeMap<>(), rxPorts6 = new TreeMap<>();
-    private final Set<Integer> txPorts4 = new TreeSet<>(), txPorts6 = new TreeSet<>();
-    private final Map<Integer, Integer> unreach4 = new TreeMap<>(), unreach6 = new TreeMap<>();
-    private final Set<Integer> groups4 = new TreeSet<>();
-    private final Set<Ip6> groups6 = new TreeSet<>();
+    private final AddressInference addresses = new AddressInference();
+    private final SocketInference sockets = new SocketInference();
+    private final TunnelInference tunnels = new TunnelInference();
     private final Set<Integer> vlans = new TreeSet<>();
-    /** Per UDP port received by the host (IPv6 ports + 65536): datagrams, and how many parsed as VXLAN / Geneve. */
-    private final Map<Integer, int[]> tunnelCandidates = new TreeMap<>();
-    /** Inner frames per (kind, family, port, VNI): [frame, fromHost]. */
-    private final Map<String, List<Object[]>> inner = new LinkedHashMap<>();
     /** Received UDP/TCP segments whose checksum could be checked, and those in the partial form (CHECKSUM_PARTIAL). */
     private int checksummed, partial;
 
@@ -76,67 +71,26 @@ public final class HostInference {
         for (byte[] f : frames) {
             outer.frame(f, mac);
         }
-        List<HostSpec.Tunnel> tunnels = new ArrayList<>();
-        Set<Integer> tunnelPorts = new TreeSet<>();
-        for (Map.Entry<Integer, int[]> e : outer.tunnelCandidates.entrySet()) {
-            int port = e.getKey() & 0xFFFF;
-            boolean v6 = e.getKey() > 0xFFFF;
-            int[] n = e.getValue();
-            for (String kind : new String[] {HostSpec.Tunnel.VXLAN, HostSpec.Tunnel.GENEVE}) {
-                int parsed = kind.equals(HostSpec.Tunnel.VXLAN) ? n[1] : n[2];
-                boolean wellKnown = kind.equals(HostSpec.Tunnel.VXLAN) ? port == VXLAN_IANA || port == VXLAN_LINUX : port == GENEVE_IANA;
-                if (parsed == n[0] && (wellKnown || n[0] >= 2)) {
-                    tunnelPorts.add(e.getKey());
-                    notes.add(String.format(Locale.ROOT, "udp%d port %d: %s (all %d datagrams the host received there carry a %s header)",
-                            v6 ? 6 : 4, port, kind, n[0], kind));
-                }
-            }
-        }
+        Set<Integer> tunnelPorts = outer.tunnels.ports(notes);
         // Inner frames: the tunnel device's MAC, then the same inference one level down (one level of nesting).
         HostInference in = new HostInference();
-        for (Map.Entry<String, List<Object[]>> e : outer.inner.entrySet()) {
-            String[] key = e.getKey().split(":");
-            String kind = key[0];
-            boolean v6 = key[1].equals("6");
-            int port = Integer.parseInt(key[2]);
-            int vni = Integer.parseInt(key[3]);
-            if (!tunnelPorts.contains(port + (v6 ? 0x10000 : 0))) {
-                continue;
-            }
-            long tmac = tunnelMac(e.getValue());
-            String how = "the source of the inner frames the host sent";
-            if (tmac < 0) {
-                tmac = 0x02_00_00_00_00_00L | vni;
-                how = "no unicast inner frame: a made-up local MAC";
-            } else if (e.getValue().stream().noneMatch(x -> (Boolean) x[1])) {
-                how = "the destination of the inner frames the host received";
-            }
-            tunnels.add(new HostSpec.Tunnel(kind, port, vni, tmac, v6));
-            notes.add(String.format(Locale.ROOT, "%s vni %d (outer IPv%d): device MAC %s (%s), %d inner frames", kind, vni, v6 ? 6 : 4,
-                    HostSpec.mac(tmac), how, e.getValue().size()));
-            for (Object[] x : e.getValue()) {
-                in.frame((byte[]) x[0], tmac);
+        List<HostSpec.Tunnel> devices = new ArrayList<>();
+        for (TunnelInference.Device d : outer.tunnels.devices(tunnelPorts, notes)) {
+            devices.add(d.tunnel());
+            for (TunnelInference.InnerFrame x : d.frames()) {
+                in.frame(x.frame(), d.tunnel().mac());
             }
         }
         outer.merge(in);
         for (int key : tunnelPorts) {
-            int p = key & 0xFFFF;
-            if (key > 0xFFFF) {
-                outer.rxPorts6.remove(p);
-                outer.txPorts6.remove(p);
-                outer.unreach6.remove(p);
-            } else {
-                outer.rxPorts4.remove(p);
-                outer.txPorts4.remove(p);
-                outer.unreach4.remove(p);
-            }
+            outer.sockets.forget(key > 0xFFFF ? 6 : 4, key & 0xFFFF);
         }
         if (outer.partial > 0) {
             notes.add(String.format(Locale.ROOT, "partial-checksums yes: %d of %d received UDP/TCP segments carry the partial form (the "
                     + "pseudo-header sum a sender that offloads its checksums leaves: a veth or virtio link), which the kernel never "
                     + "verifies", outer.partial, outer.checksummed));
         }
-        HostSpec host = outer.spec(mac, tunnels, notes);
+        HostSpec host = outer.spec(mac, devices, notes);
         return new Inferred(host, notes);
     }
 
@@ -153,10 +107,10 @@ public final class HostInference {
                 continue;
             }
             counts.computeIfAbsent(src, k -> new long[2])[1]++;
-            peers.computeIfAbsent(src, k -> new java.util.HashSet<>());
+            peers.computeIfAbsent(src, k -> new HashSet<>());
             if ((dst & GROUP_BIT) == 0 && dst != 0) {
                 counts.computeIfAbsent(dst, k -> new long[2])[0]++;
-                peers.computeIfAbsent(dst, k -> new java.util.HashSet<>()).add(src);
+                peers.computeIfAbsent(dst, k -> new HashSet<>()).add(src);
                 peers.get(src).add(dst);
             }
         }
@@ -188,33 +142,6 @@ public final class HostInference {
         return c != 0 ? c : Long.compare(b, a);
     }
 
-    /** The most common source MAC of host-sent inner frames, else the most common unicast destination of received ones; -1 if none. */
-    private static long tunnelMac(List<Object[]> frames) {
-        Map<Long, Integer> sent = new HashMap<>(), received = new HashMap<>();
-        for (Object[] x : frames) {
-            byte[] f = (byte[]) x[0];
-            if (f.length < 14) {
-                continue;
-            }
-            if ((Boolean) x[1]) {
-                sent.merge(mac(f, 6), 1, Integer::sum);
-            } else if ((mac(f, 0) & GROUP_BIT) == 0) {
-                received.merge(mac(f, 0), 1, Integer::sum);
-            }
-        }
-        Map<Long, Integer> use = sent.isEmpty() ? received : sent;
-        long best = -1;
-        int bestCount = 0;
-        for (Map.Entry<Long, Integer> e : use.entrySet()) {
-            // Most frames; a tie goes to the lower MAC, so the answer does not depend on map order.
-            if (e.getValue() > bestCount || (e.getValue() == bestCount && e.getKey() < best)) {
-                best = e.getKey();
-                bestCount = e.getValue();
-            }
-        }
-        return best;
-    }
-
     /**
      * Looks at one frame of the device whose MAC is {@code hostMac}: sent by it (its source MAC),
      * or received (to it, or to a group); frames between others are ignored.
@@ -232,20 +159,18 @@ public final class HostInference {
         ByteBuffer b = ByteBuffer.wrap(f);
         int type = b.getShort(12) & 0xFFFF;
         int off = 14;
-        if (type == ETH_P_8021Q && f.length >= 18) {
+        if (type == EtherType.ETH_P_8021Q && f.length >= 18) {
             vlans.add(b.getShort(14) & 0x0FFF);
             type = b.getShort(16) & 0xFFFF;
             off = 18;
         }
-        if (type == ETH_P_IP) {
+        if (type == EtherType.ETH_P_IP) {
             ipv4(b, off, fromHost);
-        } else if (type == ETH_P_IPV6) {
+        } else if (type == EtherType.ETH_P_IPV6) {
             ipv6(b, off, fromHost);
-        } else if (type == ETH_P_ARP && fromHost && f.length >= off + 28 && (b.getShort(off + 2) & 0xFFFF) == ETH_P_IP) {
-            int sender = b.getInt(off + 14);
-            if (sender != 0) {
-                src4.add(sender);
-            }
+        } else if (type == EtherType.ETH_P_ARP && fromHost && f.length >= off + 28
+                && (b.getShort(off + 2) & 0xFFFF) == EtherType.ETH_P_IP) {
+            addresses.arpSender(b.getInt(off + 14));
         }
     }
 
@@ -259,14 +184,9 @@ public final class HostInference {
         int saddr = b.getInt(n + 12), daddr = b.getInt(n + 16);
         boolean mcast = HostSpec.multicast4(daddr) || daddr == -1;
         if (fromHost) {
-            if (saddr != 0 && !HostSpec.multicast4(saddr)) {
-                src4.add(saddr);
-            }
-            if (!mcast) {
-                txDst4.add(daddr);
-            }
-        } else if (!mcast) {
-            rxDst4.add(daddr);
+            addresses.sent4(saddr, daddr, mcast);
+        } else {
+            addresses.received4(daddr, mcast);
         }
         int t = n + ihl;
         boolean more = (b.getShort(n + 6) & 0x2000) != 0;
@@ -284,30 +204,10 @@ public final class HostInference {
             int q = t + 8;
             int qihl = (b.get(q) & 0xF) * 4;
             if ((b.get(q + 9) & 0xFF) == 17 && b.limit() - q - qihl >= 4) {
-                unreach4.merge(b.getShort(q + qihl + 2) & 0xFFFF, 1, Integer::sum);
+                sockets.unreachable(4, b.getShort(q + qihl + 2) & 0xFFFF);
             }
         } else if (proto == 2 && fromHost) {
-            igmp(b, t);
-        }
-    }
-
-    private void igmp(ByteBuffer b, int t) {
-        int type = b.get(t) & 0xFF;
-        if (type == 0x16 || type == 0x12) {
-            groups4.add(b.getInt(t + 4));
-        } else if (type == 0x22 && b.limit() - t >= 8) {
-            int records = b.getShort(t + 6) & 0xFFFF;
-            int r = t + 8;
-            for (int i = 0; i < records && b.limit() - r >= 8; i++) {
-                int rtype = b.get(r) & 0xFF;
-                int aux = (b.get(r + 1) & 0xFF) * 4;
-                int nsrc = b.getShort(r + 2) & 0xFFFF;
-                // MODE_IS_EXCLUDE (2) and CHANGE_TO_EXCLUDE (4): the group is joined.
-                if (rtype == 2 || rtype == 4) {
-                    groups4.add(b.getInt(r + 4));
-                }
-                r += 8 + 4 * nsrc + aux;
-            }
+            addresses.igmp(b, t);
         }
     }
 
@@ -318,14 +218,9 @@ public final class HostInference {
         Ip6 saddr = new Ip6(b.getLong(n + 8), b.getLong(n + 16));
         Ip6 daddr = new Ip6(b.getLong(n + 24), b.getLong(n + 32));
         if (fromHost) {
-            if ((saddr.hi() != 0 || saddr.lo() != 0) && !saddr.multicast()) {
-                src6.add(saddr);
-            }
-            if (!daddr.multicast()) {
-                txDst6.add(daddr);
-            }
-        } else if (!daddr.multicast()) {
-            rxDst6.add(daddr);
+            addresses.sent6(saddr, daddr);
+        } else {
+            addresses.received6(daddr);
         }
         int nh = b.get(n + 6) & 0xFF;
         int t = n + 40;
@@ -358,26 +253,12 @@ public final class HostInference {
         } else if (nh == 58 && fromHost) {
             int type = b.get(t) & 0xFF;
             if (type == 1 && (b.get(t + 1) & 0xFF) == 4 && b.limit() - t >= 8 + 40 + 4 && (b.get(t + 8 + 6) & 0xFF) == 17) {
-                unreach6.merge(b.getShort(t + 8 + 40 + 2) & 0xFFFF, 1, Integer::sum);
+                sockets.unreachable(6, b.getShort(t + 8 + 40 + 2) & 0xFFFF);
             } else if (type == 143) {
-                mld2(b, t);
+                addresses.mld2(b, t);
             } else if (type == 131 && b.limit() - t >= 24) {
-                groups6.add(new Ip6(b.getLong(t + 8), b.getLong(t + 16)));
+                addresses.mldReport(new Ip6(b.getLong(t + 8), b.getLong(t + 16)));
             }
-        }
-    }
-
-    private void mld2(ByteBuffer b, int t) {
-        int records = b.getShort(t + 6) & 0xFFFF;
-        int r = t + 8;
-        for (int i = 0; i < records && b.limit() - r >= 20; i++) {
-            int rtype = b.get(r) & 0xFF;
-            int aux = (b.get(r + 1) & 0xFF) * 4;
-            int nsrc = b.getShort(r + 2) & 0xFFFF;
-            if (rtype == 2 || rtype == 4) {
-                groups6.add(new Ip6(b.getLong(r + 4), b.getLong(r + 12)));
-            }
-            r += 20 + 16 * nsrc + aux;
         }
     }
 
@@ -385,47 +266,16 @@ public final class HostInference {
         int sport = b.getShort(t) & 0xFFFF, dport = b.getShort(t + 2) & 0xFFFF;
         if (fromHost) {
             // A tunnel's own packets leave from a hashed source port that no socket has (vxlan_src_port).
-            if (tunnelPayload(b, t, family, dport, true) == 0) {
-                (family == 4 ? txPorts4 : txPorts6).add(sport);
+            if (!tunnels.sent(b, t, family, dport)) {
+                sockets.sent(family, sport);
             }
             return;
         }
         if (mcast) {
             return;
         }
-        (family == 4 ? rxPorts4 : rxPorts6).merge(dport, 1, Integer::sum);
-        int[] n = tunnelCandidates.computeIfAbsent(dport + (family == 6 ? 0x10000 : 0), k -> new int[3]);
-        n[0]++;
-        int kind = tunnelPayload(b, t, family, dport, false);
-        if (kind > 0) {
-            n[kind]++;
-        }
-    }
-
-    /** Records the inner frame of a VXLAN (1) or Geneve (2) payload, and returns which it was (0: neither). */
-    private int tunnelPayload(ByteBuffer b, int t, int family, int port, boolean fromHost) {
-        int p = t + 8;
-        int left = b.limit() - p;
-        if (left >= 8 + 14 && b.getInt(p) == 0x0800_0000 && (b.get(p + 7) & 0xFF) == 0) {
-            int vni = b.getInt(p + 4) >>> 8;
-            addInner(HostSpec.Tunnel.VXLAN, family, port, vni, b, p + 8, fromHost);
-            return 1;
-        }
-        if (left >= 8 + 14 && (b.get(p) & 0xC0) == 0 && (b.getShort(p + 2) & 0xFFFF) == 0x6558) {
-            int optLen = (b.get(p) & 0x3F) * 4;
-            if (left >= 8 + optLen + 14) {
-                int vni = b.getInt(p + 4) >>> 8;
-                addInner(HostSpec.Tunnel.GENEVE, family, port, vni, b, p + 8 + optLen, fromHost);
-                return 2;
-            }
-        }
-        return 0;
-    }
-
-    private void addInner(String kind, int family, int port, int vni, ByteBuffer b, int from, boolean fromHost) {
-        byte[] frame = new byte[b.limit() - from];
-        b.get(from, frame);
-        inner.computeIfAbsent(kind + ":" + family + ":" + port + ":" + vni, k -> new ArrayList<>()).add(new Object[] {frame, fromHost});
+        sockets.received(family, dport);
+        tunnels.received(b, t, family, dport);
     }
 
     /**
@@ -463,80 +313,23 @@ public final class HostInference {
         return (int) s;
     }
 
+    /** Adds what another namespace (a tunnel's inner frames) showed; its VLANs and tunnels stay its own. */
     private void merge(HostInference o) {
-        src4.addAll(o.src4);
-        rxDst4.addAll(o.rxDst4);
-        txDst4.addAll(o.txDst4);
-        src6.addAll(o.src6);
-        rxDst6.addAll(o.rxDst6);
-        txDst6.addAll(o.txDst6);
-        o.rxPorts4.forEach((k, v) -> rxPorts4.merge(k, v, Integer::sum));
-        o.rxPorts6.forEach((k, v) -> rxPorts6.merge(k, v, Integer::sum));
-        txPorts4.addAll(o.txPorts4);
-        txPorts6.addAll(o.txPorts6);
-        o.unreach4.forEach((k, v) -> unreach4.merge(k, v, Integer::sum));
-        o.unreach6.forEach((k, v) -> unreach6.merge(k, v, Integer::sum));
-        groups4.addAll(o.groups4);
-        groups6.addAll(o.groups6);
+        addresses.merge(o.addresses);
+        sockets.merge(o.sockets);
         checksummed += o.checksummed;
         partial += o.partial;
     }
 
-    private HostSpec spec(long mac, List<HostSpec.Tunnel> tunnels, List<String> notes) {
-        Set<Integer> ipv4 = new TreeSet<>(Integer::compareUnsigned);
-        ipv4.addAll(src4);
-        for (int a : rxDst4) {
-            if (!txDst4.contains(a) || src4.contains(a)) {
-                ipv4.add(a);
-            }
-        }
-        ipv4.remove(0);
-        Set<Ip6> ipv6 = new TreeSet<>(src6);
-        for (Ip6 a : rxDst6) {
-            if (!txDst6.contains(a) || src6.contains(a)) {
-                ipv6.add(a);
-            }
-        }
-        ipv6.remove(new Ip6(0, 0));
-        ipv6.remove(new Ip6(0, 1));
-        List<Integer> udp4 = ports(4, rxPorts4, txPorts4, unreach4, notes);
-        List<Integer> udp6 = ports(6, rxPorts6, txPorts6, unreach6, notes);
-        groups4.remove(0xE000_0001);
-        groups4.removeIf(g -> !HostSpec.multicast4(g));
-        groups6.remove(new Ip6(0xff02_0000_0000_0000L, 1L));
-        groups6.removeIf(g -> !g.multicast());
-        return new HostSpec(mac, List.copyOf(ipv4), List.copyOf(ipv6), List.copyOf(groups4), List.copyOf(groups6), udp4, udp6,
-                List.copyOf(vlans), tunnels, true, partial > 0);
+    private HostSpec spec(long mac, List<HostSpec.Tunnel> devices, List<String> notes) {
+        List<Integer> udp4 = sockets.ports(4, notes);
+        List<Integer> udp6 = sockets.ports(6, notes);
+        return new HostSpec(mac, addresses.ipv4(), addresses.ipv6(), addresses.groups4(), addresses.groups6(), udp4, udp6,
+                List.copyOf(vlans), devices, true, partial > 0);
     }
 
-    private static List<Integer> ports(int family, Map<Integer, Integer> rx, Set<Integer> tx, Map<Integer, Integer> unreach,
-            List<String> notes) {
-        Set<Integer> open = new TreeSet<>(rx.keySet());
-        open.addAll(tx);
-        for (Map.Entry<Integer, Integer> e : unreach.entrySet()) {
-            int port = e.getKey();
-            if (tx.contains(port)) {
-                notes.add(String.format(Locale.ROOT, "udp%d port %d: open (the host sent from it) although it answered %d datagram(s) "
-                        + "with port unreachable", family, port, e.getValue()));
-            } else {
-                open.remove(port);
-                notes.add(String.format(Locale.ROOT, "udp%d port %d: closed (%d of %d datagram(s) answered with port unreachable)", family,
-                        port, e.getValue(), rx.getOrDefault(port, 0)));
-            }
-        }
-        for (int port : open) {
-            if (tx.contains(port) && !unreach.containsKey(port)) {
-                notes.add(String.format(Locale.ROOT, "udp%d port %d: open (the host sent from it; %d datagram(s) received)", family, port,
-                        rx.getOrDefault(port, 0)));
-            } else if (!tx.contains(port) && !unreach.containsKey(port)) {
-                notes.add(String.format(Locale.ROOT, "udp%d port %d: open (%d datagram(s) received, no port unreachable; a closed port "
-                        + "whose ICMP answers were all rate-limited would look the same)", family, port, rx.getOrDefault(port, 0)));
-            }
-        }
-        return List.copyOf(open);
-    }
-
-    private static long mac(byte[] f, int at) {
+    /** The 48-bit MAC at {@code at} of a frame. */
+    static long mac(byte[] f, int at) {
         long m = 0;
         for (int i = 0; i < 6; i++) {
             m = m << 8 | (f[at + i] & 0xFF);

@@ -2,6 +2,7 @@ package io.icpbench.harness.traffic;
 
 import static io.icpbench.stack.Topology.*;
 
+import io.icpbench.stack.wire.EtherType;
 import io.icpbench.stack.wire.FrameBuilder;
 import java.util.ArrayList;
 import java.util.List;
@@ -188,7 +189,7 @@ public enum TrafficClass {
     GRE("GRE packets") {
         @Override
         Frame build(FrameFactory f, int flow) {
-            byte[] frame = FrameBuilder.ethernet(MAC_ETH0, MAC_PEER).ipv4(f.src4(flow), IP_ETH0).gre(0x0800)
+            byte[] frame = FrameBuilder.ethernet(MAC_ETH0, MAC_PEER).ipv4(f.src4(flow), IP_ETH0).gre(EtherType.ETH_P_IP)
                     .payload(f.payload()).build();
             return new Frame(frame, "eth0");
         }
@@ -253,7 +254,7 @@ public enum TrafficClass {
     UNKNOWN_ETHERTYPE("frames with an EtherType nobody handles (LLDP)") {
         @Override
         Frame build(FrameFactory f, int flow) {
-            byte[] frame = FrameBuilder.ethernet(MAC_ETH0, MAC_PEER).etherType(0x88CC).payload(f.payload(46)).build();
+            byte[] frame = FrameBuilder.ethernet(MAC_ETH0, MAC_PEER).etherType(EtherType.ETH_P_LLDP).payload(f.payload(46)).build();
             return new Frame(frame, "eth0");
         }
     },

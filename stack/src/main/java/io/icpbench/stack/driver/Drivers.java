@@ -6,6 +6,7 @@ import io.icpbench.stack.NetStack;
 import io.icpbench.stack.Outcome;
 import io.icpbench.stack.SkBuff;
 import io.icpbench.stack.ops.NapiPoll;
+import io.icpbench.stack.wire.EtherType;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -162,9 +163,9 @@ public final class Drivers {
         int net = skb.network;
         int len = skb.end - net;
         int h;
-        if (skb.protocol == Eth.ETH_P_IP && len >= 20) {
+        if (skb.protocol == EtherType.ETH_P_IP && len >= 20) {
             h = b.getInt(net + 12) * 0x9E3779B1 ^ b.getInt(net + 16);
-        } else if (skb.protocol == Eth.ETH_P_IPV6 && len >= 40) {
+        } else if (skb.protocol == EtherType.ETH_P_IPV6 && len >= 40) {
             h = (int) (b.getLong(net + 16) * 0x9E3779B97F4A7C15L ^ b.getLong(net + 32));
         } else {
             return 0;

@@ -7,6 +7,7 @@ import io.icpbench.stack.Outcome;
 import io.icpbench.stack.SkBuff;
 import io.icpbench.stack.ops.EncapRcv;
 import io.icpbench.stack.udp.UdpSock;
+import io.icpbench.stack.wire.EtherType;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -17,6 +18,15 @@ import io.netty.buffer.ByteBuf;
 public final class EncapHandlers {
     /** Tunnel kinds for {@link NetStack#tunnel}. */
     public static final int KIND_VXLAN = 0, KIND_GENEVE = 1;
+    /** VXLAN's UDP port assigned by IANA (RFC 7348), the kernel's {@code IANA_VXLAN_UDP_PORT}. */
+    public static final int IANA_VXLAN_UDP_PORT = 4789;
+    /**
+     * The port Linux's vxlan module listens on when none is given ({@code udp_port=8472}), kept for
+     * the deployments that predate the IANA assignment (flannel, for one).
+     */
+    public static final int VXLAN_LINUX_UDP_PORT = 8472;
+    /** Geneve's UDP port assigned by IANA (RFC 8926), the kernel's {@code GENEVE_UDP_PORT}. */
+    public static final int GENEVE_UDP_PORT = 6081;
     static final int UDP_HLEN = 8;
 
     private EncapHandlers() {
@@ -38,6 +48,11 @@ public final class EncapHandlers {
      */
     public static final class VxlanRcv implements EncapRcv {
         public static final int VXLAN_HLEN = 8;
+        /**
+         * The first 32-bit word of a valid VXLAN header: the I flag set, every reserved bit zero
+         * (the kernel's {@code VXLAN_HF_VNI}, in host order).
+         */
+        public static final int VXLAN_HF_VNI = 0x0800_0000;
 
         /**
          * The VNI of the VXLAN header at absolute index {@code v} of {@code b}, or -1 if fewer than
@@ -45,7 +60,7 @@ public final class EncapHandlers {
          * every reserved bit zero).
          */
         public static int vni(ByteBuf b, int v, int end) {
-            if (end - v < VXLAN_HLEN || b.getInt(v) != 0x0800_0000 || b.getUnsignedByte(v + 7) != 0) {
+            if (end - v < VXLAN_HLEN || b.getInt(v) != VXLAN_HF_VNI || b.getUnsignedByte(v + 7) != 0) {
                 return -1;
             }
             return b.getUnsignedMedium(v + 4);
@@ -74,8 +89,7 @@ public final class EncapHandlers {
      * </pre>
      */
     public static final class GeneveRcv implements EncapRcv {
-        static final int GENEVE_HLEN = 8;
-        static final int ETH_P_TEB = 0x6558;
+        public static final int GENEVE_HLEN = 8;
         private final NetStack stack;
 
         public GeneveRcv(NetStack stack) {
@@ -93,7 +107,7 @@ public final class EncapHandlers {
             }
             int first = b.getUnsignedByte(g);
             int optLen = (first & 0x3F) * 4;
-            if ((first >>> 6) != 0 || b.getUnsignedShort(g + 2) != ETH_P_TEB || skb.end - g < GENEVE_HLEN + optLen) {
+            if ((first >>> 6) != 0 || b.getUnsignedShort(g + 2) != EtherType.ETH_P_TEB || skb.end - g < GENEVE_HLEN + optLen) {
                 stack.counters.finish(skb, Outcome.VXLAN_INVALID_HDR);
                 return 0;
             }

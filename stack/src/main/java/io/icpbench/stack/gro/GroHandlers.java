@@ -3,9 +3,11 @@ package io.icpbench.stack.gro;
 import io.icpbench.stack.Counter;
 import io.icpbench.stack.NetStack;
 import io.icpbench.stack.SkBuff;
+import io.icpbench.stack.encap.EncapHandlers.VxlanRcv;
 import io.icpbench.stack.ops.GroL3;
 import io.icpbench.stack.ops.GroL4;
 import io.icpbench.stack.ops.UdpTunnelGro;
+import io.icpbench.stack.wire.EtherType;
 import io.icpbench.stack.wire.InetChecksum;
 import static io.icpbench.stack.ops.GroL3.GRO_NORMAL;
 import static io.icpbench.stack.ops.GroL3.GRO_SAME_FLOW;
@@ -171,7 +173,7 @@ public final class GroHandlers {
         @Override
         public int groReceive(SkBuff skb, int offset, int length) {
             stack.work.apply(skb);
-            if (length < 8 + 14 || skb.buf.getInt(offset) != 0x0800_0000) {
+            if (length < 8 + 14 || skb.buf.getInt(offset) != VxlanRcv.VXLAN_HF_VNI) {
                 return GRO_NORMAL;
             }
             return GRO_SAME_FLOW;
@@ -194,7 +196,7 @@ public final class GroHandlers {
             }
             int first = skb.buf.getUnsignedByte(offset);
             int optLen = (first & 0x3F) * 4;
-            if ((first >>> 6) != 0 || skb.buf.getUnsignedShort(offset + 2) != 0x6558 || length < 8 + optLen + 14) {
+            if ((first >>> 6) != 0 || skb.buf.getUnsignedShort(offset + 2) != EtherType.ETH_P_TEB || length < 8 + optLen + 14) {
                 return GRO_NORMAL;
             }
             return GRO_SAME_FLOW;

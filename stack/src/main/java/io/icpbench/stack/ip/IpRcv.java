@@ -1,11 +1,11 @@
 package io.icpbench.stack.ip;
 
 import io.icpbench.stack.Counter;
-import io.icpbench.stack.Eth;
 import io.icpbench.stack.NetStack;
 import io.icpbench.stack.Outcome;
 import io.icpbench.stack.SkBuff;
 import io.icpbench.stack.ops.PacketType;
+import io.icpbench.stack.wire.EtherType;
 import io.icpbench.stack.wire.InetChecksum;
 import io.netty.buffer.ByteBuf;
 
@@ -42,7 +42,7 @@ public final class IpRcv implements PacketType {
 
     @Override
     public int type() {
-        return Eth.ETH_P_IP;
+        return EtherType.ETH_P_IP;
     }
 
     @Override

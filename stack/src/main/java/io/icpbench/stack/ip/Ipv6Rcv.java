@@ -1,11 +1,11 @@
 package io.icpbench.stack.ip;
 
 import io.icpbench.stack.Counter;
-import io.icpbench.stack.Eth;
 import io.icpbench.stack.NetStack;
 import io.icpbench.stack.Outcome;
 import io.icpbench.stack.SkBuff;
 import io.icpbench.stack.ops.PacketType;
+import io.icpbench.stack.wire.EtherType;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -49,7 +49,7 @@ public final class Ipv6Rcv implements PacketType {
 
     @Override
     public int type() {
-        return Eth.ETH_P_IPV6;
+        return EtherType.ETH_P_IPV6;
     }
 
     @Override

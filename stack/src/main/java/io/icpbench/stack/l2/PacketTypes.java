@@ -1,11 +1,11 @@
 package io.icpbench.stack.l2;
 
 import io.icpbench.stack.Counter;
-import io.icpbench.stack.Eth;
 import io.icpbench.stack.NetStack;
 import io.icpbench.stack.Outcome;
 import io.icpbench.stack.SkBuff;
 import io.icpbench.stack.ops.PacketType;
+import io.icpbench.stack.wire.EtherType;
 import io.netty.buffer.ByteBuf;
 
 /** Link-level targets of call site 6 ({@code packet_type->func}): ARP and AF_PACKET taps. */
@@ -31,7 +31,7 @@ public final class PacketTypes {
 
         @Override
         public int type() {
-            return Eth.ETH_P_ARP;
+            return EtherType.ETH_P_ARP;
         }
 
         @Override
@@ -43,7 +43,7 @@ public final class PacketTypes {
             }
             ByteBuf b = skb.buf;
             int a = skb.network;
-            if (skb.end - a < 28 || b.getUnsignedShort(a) != 1 || b.getUnsignedShort(a + 2) != Eth.ETH_P_IP
+            if (skb.end - a < 28 || b.getUnsignedShort(a) != 1 || b.getUnsignedShort(a + 2) != EtherType.ETH_P_IP
                     || b.getUnsignedByte(a + 4) != 6 || b.getUnsignedByte(a + 5) != 4) {
                 stack.counters.finish(skb, Outcome.ARP_INVALID);
                 return NET_RX_DROP;

@@ -3,9 +3,11 @@ package io.icpbench.stack.proto;
 import io.icpbench.stack.NetStack;
 import io.icpbench.stack.Outcome;
 import io.icpbench.stack.SkBuff;
+import io.icpbench.stack.encap.EncapHandlers.VxlanRcv;
 import io.icpbench.stack.ops.NetProtocol;
 import io.icpbench.stack.udp.UdpMib;
 import io.icpbench.stack.udp.UdpSock;
+import io.icpbench.stack.wire.EtherType;
 import io.icpbench.stack.wire.InetChecksum;
 import io.netty.buffer.ByteBuf;
 
@@ -111,9 +113,9 @@ public final class UdpRcv implements NetProtocol {
      */
     static boolean tunnelledPartial(ByteBuf b, int p, int end) {
         int inner;
-        if (end - p >= 8 && b.getInt(p) == 0x0800_0000) {
+        if (end - p >= 8 && b.getInt(p) == VxlanRcv.VXLAN_HF_VNI) {
             inner = p + 8;
-        } else if (end - p >= 8 && (b.getUnsignedByte(p) & 0xC0) == 0 && b.getUnsignedShort(p + 2) == 0x6558) {
+        } else if (end - p >= 8 && (b.getUnsignedByte(p) & 0xC0) == 0 && b.getUnsignedShort(p + 2) == EtherType.ETH_P_TEB) {
             inner = p + 8 + (b.getUnsignedByte(p) & 0x3F) * 4;
         } else {
             return false;
@@ -123,20 +125,20 @@ public final class UdpRcv implements NetProtocol {
         }
         int type = b.getUnsignedShort(inner + 12);
         int n = inner + 14;
-        if (type == 0x8100 && end - n >= 4) {
+        if (type == EtherType.ETH_P_8021Q && end - n >= 4) {
             type = b.getUnsignedShort(n + 2);
             n += 4;
         }
         long pseudo;
         int t;
         int proto;
-        if (type == 0x0800 && end - n >= 20) {
+        if (type == EtherType.ETH_P_IP && end - n >= 20) {
             int ihl = (b.getUnsignedByte(n) & 0x0F) * 4;
             proto = b.getUnsignedByte(n + 9);
             t = n + ihl;
             int len = b.getUnsignedShort(n + 2) - ihl;
             pseudo = InetChecksum.pseudoHeaderV4(b.getInt(n + 12), b.getInt(n + 16), proto, len);
-        } else if (type == 0x86DD && end - n >= 40) {
+        } else if (type == EtherType.ETH_P_IPV6 && end - n >= 40) {
             proto = b.getUnsignedByte(n + 6);
             t = n + 40;
             pseudo = InetChecksum.pseudoHeaderV6(b, n + 8, n + 24, proto, b.getUnsignedShort(n + 4));

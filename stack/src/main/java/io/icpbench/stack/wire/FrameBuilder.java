@@ -34,7 +34,7 @@ import java.util.List;
  * byte[] inner = FrameBuilder.ethernet(mac("02:00:00:00:00:02"), mac("02:00:00:00:00:03"))
  *         .ipv6(ipv6("fd00::1"), ipv6("fd00::2")).udp(5000, 53).payload(32).build();
  * byte[] outer = FrameBuilder.ethernet(mac("02:00:00:00:00:01"), mac("02:00:00:00:00:04")).vlan(10)
- *         .ipv4(ipv4("10.0.0.1"), ipv4("10.0.0.2")).udp(49152, FrameBuilder.VXLAN_PORT)
+ *         .ipv4(ipv4("10.0.0.1"), ipv4("10.0.0.2")).udp(49152, 4789)
  *         .vxlan(42, inner).build();
  * }</pre>
  *
@@ -45,14 +45,9 @@ import java.util.List;
  * that is not corrupted on purpose covers the final bytes, broken fields included.
  */
 public final class FrameBuilder {
-    /** EtherTypes. */
-    public static final int ETH_P_IP = 0x0800, ETH_P_IPV6 = 0x86DD, ETH_P_ARP = 0x0806, ETH_P_8021Q = 0x8100,
-            ETH_P_TEB = 0x6558;
     /** IP protocol numbers (IPv4 protocol, IPv6 next header). */
     public static final int IPPROTO_ICMP = 1, IPPROTO_TCP = 6, IPPROTO_UDP = 17, IPPROTO_GRE = 47, IPPROTO_ESP = 50,
             IPPROTO_ICMPV6 = 58, IPPROTO_UDPLITE = 136;
-    /** IANA UDP ports of the tunnels. */
-    public static final int VXLAN_PORT = 4789, GENEVE_PORT = 6081;
 
     /** IPv6 extension header types accepted by {@link #ipv6ExtensionHeader}. */
     private static final int NEXTHDR_HOP = 0, NEXTHDR_ROUTING = 43, NEXTHDR_FRAGMENT = 44, NEXTHDR_DEST = 60;
@@ -542,7 +537,7 @@ public final class FrameBuilder {
     /**
      * Sets the UDP payload to an 8-byte VXLAN header (flags 0x08 = I, VNI 0..2^24-1) and a copy of
      * {@code innerFrame}; replaces payload(). Ports are not changed: also call
-     * {@code udp(sport, VXLAN_PORT)}.
+     * {@code udp(sport, 4789)} (EncapHandlers.IANA_VXLAN_UDP_PORT).
      *
      * <pre>
      * VXLAN, RFC 7348:
@@ -571,7 +566,7 @@ public final class FrameBuilder {
     /**
      * Sets the UDP payload to an 8-byte Geneve header (version 0, no options, protocol 0x6558,
      * VNI 0..2^24-1) and a copy of {@code innerFrame}; replaces payload(). Ports are not changed:
-     * also call {@code udp(sport, GENEVE_PORT)}.
+     * also call {@code udp(sport, 6081)} (EncapHandlers.GENEVE_UDP_PORT).
      *
      * <pre>
      * Geneve, RFC 8926:
@@ -823,20 +818,20 @@ public final class FrameBuilder {
         writeMac(b, dstMac);
         writeMac(b, srcMac);
         for (int vid : vlanIds) {
-            b.writeShort(ETH_P_8021Q);
+            b.writeShort(EtherType.ETH_P_8021Q);
             b.writeShort(vid); // PCP 0, DEI 0
         }
         b.writeShort(etherType >= 0 ? etherType : switch (l3) {
-            case IPV4 -> ETH_P_IP;
-            case IPV6 -> ETH_P_IPV6;
-            case ARP -> ETH_P_ARP;
+            case IPV4 -> EtherType.ETH_P_IP;
+            case IPV6 -> EtherType.ETH_P_IPV6;
+            case ARP -> EtherType.ETH_P_ARP;
             case NONE -> throw new AssertionError("checked by checkConsistency");
         });
     }
 
     private void writeArp(ByteBuf b) {
         b.writeShort(1); // hardware type: Ethernet
-        b.writeShort(ETH_P_IP);
+        b.writeShort(EtherType.ETH_P_IP);
         b.writeByte(ETH_ALEN);
         b.writeByte(4);
         b.writeShort(1); // operation: request
@@ -1070,7 +1065,7 @@ public final class FrameBuilder {
             } else {
                 t.writeByte(0); // version 0, option length 0
                 t.writeByte(0); // O, C, reserved
-                t.writeShort(ETH_P_TEB);
+                t.writeShort(EtherType.ETH_P_TEB);
                 t.writeMedium(vni);
                 t.writeByte(0); // reserved
             }
@@ -1206,11 +1201,11 @@ public final class FrameBuilder {
     /** Where the IP header of an Ethernet frame (after any VLAN tags) starts. */
     private static int ipOffset(byte[] frame) {
         int at = 2 * ETH_ALEN;
-        while (((frame[at] & 0xFF) << 8 | (frame[at + 1] & 0xFF)) == ETH_P_8021Q) {
+        while (((frame[at] & 0xFF) << 8 | (frame[at + 1] & 0xFF)) == EtherType.ETH_P_8021Q) {
             at += 4;
         }
         int type = (frame[at] & 0xFF) << 8 | (frame[at + 1] & 0xFF);
-        if (type != ETH_P_IP && type != ETH_P_IPV6) {
+        if (type != EtherType.ETH_P_IP && type != EtherType.ETH_P_IPV6) {
             throw new IllegalArgumentException("EtherType 0x" + Integer.toHexString(type) + ", expected IPv4 or IPv6");
         }
         return at + 2;

@@ -122,7 +122,7 @@ class FrameBuilderTest {
     @Test
     void vxlanFrameMatchesBytesThatTsharkVerified() {
         byte[] inner = eth().ipv6(S6, D6).udp(5000, 5555).payload(32).build();
-        byte[] frame = eth().vlan(10).ipv4(S4, D4).udp(49152, FrameBuilder.VXLAN_PORT).vxlan(42, inner).build();
+        byte[] frame = eth().vlan(10).ipv4(S4, D4).udp(49152, 4789).vxlan(42, inner).build();
         // tshark 4.0.17: outer IPv4 0x6669 [correct], outer UDP 0xea49 [correct], VXLAN flags
         // 0x0800 VNI 42, inner UDP 0xeb5d [correct].
         assertThat(HexFormat.of().formatHex(frame)).isEqualTo(
@@ -260,7 +260,7 @@ class FrameBuilderTest {
         byte[] raw = eth().etherType(0x88B5).payload(hex("deadbeef")).build();
         assertThat(HexFormat.of().formatHex(raw)).isEqualTo("020000000001020000000002" + "88b5" + "deadbeef");
 
-        byte[] mislabelled = eth().etherType(FrameBuilder.ETH_P_IPV6).ipv4(S4, D4).udp(1, 2).build();
+        byte[] mislabelled = eth().etherType(EtherType.ETH_P_IPV6).ipv4(S4, D4).udp(1, 2).build();
         assertThat(u16(mislabelled, 12)).isEqualTo(0x86DD);
         assertThat(mislabelled[IP]).isEqualTo((byte) 0x45);
     }
@@ -299,7 +299,7 @@ class FrameBuilderTest {
 
     @Test
     void greCarriesThePayloadBehindAFourByteHeader() {
-        byte[] frame = eth().ipv4(S4, D4).gre(FrameBuilder.ETH_P_TEB).payload(hex("aabb")).build();
+        byte[] frame = eth().ipv4(S4, D4).gre(EtherType.ETH_P_TEB).payload(hex("aabb")).build();
         assertThat(frame[IP + 9]).isEqualTo((byte) 47);
         assertThat(hexOf(frame, L4_V4, 6)).isEqualTo("00006558aabb");
         assertThat(frame).hasSize(L4_V4 + 6);
@@ -373,7 +373,7 @@ class FrameBuilderTest {
     @Test
     void vxlanAndGeneveHeaders() {
         byte[] inner = hex("0102030405060708090a0b0c0d0e");
-        byte[] vx = eth().ipv4(S4, D4).udp(49152, FrameBuilder.VXLAN_PORT).vxlan(0xABCDEF, inner).build();
+        byte[] vx = eth().ipv4(S4, D4).udp(49152, 4789).vxlan(0xABCDEF, inner).build();
         assertThat(u16(vx, L4_V4 + 2)).isEqualTo(4789);
         assertThat(hexOf(vx, L4_V4 + 8, 8)).isEqualTo("08000000" + "abcdef00");
         assertThat(Arrays.copyOfRange(vx, L4_V4 + 16, vx.length)).isEqualTo(inner);
@@ -382,7 +382,7 @@ class FrameBuilderTest {
         byte[] bad = eth().ipv4(S4, D4).udp(49152, 4789).vxlan(1, inner).vxlanFlags(0x0C).build();
         assertThat(hexOf(bad, L4_V4 + 8, 8)).isEqualTo("0c000000" + "00000100");
 
-        byte[] gn = eth().ipv6(S6, D6).udp(49153, FrameBuilder.GENEVE_PORT).geneve(0x123456, inner).build();
+        byte[] gn = eth().ipv6(S6, D6).udp(49153, 6081).geneve(0x123456, inner).build();
         assertThat(hexOf(gn, L4_V6 + 8, 8)).isEqualTo("0000" + "6558" + "123456" + "00");
         assertThat(Arrays.copyOfRange(gn, L4_V6 + 16, gn.length)).isEqualTo(inner);
         assertThat(onesComplementSum(withPseudoV6(gn, L4_V6, 8 + 8 + inner.length, 17))).isEqualTo(0xFFFF);
