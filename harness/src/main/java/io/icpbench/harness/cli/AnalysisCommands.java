@@ -2,6 +2,7 @@ package io.icpbench.harness.cli;
 
 import io.icpbench.analysis.Calibration;
 import io.icpbench.analysis.MarkdownReport;
+import io.icpbench.analysis.RunAnalysis;
 import io.icpbench.analysis.Stats;
 import io.icpbench.results.ResultsFiles;
 import io.icpbench.results.RunResults;
@@ -78,18 +79,18 @@ public final class AnalysisCommands {
                     + "its iterations%n%n", dir, s.arms().size(), r.forks().size(), s.iterations(), cIter, cFork);
             System.out.printf(Locale.ROOT, "variance components per arm (ln ns/packet: an SD of 0.010 is about 1%%):%n");
             System.out.printf(Locale.ROOT, "  %-18s %6s %6s %10s %11s %11s%n", "arm", "forks", "iter.", "within SD", "between SD", "best iter.");
+            RunAnalysis a = RunAnalysis.of(r, e, e);
             for (String arm : s.armNames()) {
-                try {
-                    Stats.VarianceComponents v = Stats.varianceComponents(r, arm);
+                RunAnalysis.Components c = a.arm(arm).components();
+                if (c.estimated()) {
+                    Stats.VarianceComponents v = c.value();
                     System.out.printf(Locale.ROOT, "  %-18s %6d %6.0f %10.4f %11.4f %11d%n", arm, v.forks(), v.iterations(), v.withinSd(),
                             v.betweenSd(), Stats.optimalIterations(v, cFork, cIter, maxIterations));
-                } catch (IllegalArgumentException ex) {
-                    System.out.printf(Locale.ROOT, "  %-18s %s%n", arm, ex.getMessage());
+                } else {
+                    System.out.printf(Locale.ROOT, "  %-18s %s%n", arm, c.missing());
                 }
             }
             String base = s.baseline();
-            Map<String, Stats.LogRatio> primary = new LinkedHashMap<>();
-            Stats.vsBaseline(r, e, e).forEach(x -> primary.put(x.arm(), x));
             System.out.printf(Locale.ROOT, "%nagainst %s, paired by block: the variance pairing does not remove, and the blocks (forks per arm) "
                     + "needed to detect %s at 80%% power:%n", base, MarkdownReport.percent(e));
             System.out.printf(Locale.ROOT, "  %-18s %-7s %6s %10s %11s %11s %8s %7s %8s %s%n", "arm", "role", "blocks", "within SD", "between SD",
@@ -98,19 +99,15 @@ public final class AnalysisCommands {
                 if (arm.equals(base)) {
                     continue;
                 }
-                Stats.LogRatio x = primary.get(arm);
+                Stats.LogRatio x = a.arm(arm).primary();
                 if (x == null) {
                     System.out.printf(Locale.ROOT, "  %-18s too few forks (2 blocks holding it and %s, or 2 forks of each)%n", arm, base);
                     continue;
                 }
-                String components;
-                try {
-                    Stats.VarianceComponents v = Stats.pairedVarianceComponents(r, arm, base);
-                    components = String.format(Locale.ROOT, "%10.4f %11.4f %11d", v.withinSd(), v.betweenSd(),
-                            Stats.optimalIterations(v, cFork, cIter, maxIterations));
-                } catch (IllegalArgumentException ex) {
-                    components = String.format(Locale.ROOT, "%10s %11s %11s", "-", "-", "-");
-                }
+                RunAnalysis.Components paired = a.arm(arm).pairedComponents();
+                Stats.VarianceComponents v = paired.value();
+                String components = paired.estimated() ? String.format(Locale.ROOT, "%10.4f %11.4f %11d", v.withinSd(), v.betweenSd(),
+                        Stats.optimalIterations(v, cFork, cIter, maxIterations)) : String.format(Locale.ROOT, "%10s %11s %11s", "-", "-", "-");
                 String n = x.method() == Stats.Method.PAIRED ? Integer.toString(x.n()) : "none";
                 System.out.printf(Locale.ROOT, "  %-18s %-7s %6s %s %8.4f %7.4f %7.1f%% %s%s%n", arm, x.role().role().word(), n, components,
                         x.sampleSize().sd(), x.planAlpha(), 100 * x.mde(), units(x.needed()),
@@ -243,12 +240,12 @@ public final class AnalysisCommands {
                     System.out.printf("  (note: %s is '%s' in A and '%s' in B)%n", arm.name(), arm.spec(), rb.settings().arm(arm.name()).spec());
                 }
             }
-            double[] xa = MarkdownReport.forkRates(ra).get(base);
-            double[] xb = MarkdownReport.forkRates(rb).get(base);
+            double xa = RunAnalysis.of(ra, m, m).arm(base).forks().mpps();
+            double xb = RunAnalysis.of(rb, m, m).arm(base).forks().mpps();
             System.out.printf(Locale.ROOT, "%n%s (the baseline): %.3f Mpps in A, %.3f Mpps in B (%+.1f%%), for information only: absolute "
                     + "rates across runs are not compared, because one run each gives no estimate of how much they vary between runs "
                     + "(machine state, other tenants, drift); the ratios above are taken against the baseline in the same blocks, which "
-                    + "cancels that.%n", base, Stats.mean(xa) / 1e6, Stats.mean(xb) / 1e6, 100 * (Stats.mean(xb) / Stats.mean(xa) - 1));
+                    + "cancels that.%n", base, xa, xb, 100 * (xb / xa - 1));
             System.out.printf(Locale.ROOT, "(B/A: the change of an arm's ratio to %s from A to B; faster/slower in B when Holm's p over the "
                     + "questions < 0.05, the controls uncorrected (their truth is no change); equivalent within ±%s by TOST.)%n", base,
                     MarkdownReport.percent(m));

@@ -45,7 +45,7 @@ public final class MergeCommand implements Callable<Integer> {
         System.out.printf("merged %d runs: %d forks of %d planned -> %s%n", all.size(), merged.forks().size(), merged.plan().size(),
                 out.resolve(ResultsFiles.RESULTS));
         machines(System.out, runs, all);
-        RunReport.summary(System.out, merged, out);
+        RunReport.summary(System.out, RunReport.analyse(merged), out);
         return 0;
     }
 

@@ -37,12 +37,13 @@ public final class ReportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--margin=" + marginPercent + ", --effect=" + effectPercent + ": expected 0..100 percent");
         }
         RunResults r = ResultsFiles.read(dir);
-        String text = MarkdownReport.render(r, marginPercent / 100, effectPercent / 100);
+        io.icpbench.analysis.RunAnalysis a = io.icpbench.analysis.RunAnalysis.of(r, marginPercent / 100, effectPercent / 100);
+        String text = MarkdownReport.render(a);
         Path runDir = Files.isDirectory(dir) ? dir : dir.getParent();
         Path md = runDir.resolve("report.md");
         Files.writeString(md, text);
         Path html = runDir.resolve("report.html");
-        Files.writeString(html, io.icpbench.analysis.HtmlReport.render(r, runDir, marginPercent / 100, effectPercent / 100));
+        Files.writeString(html, io.icpbench.analysis.HtmlReport.render(a, runDir));
         System.out.print(text);
         System.out.println("(written to " + md + " and " + html + ")");
         return 0;

@@ -649,10 +649,8 @@ public final class SweepCommand implements Callable<Integer> {
     /** One machine's runs of a point (or all machines' as the combined row), merged and analysed. */
     private static SweepReport.Machine machine(String host, List<RunResults> runs, List<String> dirs) {
         RunResults merged = runs.size() == 1 ? runs.get(0) : ResultsFiles.merge(runs);
-        int blocks = (int) merged.forks().stream().mapToInt(RunResults.ForkResult::block).distinct().count();
         String cpu = runs.stream().map(r -> r.provenance().cpuModel()).distinct().reduce((a, b) -> a + ", " + b).orElse("");
-        return new SweepReport.Machine(host, cpu, dirs, merged.forks().size(), merged.plan().size(), blocks,
-                SweepReport.analyse(merged, RunReport.MARGIN, RunReport.PLAN_EFFECT));
+        return SweepReport.machine(host, cpu, dirs, RunReport.analyse(merged));
     }
 
     private static String relative(Path to, Path d) {

@@ -70,9 +70,10 @@ public final class RunEngine {
         if (calibrate && !Files.exists(dir.resolve(CalibrationSuite.FILE))) {
             CalibrationSuite.run(dir, p -> current = p);
         }
-        RunReport.summary(out, results, dir);
+        io.icpbench.analysis.RunAnalysis analysis = RunReport.analyse(results);
+        RunReport.summary(out, analysis, dir);
         CalibrationSuite.print(out, dir);
-        RunReport.report(out, results, dir);
+        RunReport.report(out, analysis, dir);
         return results;
     }
 
