@@ -43,7 +43,10 @@ public record Learning(Policy policy, StatsStrategy stats, LearningConfig thresh
     /** The keys of the canonical form, in the order {@link #format} writes them. */
     public static final List<String> KEYS = List.of("policy", "stats", "thresholds", "placement");
 
-    /** Cree's algorithm: policy cree (top 2), striped statistics, thresholds 1000,1000,250, a stub per site. The one place the defaults are written. */
+    /**
+     * Cree's algorithm: policy cree (top 2), striped statistics, thresholds 1000,1000,250, a stub per
+     * site. The one place the defaults are written.
+     */
     public static final Learning DEFAULT = new Learning(Policy.parse("cree"), StatsStrategy.STRIPED, LearningConfig.CREE, Placement.STUB);
 
     public Learning {
