@@ -157,7 +157,13 @@ public final class DynamicSite {
         this(name, lookup, iface, methodName, type, policy, config, stats, Placement.STUB, updater);
     }
 
-    /** As above, with the chain's {@link Placement}. */
+    /** A site with the settings of {@code learning} (policy, thresholds, statistics, placement); the rest as above. */
+    public DynamicSite(String name, MethodHandles.Lookup lookup, Class<?> iface, String methodName, MethodType type, Learning learning,
+            Executor updater) {
+        this(name, lookup, iface, methodName, type, learning.policy(), learning.thresholds(), learning.stats(), learning.placement(), updater);
+    }
+
+    /** As the first, with the chain's {@link Placement}. */
     public DynamicSite(String name, MethodHandles.Lookup lookup, Class<?> iface, String methodName, MethodType type,
             LearningPolicy policy, LearningConfig config, StatsStrategy stats, Placement placement, Executor updater) {
         if (type.parameterCount() == 0 || type.parameterType(0) != iface) {

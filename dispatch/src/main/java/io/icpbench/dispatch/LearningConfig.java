@@ -13,16 +13,6 @@ package io.icpbench.dispatch;
  */
 public record LearningConfig(long updateThreshold, long wipeThreshold, long patchThreshold, int hysteresisPercent) {
     public static final LearningConfig CREE = new LearningConfig(1000, 1000, 250);
-    /** The system property that sets a JVM's learning thresholds ({@link #parse} syntax; default Cree's). */
-    public static final String PROPERTY = "icpbench.thresholds";
-    /** The default thresholds (update, wipe, patch), Cree's. The one place they are written. */
-    public static final String DEFAULT = "1000,1000,250";
-
-    /** The thresholds {@code -Dicpbench.thresholds} gives (default Cree's 1000,1000,250). */
-    public static LearningConfig fromSystemProperty() {
-        return parse(System.getProperty(PROPERTY, DEFAULT));
-    }
-
     public LearningConfig {
         if (updateThreshold < 1 || wipeThreshold < 1 || patchThreshold < 0) {
             throw new IllegalArgumentException("thresholds update=" + updateThreshold + ", wipe=" + wipeThreshold
@@ -46,6 +36,11 @@ public record LearningConfig(long updateThreshold, long wipeThreshold, long patc
             throw new IllegalArgumentException("thresholds=" + s + ", expected UPDATE,WIPE,PATCH[,HYSTERESIS%] such as 1000,1000,250 "
                     + "or 1000,1000,250,10", e);
         }
+    }
+
+    /** The {@link #parse} text: "UPDATE,WIPE,PATCH", with ",HYSTERESIS" only when it is not 0. */
+    public String format() {
+        return updateThreshold + "," + wipeThreshold + "," + patchThreshold + (hysteresisPercent != 0 ? "," + hysteresisPercent : "");
     }
 
     /** Cree's algorithm with these thresholds and no hysteresis. */

@@ -9,16 +9,6 @@ import java.util.List;
  * and learn-once are the alternatives.
  */
 public interface LearningPolicy {
-    /** The system property that chooses the learned sites' policy of a JVM ({@link #parse} syntax; default cree). */
-    String PROPERTY = "icpbench.policy";
-    /** The default policy: Cree's. The one place it is written. */
-    String DEFAULT = "cree";
-
-    /** The policy {@code -Dicpbench.policy} names (default cree). */
-    static LearningPolicy fromSystemProperty() {
-        return parse(System.getProperty(PROPERTY, DEFAULT));
-    }
-
     /** A receiver class and how often the statistics saw it. */
     record Candidate(Class<?> target, long count) {
     }

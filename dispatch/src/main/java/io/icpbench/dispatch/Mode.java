@@ -76,6 +76,21 @@ public enum Mode {
         };
     }
 
+    /** Whether the mode's sites learn their targets at run time (dynamic-call, promoted). */
+    public boolean learns() {
+        return this == DYNAMIC_CALL || this == PROMOTED;
+    }
+
+    /** Whether a JVM of this mode runs the promotion agent (promoted). */
+    public boolean needsAgent() {
+        return this == PROMOTED;
+    }
+
+    /** The learning settings of the mode's sites when none are given: {@link Learning#DEFAULT} if it learns, else null. */
+    public Learning defaultLearning() {
+        return learns() ? Learning.DEFAULT : null;
+    }
+
     /** Parses a command-line name; the error lists the valid ones. */
     public static Mode parse(String name) {
         for (Mode m : values()) {

@@ -44,9 +44,6 @@ public enum Placement {
     /** ADAPTIVE: patches a site makes inline before it moves out of line. */
     public static final int INLINE_PATCHES = 2;
 
-    /** The system property that chooses the placement of a JVM's learned sites. */
-    public static final String PROPERTY = "icpbench.placement";
-
     /** The name on the command line and in results ("mh-field"). */
     public String cliName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -59,10 +56,5 @@ public enum Placement {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("placement=" + s + ", expected stub, inline, mh-field or adaptive", e);
         }
-    }
-
-    /** The placement {@code -Dicpbench.placement} names (default stub). */
-    public static Placement fromSystemProperty() {
-        return parse(System.getProperty(PROPERTY, STUB.cliName()));
     }
 }

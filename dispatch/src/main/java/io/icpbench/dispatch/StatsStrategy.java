@@ -23,16 +23,6 @@ public enum StatsStrategy {
      */
     MISSES_ONLY;
 
-    /** The system property that chooses the statistics of a JVM's learned sites (default striped). */
-    public static final String PROPERTY = "icpbench.stats";
-    /** The default statistics: striped per thread. The one place it is written. */
-    public static final String DEFAULT = "striped";
-
-    /** The strategy {@code -Dicpbench.stats} names (default striped). */
-    public static StatsStrategy fromSystemProperty() {
-        return parse(System.getProperty(PROPERTY, DEFAULT));
-    }
-
     /** Parses a name in any case, '-' or '_' ("thread-local"); the error lists the valid ones. */
     public static StatsStrategy parse(String s) {
         try {

@@ -2,10 +2,7 @@ package io.icpbench.stack;
 
 import io.icpbench.dispatch.Dispatch;
 import io.icpbench.dispatch.DynamicSite;
-import io.icpbench.dispatch.LearningConfig;
-import io.icpbench.dispatch.LearningPolicy;
-import io.icpbench.dispatch.Placement;
-import io.icpbench.dispatch.StatsStrategy;
+import io.icpbench.dispatch.Learning;
 import io.icpbench.dispatch.Updater;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -18,10 +15,9 @@ import java.lang.invoke.MethodHandles;
  * <p>The invokers are {@code static final} so C2 trusts them as constants. In any other mode they
  * are null and the branches that use them are dead code.
  *
- * <p>Configuration, read once at start-up: {@code -Dicpbench.policy} (cree, top-N, llvm, gcc, with
- * an optional ",learn-once"), {@code -Dicpbench.stats} (a {@link StatsStrategy}, default STRIPED),
- * {@code -Dicpbench.thresholds=UPDATE,WIPE,PATCH[,HYSTERESIS%]} (default 1000,1000,250,0: Cree's) and
- * {@code -Dicpbench.placement} (a {@link Placement}, default stub).
+ * <p>Configuration: {@link Learning#current()}, this JVM's learning settings, read once from the
+ * system properties ({@code -Dicpbench.learning}, or {@code -Dicpbench.policy}, {@code .stats},
+ * {@code .thresholds}, {@code .placement}; default {@link Learning#DEFAULT}).
  */
 public final class StackSites {
     private static final boolean ON = Dispatch.MODE_ID == Dispatch.DYNAMIC_CALL;
@@ -47,9 +43,8 @@ public final class StackSites {
         if (!ON) {
             return null;
         }
-        DynamicSite site = new DynamicSite(s.kernelName, MethodHandles.lookup(), s.iface, s.method, s.type,
-                LearningPolicy.fromSystemProperty(), LearningConfig.fromSystemProperty(), StatsStrategy.fromSystemProperty(),
-                Placement.fromSystemProperty(), Updater.background());
+        DynamicSite site = new DynamicSite(s.kernelName, MethodHandles.lookup(), s.iface, s.method, s.type, Learning.current(),
+                Updater.background());
         return site.invoker();
     }
 }

@@ -1,15 +1,13 @@
 package io.icpbench.dispatch.promote;
 
 import io.icpbench.dispatch.DynamicSite;
-import io.icpbench.dispatch.LearningConfig;
-import io.icpbench.dispatch.LearningPolicy;
-import io.icpbench.dispatch.Placement;
-import io.icpbench.dispatch.StatsStrategy;
+import io.icpbench.dispatch.Learning;
 import io.icpbench.dispatch.Updater;
 import java.lang.invoke.CallSite;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The bootstrap of promoted call sites: each rewritten instruction gets its own learned
@@ -18,22 +16,20 @@ import java.util.Locale;
  * caller); otherwise to a constant call site bound to the site's stub.
  */
 public final class Promotion {
-    private static volatile RewriteOptions options = RewriteOptions.forPackages("-");
+    private static volatile Learning configured = Learning.DEFAULT;
+    /** The settings of each distinct bootstrap argument, parsed once. */
+    private static final Map<String, Learning> LEARNING = new ConcurrentHashMap<>();
 
     private Promotion() {
     }
 
     /**
-     * Checks and sets the learning configuration of sites bootstrapped from now on through the
-     * bootstrap without settings (the agent calls this). Sites rewritten by this version's
-     * {@link Rewriter} carry their own settings.
+     * Sets the learning settings of sites bootstrapped from now on through the bootstrap without
+     * settings (the agent calls this). Sites rewritten by this version's {@link Rewriter} carry
+     * their own settings.
      */
     public static void configure(RewriteOptions opts) {
-        LearningPolicy.parse(opts.policy());
-        statsOf(opts.stats());
-        configOf(opts.thresholds());
-        Placement.parse(opts.placement());
-        options = opts;
+        configured = opts.learning();
     }
 
     /**
@@ -46,33 +42,20 @@ public final class Promotion {
      * @param owner    the receiver's static type (the ops interface, or a class implementing it)
      */
     public static CallSite bootstrap(MethodHandles.Lookup caller, String name, MethodType type, String siteName, Class<?> owner) {
-        return bootstrap(caller, name, type, siteName, owner, options);
+        return bootstrap(caller, name, type, siteName, owner, configured);
     }
 
     /**
      * The invokedynamic bootstrap of the rewriter: as above, with the learning settings the site was
-     * rewritten with ({@link RewriteOptions#learning()}).
+     * rewritten with, in {@link Learning#parse} form.
      */
     public static CallSite bootstrap(MethodHandles.Lookup caller, String name, MethodType type, String siteName, Class<?> owner,
             String learning) {
-        RewriteOptions o = LEARNING.computeIfAbsent(learning, l -> RewriteOptions.parse("packages=-;" + l));
-        return bootstrap(caller, name, type, siteName, owner, o);
+        return bootstrap(caller, name, type, siteName, owner, LEARNING.computeIfAbsent(learning, Learning::parse));
     }
-
-    private static final java.util.Map<String, RewriteOptions> LEARNING = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static CallSite bootstrap(MethodHandles.Lookup caller, String name, MethodType type, String siteName, Class<?> owner,
-            RewriteOptions o) {
-        DynamicSite site = new DynamicSite(siteName, caller, owner, name, type, LearningPolicy.parse(o.policy()),
-                configOf(o.thresholds()), statsOf(o.stats()), Placement.parse(o.placement()), Updater.background());
-        return site.callSite();
-    }
-
-    static StatsStrategy statsOf(String s) {
-        return StatsStrategy.parse(s);
-    }
-
-    static LearningConfig configOf(String s) {
-        return LearningConfig.parse(s);
+            Learning learning) {
+        return new DynamicSite(siteName, caller, owner, name, type, learning, Updater.background()).callSite();
     }
 }

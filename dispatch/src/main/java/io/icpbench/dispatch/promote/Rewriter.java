@@ -59,12 +59,15 @@ public final class Rewriter {
     }
 
     private final RewriteOptions options;
+    /** The learning settings every rewritten site carries, in canonical form ({@link io.icpbench.dispatch.Learning#format()}). */
+    private final String learning;
     private final ClassBytes classBytes;
     /** "owner.name.desc" -> whether a call of it is an ops call. */
     private final Map<String, Boolean> opsMethods = new ConcurrentHashMap<>();
 
     public Rewriter(RewriteOptions options, ClassBytes classBytes) {
         this.options = options;
+        this.learning = options.learning().format();
         this.classBytes = classBytes;
     }
 
@@ -175,7 +178,7 @@ public final class Rewriter {
                     ClassDesc ownerDesc = ii.owner().asSymbol();
                     MethodTypeDesc type = ii.typeSymbol().insertParameterTypes(0, ownerDesc);
                     builder.invokedynamic(DynamicCallSiteDesc.of(BOOTSTRAP, ii.name().stringValue(), type, name, ownerDesc,
-                            options.learning()));
+                            learning));
                     sites.add(name);
                     return;
                 }

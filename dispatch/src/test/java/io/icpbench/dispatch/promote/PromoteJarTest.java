@@ -9,6 +9,7 @@ import static io.icpbench.dispatch.promote.PromoteSupport.promoted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.icpbench.dispatch.Learning;
 import io.icpbench.dispatch.OpsStruct;
 import io.icpbench.dispatch.SiteRegistry;
 import io.icpbench.dispatch.promote.PromoteSupport.World;
@@ -191,7 +192,7 @@ class PromoteJarTest {
         assertThat(manifestOf(dir.resolve("out.jar"))).as("no manifest in, none out").isNull();
 
         // an exclusion
-        RewriteOptions excluding = new RewriteOptions(List.of(FIXTURE), List.of("Caller.applyAt"), "cree", "striped", "1000,1000,250");
+        RewriteOptions excluding = new RewriteOptions(List.of(FIXTURE), List.of("Caller.applyAt"), Learning.DEFAULT);
         PromoteJar.Report ex = PromoteJar.run(in, dir.resolve("out.jar"), excluding, getClass().getClassLoader());
         assertThat(ex.sites()).hasSize(expected.size() - 1).noneMatch(s -> s.startsWith("Caller.applyAt:"));
 

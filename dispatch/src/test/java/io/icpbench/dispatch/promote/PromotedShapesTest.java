@@ -13,6 +13,7 @@ import static io.icpbench.dispatch.promote.PromoteSupport.site;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.icpbench.dispatch.DynamicSite;
+import io.icpbench.dispatch.Learning;
 import io.icpbench.dispatch.SiteRegistry;
 import io.icpbench.dispatch.promote.PromoteSupport.World;
 import java.io.IOException;
@@ -393,7 +394,7 @@ class PromotedShapesTest {
 
     @Test
     void excludedMethodKeepsItsSitesOthersAreRewritten() throws Throwable {
-        RewriteOptions opts = new RewriteOptions(List.of(FIXTURE), List.of("Caller.excludedMethod"), "cree", "striped", "1000,1000,250");
+        RewriteOptions opts = new RewriteOptions(List.of(FIXTURE), List.of("Caller.excludedMethod"), Learning.DEFAULT);
         promotedWorld = World.rewritten(opts);
         List<String> sites = sitesOf("Caller");
         assertThat(sites).doesNotContain(site("Caller", "excludedMethod", "excluded", "Ops.apply"))

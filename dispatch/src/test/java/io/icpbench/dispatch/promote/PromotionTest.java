@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.icpbench.dispatch.DynamicSite;
+import io.icpbench.dispatch.Learning;
 import io.icpbench.dispatch.SiteRegistry;
 import io.icpbench.dispatch.StatsStrategy;
 import io.icpbench.dispatch.promote.PromoteSupport.World;
@@ -68,7 +69,8 @@ class PromotionTest {
     void theRewritersOptionsReachTheSites() throws Throwable {
         // The settings travel in the invokedynamic: what the agent configured does not matter.
         Promotion.configure(options());
-        World w = World.rewritten(new RewriteOptions(List.of(FIXTURE), List.of(), "top-1", "thread_local", "100,100,10", "mh-field"));
+        World w = World.rewritten(new RewriteOptions(List.of(FIXTURE), List.of(), Learning.of("top-1", "mh-field", "thread_local",
+                "100,100,10")));
         Object expected = World.plain().call("applyLoop", 1000);
         assertThat(w.call("applyLoop", 1000)).isEqualTo(expected);
         awaitUpdates();
@@ -82,17 +84,18 @@ class PromotionTest {
     }
 
     @Test
-    void configureRejectsBadLearningOptionsAndKeepsThePreviousOnes() throws Throwable {
-        Promotion.configure(new RewriteOptions(List.of(FIXTURE), List.of(), "gcc", "shared", "1000,1000,250"));
-        assertThatThrownBy(() -> Promotion.configure(new RewriteOptions(List.of(FIXTURE), List.of(), "best", "striped", "1,1,1")))
+    void badLearningOptionsAreRejectedBeforeConfigureAndThePreviousOnesKept() throws Throwable {
+        Promotion.configure(new RewriteOptions(List.of(FIXTURE), List.of(), Learning.of("gcc", null, "shared", "1000,1000,250")));
+        // Settings are parsed where they are given: bad ones never reach configure.
+        assertThatThrownBy(() -> Learning.of("best", null, "striped", "1,1,1"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("best");
-        assertThatThrownBy(() -> Promotion.configure(new RewriteOptions(List.of(FIXTURE), List.of(), "cree", "psychic", "1,1,1")))
+        assertThatThrownBy(() -> Learning.of("cree", null, "psychic", "1,1,1"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stats=psychic");
-        assertThatThrownBy(() -> Promotion.configure(new RewriteOptions(List.of(FIXTURE), List.of(), "cree", "striped", "1,x,1")))
+        assertThatThrownBy(() -> Learning.of("cree", null, "striped", "1,x,1"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("thresholds=1,x,1");
-        assertThatThrownBy(() -> Promotion.configure(new RewriteOptions(List.of(FIXTURE), List.of(), "cree", "striped", "1,2,3,4,5")))
+        assertThatThrownBy(() -> Learning.of("cree", null, "striped", "1,2,3,4,5"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("thresholds=");
-        assertThatThrownBy(() -> Promotion.configure(new RewriteOptions(List.of(FIXTURE), List.of(), "cree", "striped", "0,1,1")))
+        assertThatThrownBy(() -> Learning.of("cree", null, "striped", "0,1,1"))
                 .isInstanceOf(IllegalArgumentException.class);
         // A site bootstrapped without settings of its own (a class rewritten by an older rewriter) gets the kept ones.
         MethodType type = MethodType.methodType(int.class, Ops.class, int.class);
@@ -104,10 +107,15 @@ class PromotionTest {
     }
 
     @Test
-    void statsNamesAcceptDashesAndAnyCase() {
-        assertThat(Promotion.statsOf("thread-local")).isEqualTo(StatsStrategy.THREAD_LOCAL);
-        assertThat(Promotion.statsOf("Misses_Only")).isEqualTo(StatsStrategy.MISSES_ONLY);
-        assertThat(Promotion.configOf(" 5, 6 ,7 ,8").hysteresisPercent()).isEqualTo(8);
-        assertThat(Promotion.configOf("5,6,7").patchThreshold()).isEqualTo(7);
+    void aSiteRewrittenByAnEarlierVersionLearnsAsItsStringSays() throws Throwable {
+        // The bootstrap argument as earlier rewriters wrote it: values as given, not canonical.
+        MethodType type = MethodType.methodType(int.class, Ops.class, int.class);
+        CallSite cs = Promotion.bootstrap(MethodHandles.lookup(), "apply", type, "old", Ops.class,
+                "policy=top-3,learn-once;stats=Thread-Local;thresholds=5,6,7,0;placement=mh_field");
+        assertThat((int) cs.dynamicInvoker().invokeExact((Ops) new AddOne(), 1)).isEqualTo(2);
+        DynamicSite s = SiteRegistry.all().stream().filter(x -> x.name.equals("old")).findFirst().orElseThrow();
+        assertThat(s.policyName()).isEqualTo("top-3,learn-once");
+        assertThat(s.statsStrategy()).isEqualTo(StatsStrategy.THREAD_LOCAL);
+        assertThat(s.placement()).isEqualTo(io.icpbench.dispatch.Placement.MH_FIELD);
     }
 }

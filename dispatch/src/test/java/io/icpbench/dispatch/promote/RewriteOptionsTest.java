@@ -3,6 +3,8 @@ package io.icpbench.dispatch.promote;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.icpbench.dispatch.Learning;
+import io.icpbench.dispatch.Placement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,16 +16,14 @@ class RewriteOptionsTest {
                 + "stats=thread_local;thresholds=10,20,5,3");
         assertThat(o.packages()).containsExactly("a.b", "c.d");
         assertThat(o.exclude()).containsExactly("NetStack.nfHookSlow", "X.y");
-        assertThat(o.policy()).isEqualTo("top-3,learn-once");
-        assertThat(o.stats()).isEqualTo("thread_local");
-        assertThat(o.thresholds()).isEqualTo("10,20,5,3");
+        assertThat(o.learning()).isEqualTo(Learning.of("top-3,learn-once", null, "thread_local", "10,20,5,3"));
         assertThat(RewriteOptions.parse(o.format())).isEqualTo(o);
         RewriteOptions d = RewriteOptions.parse("packages=io.icpbench.stack");
         assertThat(d).isEqualTo(RewriteOptions.forPackages("io.icpbench.stack"));
         assertThat(d.format()).isEqualTo("packages=io.icpbench.stack;policy=cree;stats=striped;thresholds=1000,1000,250;placement=stub");
-        assertThat(RewriteOptions.parse("packages=a.b;placement=mh-field").placement()).isEqualTo("mh-field");
+        assertThat(RewriteOptions.parse("packages=a.b;placement=mh-field").learning().placement()).isEqualTo(Placement.MH_FIELD);
         assertThat(RewriteOptions.parse(d.format())).isEqualTo(d);
-        assertThat(RewriteOptions.parse(" packages = a.b ; policy = gcc ").policy()).isEqualTo("gcc");
+        assertThat(RewriteOptions.parse(" packages = a.b ; policy = gcc ").learning().policy().text()).isEqualTo("gcc");
     }
 
     @Test
@@ -44,7 +44,7 @@ class RewriteOptionsTest {
     @Test
     void listsAreCopied() {
         List<String> packages = new ArrayList<>(List.of("a.b"));
-        RewriteOptions o = new RewriteOptions(packages, new ArrayList<>(), "cree", "striped", "1,1,1");
+        RewriteOptions o = new RewriteOptions(packages, new ArrayList<>(), Learning.of("cree", null, "striped", "1,1,1"));
         packages.add("c.d");
         assertThat(o.packages()).containsExactly("a.b");
         assertThatThrownBy(() -> o.packages().add("x")).isInstanceOf(UnsupportedOperationException.class);
@@ -64,7 +64,8 @@ class RewriteOptionsTest {
 
     @Test
     void excludesBySiteNamePrefix() {
-        RewriteOptions o = new RewriteOptions(List.of("a"), List.of("NetStack.nfHookSlow", "", "Gro.x:12 "), "cree", "striped", "1,1,1");
+        RewriteOptions o = new RewriteOptions(List.of("a"), List.of("NetStack.nfHookSlow", "", "Gro.x:12 "),
+                Learning.of("cree", null, "striped", "1,1,1"));
         assertThat(o.excluded("NetStack.nfHookSlow:88 -> NfHook.hook")).isTrue();
         assertThat(o.excluded("NetStack.netRxAction:253 -> NapiPoll.poll")).isFalse();
         assertThat(o.excluded("Gro.x:12 -> A.b")).isTrue();

@@ -12,6 +12,7 @@ import static io.icpbench.dispatch.promote.PromoteSupport.site;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.icpbench.dispatch.Learning;
 import io.icpbench.dispatch.SiteRegistry;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassTransform;
@@ -103,7 +104,7 @@ class RewriterTest {
         assertThat(args).hasSize(3);
         assertThat(args.get(0)).isEqualTo(site("Caller", "applyAt", "applyAt", "Ops.apply"));
         assertThat(((java.lang.constant.ClassDesc) args.get(1)).descriptorString()).isEqualTo("L" + FIXTURE_INTERNAL + "/Ops;");
-        assertThat(args.get(2)).as("the learning settings the site was rewritten with").isEqualTo(options().learning());
+        assertThat(args.get(2)).as("the learning settings the site was rewritten with").isEqualTo(options().learning().format());
 
         InvokeDynamicInstruction counter = byMethod.get("counterAt.apply");
         assertThat(counter.typeSymbol().descriptorString()).isEqualTo("(L" + FIXTURE_INTERNAL + "/Counter;I)I");
@@ -181,21 +182,21 @@ class RewriterTest {
         byte[] caller = original(FIXTURE + ".Caller");
         List<String> all = rewrite("Caller").sites();
 
-        Rewriter.Result oneMethod = new Rewriter(new RewriteOptions(List.of(FIXTURE), List.of("Caller.excludedMethod"), "cree", "striped",
-                "1000,1000,250"), ClassBytes.of(null)).rewrite(caller, null);
+        Rewriter.Result oneMethod = new Rewriter(new RewriteOptions(List.of(FIXTURE), List.of("Caller.excludedMethod"), Learning.DEFAULT),
+                ClassBytes.of(null)).rewrite(caller, null);
         assertThat(oneMethod.sites()).hasSize(all.size() - 1).noneMatch(s -> s.startsWith("Caller.excludedMethod"));
         assertThat(invokes(oneMethod.bytes(), "excludedMethod")).contains("invokeinterface Ops.apply");
 
-        Rewriter.Result oneSite = new Rewriter(new RewriteOptions(List.of(FIXTURE), List.of(applyAt), "cree", "striped",
-                "1000,1000,250"), ClassBytes.of(null)).rewrite(caller, null);
+        Rewriter.Result oneSite = new Rewriter(new RewriteOptions(List.of(FIXTURE), List.of(applyAt), Learning.DEFAULT),
+                ClassBytes.of(null)).rewrite(caller, null);
         assertThat(oneSite.sites()).hasSize(all.size() - 1).doesNotContain(applyAt);
 
-        Rewriter.Result byMethod = new Rewriter(new RewriteOptions(List.of(FIXTURE), List.of("Caller.mixAt", ""), "cree", "striped",
-                "1000,1000,250"), ClassBytes.of(null)).rewrite(caller, null);
+        Rewriter.Result byMethod = new Rewriter(new RewriteOptions(List.of(FIXTURE), List.of("Caller.mixAt", ""), Learning.DEFAULT),
+                ClassBytes.of(null)).rewrite(caller, null);
         assertThat(byMethod.sites()).as("an empty entry excludes nothing").hasSize(all.size() - 2);
 
-        Rewriter.Result everything = new Rewriter(new RewriteOptions(List.of(FIXTURE), List.of("Caller"), "cree", "striped",
-                "1000,1000,250"), ClassBytes.of(null)).rewrite(caller, null);
+        Rewriter.Result everything = new Rewriter(new RewriteOptions(List.of(FIXTURE), List.of("Caller"), Learning.DEFAULT),
+                ClassBytes.of(null)).rewrite(caller, null);
         assertThat(everything.changed()).isFalse();
         assertThat(promoted(everything.bytes())).isEmpty();
     }

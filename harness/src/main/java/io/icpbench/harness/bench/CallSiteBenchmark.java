@@ -4,7 +4,6 @@ import static java.lang.invoke.MethodType.methodType;
 
 import io.icpbench.dispatch.DynamicSite;
 import io.icpbench.dispatch.LearningConfig;
-import io.icpbench.dispatch.LearningPolicy;
 import io.icpbench.dispatch.StatsStrategy;
 import io.icpbench.dispatch.Updater;
 import io.icpbench.harness.bench.Receivers.R0;
@@ -249,8 +248,8 @@ public class CallSiteBenchmark {
     @State(Scope.Benchmark)
     public static class LearnedSite {
         static final DynamicSite DYNAMIC = new DynamicSite("bench", MethodHandles.lookup(), Op.class, "apply",
-                methodType(int.class, Op.class, int.class), LearningPolicy.fromSystemProperty(),
-                LearningConfig.CREE, StatsStrategy.STRIPED, io.icpbench.dispatch.Placement.fromSystemProperty(), Updater.background());
+                methodType(int.class, Op.class, int.class), io.icpbench.dispatch.Learning.current().policy(),
+                LearningConfig.CREE, StatsStrategy.STRIPED, io.icpbench.dispatch.Learning.current().placement(), Updater.background());
         static final MethodHandle SITE = DYNAMIC.invoker();
 
         private long patchesBeforeMeasurement = -1;

@@ -1,9 +1,6 @@
 package io.icpbench.harness.cli;
 
-import io.icpbench.dispatch.LearningConfig;
-import io.icpbench.dispatch.LearningPolicy;
-import io.icpbench.dispatch.Placement;
-import io.icpbench.dispatch.StatsStrategy;
+import io.icpbench.dispatch.Learning;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -51,38 +48,25 @@ public final class LearningOptions {
      * @throws IllegalArgumentException naming a bad value and what is expected
      */
     public Map<String, String> properties() {
+        Learning checked = learning();
         Map<String, String> props = new LinkedHashMap<>();
         if (policy != null) {
-            LearningPolicy.parse(policy);
-            props.put(LearningPolicy.PROPERTY, policy);
+            props.put(Learning.POLICY_PROPERTY, policy);
         }
         if (placement != null) {
-            props.put(Placement.PROPERTY, Placement.parse(placement).cliName());
+            props.put(Learning.PLACEMENT_PROPERTY, checked.placement().cliName());
         }
         if (stats != null) {
-            StatsStrategy.parse(stats);
-            props.put(StatsStrategy.PROPERTY, stats);
+            props.put(Learning.STATS_PROPERTY, stats);
         }
         if (thresholds != null) {
-            LearningConfig.parse(thresholds);
-            props.put(LearningConfig.PROPERTY, thresholds);
+            props.put(Learning.THRESHOLDS_PROPERTY, thresholds);
         }
         return props;
     }
 
-    String policyOrDefault() {
-        return policy != null ? policy : io.icpbench.dispatch.LearningPolicy.DEFAULT;
-    }
-
-    String statsOrDefault() {
-        return stats != null ? stats : io.icpbench.dispatch.StatsStrategy.DEFAULT;
-    }
-
-    String thresholdsOrDefault() {
-        return thresholds != null ? thresholds : io.icpbench.dispatch.LearningConfig.DEFAULT;
-    }
-
-    String placementOrDefault() {
-        return placement != null ? Placement.parse(placement).cliName() : Placement.STUB.cliName();
+    /** The settings given, defaults for the rest, parsed ({@link Learning#of}). */
+    Learning learning() {
+        return Learning.of(policy, placement, stats, thresholds);
     }
 }

@@ -44,9 +44,7 @@ public final class PromoteJarCommand implements Callable<Integer> {
         if (!Files.isRegularFile(in)) {
             throw new IllegalArgumentException("no such jar: " + in);
         }
-        learning.properties(); // checks what was given
-        RewriteOptions options = new RewriteOptions(packages, exclude, learning.policyOrDefault(), learning.statsOrDefault(),
-                learning.thresholdsOrDefault(), learning.placementOrDefault());
+        RewriteOptions options = new RewriteOptions(packages, exclude, learning.learning());
         PromoteJar.Report r;
         try {
             r = PromoteJar.run(in, out, options, PromoteJarCommand.class.getClassLoader());

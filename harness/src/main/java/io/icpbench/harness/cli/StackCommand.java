@@ -209,7 +209,7 @@ public final class StackCommand implements Callable<Integer> {
                     io.icpbench.dispatch.promote.PromotionAgent.rewrittenClasses(), io.icpbench.dispatch.promote.PromotionAgent.failedClasses(),
                     stackClassesDigest());
         }
-        if (Dispatch.MODE_ID == Dispatch.DYNAMIC_CALL || Dispatch.MODE_ID == Dispatch.PROMOTED) {
+        if (Dispatch.MODE.learns()) {
             learned.print(System.out);
         } else {
             System.out.printf(Locale.ROOT, "CPU: %s ns/packet (whole process: RX worker, JIT, GC) for %.1f ns/packet of the RX worker%n",

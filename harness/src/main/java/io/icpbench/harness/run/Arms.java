@@ -3,7 +3,7 @@ package io.icpbench.harness.run;
 import io.icpbench.harness.cli.LearningOptions;
 
 import io.icpbench.dispatch.Mode;
-import io.icpbench.dispatch.Placement;
+import io.icpbench.dispatch.Learning;
 import io.icpbench.results.RunResults;
 import io.icpbench.stack.SiteSelection;
 import java.util.ArrayList;
@@ -78,16 +78,16 @@ public final class Arms {
             if (settings.put(key, part.substring(e + 1).trim()) != null) {
                 throw new IllegalArgumentException("--arm " + name + ": setting " + key + " given twice");
             }
-            if (LEARNED_KEYS.contains(key) && mode != Mode.DYNAMIC_CALL && mode != Mode.PROMOTED) {
+            if (LEARNED_KEYS.contains(key) && !mode.learns()) {
                 throw new IllegalArgumentException("--arm " + name + ": " + key + " is a setting of the learned modes (dynamic-call, promoted), not of "
                         + mode.cliName());
             }
         }
         String placement = settings.get("placement");
         try {
-            LearningOptions.of(settings.get("policy"), placement, settings.get("stats"), settings.get("thresholds")).properties();
+            Learning learning = Learning.of(settings.get("policy"), placement, settings.get("stats"), settings.get("thresholds"));
             if (placement != null) {
-                placement = Placement.parse(placement).cliName();
+                placement = learning.placement().cliName();
             }
             if (settings.containsKey("sites")) {
                 SiteSelection.parse(settings.get("sites"));

@@ -27,7 +27,7 @@ public final class Forks {
         if (Dispatch.MODE != mode) {
             return false;
         }
-        if (mode == Mode.PROMOTED && io.icpbench.dispatch.promote.PromotionAgent.installed() == null) {
+        if (mode.needsAgent() && io.icpbench.dispatch.promote.PromotionAgent.installed() == null) {
             return false;
         }
         List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
@@ -44,7 +44,7 @@ public final class Forks {
     public static List<String> command(Mode mode, Map<String, String> properties, List<String> extraJvmArgs, List<String> args) {
         List<String> jvm = new ArrayList<>(io.icpbench.harness.host.JvmFlags.NETTY);
         jvm.addAll(mode.jvmFlags());
-        if (mode == Mode.PROMOTED) {
+        if (mode.needsAgent()) {
             jvm.add("-javaagent:" + agentJar() + "=" + promotionOptions(properties).format());
         }
         jvm.addAll(extraJvmArgs);
@@ -70,11 +70,9 @@ public final class Forks {
     static io.icpbench.dispatch.promote.RewriteOptions promotionOptions(Map<String, String> properties) {
         List<String> exclude = new ArrayList<>(List.of(properties.getOrDefault("icpbench.exclude", "").split(",")));
         exclude.addAll(io.icpbench.stack.SiteSelection.promotionExcludes(properties.getOrDefault(io.icpbench.stack.SiteSelection.PROPERTY, "all")));
-        return new io.icpbench.dispatch.promote.RewriteOptions(List.of(STACK_PACKAGE), exclude,
-                properties.getOrDefault(io.icpbench.dispatch.LearningPolicy.PROPERTY, io.icpbench.dispatch.LearningPolicy.DEFAULT),
-                properties.getOrDefault(io.icpbench.dispatch.StatsStrategy.PROPERTY, io.icpbench.dispatch.StatsStrategy.DEFAULT),
-                properties.getOrDefault(io.icpbench.dispatch.LearningConfig.PROPERTY, io.icpbench.dispatch.LearningConfig.DEFAULT),
-                properties.getOrDefault(io.icpbench.dispatch.Placement.PROPERTY, io.icpbench.dispatch.Placement.STUB.cliName()));
+        return new io.icpbench.dispatch.promote.RewriteOptions(List.of(STACK_PACKAGE), exclude, io.icpbench.dispatch.Learning.of(
+                properties.get(io.icpbench.dispatch.Learning.POLICY_PROPERTY), properties.get(io.icpbench.dispatch.Learning.PLACEMENT_PROPERTY),
+                properties.get(io.icpbench.dispatch.Learning.STATS_PROPERTY), properties.get(io.icpbench.dispatch.Learning.THRESHOLDS_PROPERTY)));
     }
 
     private static Path agentJar;

@@ -62,7 +62,7 @@ class DifferentialModesTest {
             Map<String, String> props = new LinkedHashMap<>();
             props.put("icpbench.thresholds", "50,50,5");
             if (c.placement() != null) {
-                props.put(Placement.PROPERTY, c.placement().cliName());
+                props.put(io.icpbench.dispatch.Learning.PLACEMENT_PROPERTY, c.placement().cliName());
             }
             List<String> cmd = Forks.command(mode, props, List.of("-Xmx512m"), List.of("stack", "--mode", mode.cliName(), "--profile", "uniform",
                     "--taps", "1", "--packets", Long.toString(PACKETS), "--warmup", "20000", "--json", json.toString(), "--out",
