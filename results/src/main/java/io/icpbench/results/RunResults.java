@@ -60,7 +60,7 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
      * @param profile            traffic profile name
      * @param workNs             handler work, ns
      * @param workers            RX workers (benchmark threads) per fork; scores are per packet per worker
-     * @param sites              which of the 13 call sites the modes convert ("all", "none", or sites and ranges such as
+     * @param sites              which of the call sites ({@code Site.COUNT}) the modes convert ("all", "none", or sites and ranges such as
      *                           "1-5,9"), for every arm that does not set its own
      * @param forksPerArm        forks of each arm
      * @param warmupIterations   warmup iterations per fork

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code icpbench send}: the live sender, in its own process. */
@@ -21,9 +22,8 @@ public final class SendCommand implements Callable<Integer> {
     @Option(names = "--port", required = true, paramLabel = "PORT", description = "The receiver's UDP port on 127.0.0.1.")
     int port;
 
-    @Option(names = "--profile", paramLabel = "NAME|FILE", defaultValue = "default",
-            description = "Traffic profile (see 'icpbench profiles'). Default: ${DEFAULT-VALUE}.")
-    String profile;
+    @Mixin
+    ProfileOption profile = new ProfileOption();
 
     @Option(names = "--payload", paramLabel = "BYTES", description = "UDP payload of every inner frame, overriding the profile's (0..1400).")
     Integer payload;
@@ -46,11 +46,11 @@ public final class SendCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--port=" + port + ", expected 1..65535");
         }
         // The same checks as the receiver's session (rate, batch, payload, duration).
-        new LiveSession.Config(profile, payload, LiveSession.SENDER_JAVA, rate, batch, 1024, seconds);
-        List<byte[]> datagrams = LiveDatagrams.of(LiveSession.profile(profile, payload));
+        new LiveSession.Config(profile.profile, payload, LiveSession.SENDER_JAVA, rate, batch, 1024, seconds);
+        List<byte[]> datagrams = LiveDatagrams.of(LiveSession.profile(profile.profile, payload));
         if (!quiet) {
             System.err.printf(Locale.ROOT, "icpbench send: %d distinct datagrams of profile %s to 127.0.0.1:%d for %.1f s, %s%n",
-                    datagrams.size(), profile, port, seconds, rate == 0 ? "flat out" : String.format(Locale.ROOT, "%,d/s", rate));
+                    datagrams.size(), profile.profile, port, seconds, rate == 0 ? "flat out" : String.format(Locale.ROOT, "%,d/s", rate));
         }
         LiveSender.Result r = LiveSender.send(datagrams, new InetSocketAddress("127.0.0.1", port), seconds, rate, batch,
                 sent -> {

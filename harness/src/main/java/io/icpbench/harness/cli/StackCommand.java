@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code icpbench stack}: N packets of a profile through the modeled stack, then counters and rate. */
@@ -44,7 +45,7 @@ public final class StackCommand implements Callable<Integer> {
     LearningOptions learning = new LearningOptions();
 
     @Option(names = "--sites", paramLabel = "SITES",
-            description = "Which of the 13 call sites the mode converts (12 and the taps of deliver_skb), the rest stay plain: all, none, "
+            description = "Which of the " + io.icpbench.stack.Site.COUNT + " call sites the mode converts (the ops sites and the taps of deliver_skb), the rest stay plain: all, none, "
                 + "or sites and ranges such as 1-5,9. Default: all.")
     String sites;
 
@@ -89,9 +90,8 @@ public final class StackCommand implements Callable<Integer> {
             description = "Frames posted per net_rx_action round (1..1024). Default: 256, or the profile's frames if fewer.")
     Integer batch;
 
-    @Option(names = "--work", paramLabel = "NS", defaultValue = "0",
-            description = "Calibrated work every handler does per call, in ns (0..1000000). Default: ${DEFAULT-VALUE}.")
-    double workNs;
+    @Mixin
+    WorkOption work = new WorkOption();
 
     @Option(names = "--max-encap-depth", paramLabel = "N", defaultValue = "4",
             description = "Encapsulations a packet may go through (0..16). Default: ${DEFAULT-VALUE}.")
@@ -140,7 +140,7 @@ public final class StackCommand implements Callable<Integer> {
             // originalArgs() is the whole command line, "stack" included.
             return Forks.run(Forks.command(m, props, List.of(), spec.commandLine().getParseResult().originalArgs()));
         }
-        StackOptions options = new StackOptions(HandlerWork.calibrated(workNs), maxEncapDepth, !noNetfilter, taps, true);
+        StackOptions options = new StackOptions(HandlerWork.calibrated(work.workNs), maxEncapDepth, !noNetfilter, taps, true);
         PrintStream err = System.err;
         boolean interactive = System.console() != null;
         long[] lastReport = {System.nanoTime()};

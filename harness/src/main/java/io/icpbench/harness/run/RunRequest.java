@@ -18,8 +18,14 @@ public record RunRequest(List<String> modes, List<String> armArgs, String profil
     /** The modes of the default suite, each an arm named after it. */
     public static final List<String> DEFAULT_MODES = List.of("virtual", "dynamic-call", "promoted", "devirtualized");
 
-    /** This request with another profile, work and workers (a sweep's point). */
-    public RunRequest at(String profile, double workNs, int workers, String sites, long seed) {
+    /** This request at a sweep's point: its profile, work, workers, sites and seed. */
+    public RunRequest at(String profile, double workNs, int workers, String sites, Long seed) {
+        return new RunRequest(modes, armArgs, profile, source, host, workNs, workers, sites, forks, budgetMinutes, baseline, baselineForks,
+                controls, design, warmupIterations, iterations, iterationSeconds, seed, quick, calibration);
+    }
+
+    /** This request with another budget (null: left open, as on the command line). */
+    public RunRequest withBudget(Integer forks, double budgetMinutes, Integer warmupIterations, Integer iterations, Double iterationSeconds) {
         return new RunRequest(modes, armArgs, profile, source, host, workNs, workers, sites, forks, budgetMinutes, baseline, baselineForks,
                 controls, design, warmupIterations, iterations, iterationSeconds, seed, quick, calibration);
     }

@@ -2,7 +2,6 @@ package io.icpbench.harness.run;
 
 import io.icpbench.harness.Main;
 
-import io.icpbench.harness.cli.SweepCommand;
 
 import io.icpbench.results.ResultsFiles;
 import java.io.IOException;
@@ -48,16 +47,16 @@ public final class SweepJobs {
             }
             out.printf(Locale.ROOT, "%nwrote %s (a job array of %d tasks, one per point; logs in %s/point-N.log) and %s (the points)%n", script,
                     plan.points().size(), logs, emitDir.resolve(POINTS));
-            out.println("submit:  sbatch " + SweepCommand.quote(script.toString()));
+            out.println("submit:  sbatch " + SweepText.quote(script.toString()));
             out.println("         (sbatch --wait ... to wait for every task; a task that restarts resumes its point)");
         } else {
             Path yaml = emitDir.resolve(K8S);
             ResultsFiles.atomicWrite(yaml, k8s(plan, sweep).getBytes(StandardCharsets.UTF_8));
             out.printf(Locale.ROOT, "%nwrote %s (an Indexed Job of %d completions, one per point) and %s (the points)%n", yaml, plan.points().size(),
                     emitDir.resolve(POINTS));
-            out.println("edit its image and volume (see the comments at its top), then:  kubectl apply -f " + SweepCommand.quote(yaml.toString()));
+            out.println("edit its image and volume (see the comments at its top), then:  kubectl apply -f " + SweepText.quote(yaml.toString()));
         }
-        out.println("collect: icpbench sweep --collect " + SweepCommand.quote(sweep.toString()) + "   (sweep.json, sweep.md, sweep.html in it)");
+        out.println("collect: icpbench sweep --collect " + SweepText.quote(sweep.toString()) + "   (sweep.json, sweep.md, sweep.html in it)");
     }
 
     /**
@@ -81,7 +80,7 @@ public final class SweepJobs {
         for (SweepPlan.Point p : plan.points()) {
             b.append(p.index()).append('\t').append(sweep.resolve(p.name())).append('\t').append(p.describe()).append('\t')
                     .append(Math.round(p.estimatedSeconds())).append('\t')
-                    .append(String.join(" ", p.runArgs(plan.common(), sweep, p.forks(), p.seed()).stream().map(SweepCommand::quote).toList()))
+                    .append(String.join(" ", p.runArgs(plan.common(), sweep, p.forks(), p.seed()).stream().map(SweepText::quote).toList()))
                     .append('\n');
         }
         return b.toString();
@@ -103,8 +102,8 @@ public final class SweepJobs {
         b.append("# SWEEP/point-NNN. A task that restarts (requeued, or this script submitted again) resumes its point; finished points\n");
         b.append("# are kept; a point started on another node gets its missing blocks run in SWEEP/point-NNN@HOST (machines are never\n");
         b.append("# mixed in one run). Tasks take a whole node (--exclusive): a benchmark shares its cores with nothing.\n");
-        b.append("#   submit:  sbatch ").append(SweepCommand.quote(script.toString())).append("\n");
-        b.append("#   collect: icpbench sweep --collect ").append(SweepCommand.quote(sweep.toString())).append("\n");
+        b.append("#   submit:  sbatch ").append(SweepText.quote(script.toString())).append("\n");
+        b.append("#   collect: icpbench sweep --collect ").append(SweepText.quote(sweep.toString())).append("\n");
         b.append("#SBATCH --job-name=icpbench-sweep\n");
         b.append("#SBATCH --array=0-").append(n - 1).append('\n');
         b.append("#SBATCH --nodes=1\n#SBATCH --ntasks=1\n#SBATCH --exclusive\n");
@@ -119,11 +118,11 @@ public final class SweepJobs {
         b.append("set -euo pipefail\n");
         String home = System.getenv("ICPBENCH_HOME");
         if (home != null) {
-            b.append("export ICPBENCH_HOME=").append(SweepCommand.quote(home)).append('\n');
+            b.append("export ICPBENCH_HOME=").append(SweepText.quote(home)).append('\n');
         }
-        b.append("SWEEP=").append(SweepCommand.quote(sweep.toString())).append('\n');
+        b.append("SWEEP=").append(SweepText.quote(sweep.toString())).append('\n');
         b.append("# This icpbench build, as the sweep was planned with (edit to run another one):\n");
-        b.append("ICPBENCH=(").append(String.join(" ", icpbench.stream().map(SweepCommand::quote).toList())).append(")\n");
+        b.append("ICPBENCH=(").append(String.join(" ", icpbench.stream().map(SweepText::quote).toList())).append(")\n");
         b.append("echo \"icpbench sweep: point ${SLURM_ARRAY_TASK_ID} of 0-").append(n - 1)
                 .append(", job ${SLURM_ARRAY_JOB_ID:-?}, on $(hostname), $(date -u +%Y-%m-%dT%H:%M:%SZ)\"\n");
         b.append("exec \"${ICPBENCH[@]}\" sweep --resume \"$SWEEP\" --point \"$SLURM_ARRAY_TASK_ID\"\n");

@@ -1,6 +1,5 @@
 package io.icpbench.harness.run;
 
-import io.icpbench.harness.cli.SweepCommand;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,14 +28,17 @@ import java.util.stream.Stream;
  * @param schema  {@link #SCHEMA}
  * @param created ISO-8601 time it was planned
  * @param seed    the sweep's seed: point i runs with seed + i
- * @param common  the {@code icpbench run} options every point shares (arms, baseline, design, controls, quick)
+ * @param common  the {@code icpbench run} options every point shares (arms, baseline, design, controls, quick), as a person
+ *                would type them (the plan and the job scripts print them)
+ * @param request what every point's run asks for before its axes and budget: the same settings as {@code common}, typed
+ *                (absent in schema 1 plans: read from {@code common} once, where the plan is read)
  * @param arms    the arms as NAME=SPEC, controls included, in report order; baseline the baseline's name
  * @param axes    axis name to its values, in grid order (work, skew or profile, sites, workers)
  * @param points  the points, in run order
  */
-public record SweepPlan(int schema, String created, long seed, List<String> common, List<String> arms, String baseline,
+public record SweepPlan(int schema, String created, long seed, List<String> common, RunRequest request, List<String> arms, String baseline,
         Map<String, List<String>> axes, List<Point> points) {
-    public static final int SCHEMA = 1;
+    public static final int SCHEMA = 2;
     public static final String FILE = "sweep-plan.json";
     /** Where the --skew axis' generated profiles go in the sweep directory. */
     static final String PROFILES = "profiles";
@@ -81,8 +83,19 @@ public record SweepPlan(int schema, String created, long seed, List<String> comm
         /** "work 100 ns, skew 90%" for progress lines. */
         public String describe() {
             List<String> parts = new ArrayList<>();
-            settings().forEach((k, v) -> parts.add(k + " " + SweepCommand.label(k, v)));
+            settings().forEach((k, v) -> parts.add(k + " " + SweepText.label(k, v)));
             return parts.isEmpty() ? "defaults" : String.join(", ", parts);
+        }
+
+        /**
+         * The point's run: {@code base} at the point's axis values, with its budget and {@code forksToRun}
+         * blocks, seeded {@code runSeed}; a --skew profile is read from {@code sweepDir}.
+         */
+        public RunRequest request(RunRequest base, Path sweepDir, int forksToRun, long runSeed) {
+            String prof = skew != null ? skewFile(sweepDir, skew).toAbsolutePath().toString() : profile != null ? profile : base.profile();
+            return base.at(prof, work != null ? Double.parseDouble(work) : base.workNs(), workers != null ? Integer.parseInt(workers) : base.workers(),
+                    sites != null ? sites : base.sites(), runSeed).withBudget(forksToRun, base.budgetMinutes(), warmupIterations, iterations,
+                    iterationSeconds);
         }
 
         /**
@@ -140,8 +153,9 @@ public record SweepPlan(int schema, String created, long seed, List<String> comm
         }
         try {
             SweepPlan p = MAPPER.readValue(file.toFile(), SweepPlan.class);
-            if (p.schema() != SCHEMA) {
-                throw new IllegalArgumentException(file + ": schema " + p.schema() + ", this icpbench reads " + SCHEMA);
+            if (p.schema() < 1 || p.schema() > SCHEMA || (p.schema() >= 2) != (p.request() != null)) {
+                throw new IllegalArgumentException(file + ": schema " + p.schema() + (p.request() == null ? " without" : " with")
+                        + " a request, this icpbench reads schemas 1 (no request) to " + SCHEMA);
             }
             return p;
         } catch (IOException e) {
