@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The patch-cost table of the README ("What a patch costs, measured"): one `icpbench run` of
+# The patch-cost table of docs/learned-dispatch.md ("What a patch costs, measured"): one `icpbench run` of
 # virtual, virtual-megamorphic and devirtualized, and dynamic-call and promoted under every
 # placement (inline, stub, mh-field, adaptive), each with Cree's exact rule and with learn-once.
 # Extra arguments go to `icpbench run` (for example --forks 6 or --out DIR).

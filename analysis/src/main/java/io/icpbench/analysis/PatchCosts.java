@@ -1,5 +1,7 @@
 package io.icpbench.analysis;
 
+import io.icpbench.dispatch.Learning;
+import io.icpbench.dispatch.Mode;
 import io.icpbench.results.RunResults;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -113,27 +115,28 @@ public final class PatchCosts {
      * learns once itself, is not learned, or has no twin.
      */
     public static RunResults.Arm learnOnceTwin(List<RunResults.Arm> arms, RunResults.Arm arm) {
-        if (!arm.mode().equals("dynamic-call") && !arm.mode().equals("promoted")) {
-            return null;
-        }
-        String policy = arm.policy() == null ? "cree" : arm.policy();
-        if (policy.contains("learn-once")) {
+        Learning l = learning(arm);
+        if (l == null || l.policy().learnOnce()) {
             return null;
         }
         for (RunResults.Arm t : arms) {
-            String tp = t.policy() == null ? "cree" : t.policy();
-            if (t != arm && t.mode().equals(arm.mode()) && tp.equals(policy + ",learn-once")
-                    && placement(t).equals(placement(arm)) && Objects.equals(t.stats(), arm.stats())
-                    && Objects.equals(t.thresholds(), arm.thresholds()) && Objects.equals(t.sites(), arm.sites()) && t.jvm().equals(arm.jvm())
-                    && Objects.equals(t.planted(), arm.planted())) {
+            Learning tl = t == arm ? null : learning(t);
+            if (tl != null && t.mode().equals(arm.mode()) && tl.policy().text().equals(l.policy().text() + ",learn-once")
+                    && tl.placement() == l.placement() && tl.stats() == l.stats() && tl.thresholds().equals(l.thresholds())
+                    && Objects.equals(t.sites(), arm.sites()) && t.jvm().equals(arm.jvm()) && Objects.equals(t.planted(), arm.planted())) {
                 return t;
             }
         }
         return null;
     }
 
-    private static String placement(RunResults.Arm a) {
-        return a.placement() == null ? "stub" : a.placement();
+    /** An arm's learned settings, its mode's defaults filled in; null for a mode that does not learn (or an arm that does not read). */
+    private static Learning learning(RunResults.Arm a) {
+        try {
+            return Mode.parse(a.mode()).learns() ? Learning.of(a.policy(), a.placement(), a.stats(), a.thresholds()) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The header of the accounting columns, matching {@link #columns}. */

@@ -1,8 +1,6 @@
 package io.icpbench.harness.cli;
 
 import io.icpbench.dispatch.Learning;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,37 +30,9 @@ public final class LearningOptions {
                 + "adaptation: patch only if the new targets cover H%% more calls). Default: 1000,1000,250 (Cree's, no hysteresis).")
     String thresholds;
 
-    /** Settings given elsewhere (an arm), each null when unset. */
-    public static LearningOptions of(String policy, String placement, String stats, String thresholds) {
-        LearningOptions o = new LearningOptions();
-        o.policy = policy;
-        o.placement = placement;
-        o.stats = stats;
-        o.thresholds = thresholds;
-        return o;
-    }
-
-    /**
-     * The settings given, checked, as the system properties of a JVM that runs them.
-     *
-     * @throws IllegalArgumentException naming a bad value and what is expected
-     */
-    public Map<String, String> properties() {
-        Learning checked = learning();
-        Map<String, String> props = new LinkedHashMap<>();
-        if (policy != null) {
-            props.put(Learning.POLICY_PROPERTY, policy);
-        }
-        if (placement != null) {
-            props.put(Learning.PLACEMENT_PROPERTY, checked.placement().cliName());
-        }
-        if (stats != null) {
-            props.put(Learning.STATS_PROPERTY, stats);
-        }
-        if (thresholds != null) {
-            props.put(Learning.THRESHOLDS_PROPERTY, thresholds);
-        }
-        return props;
+    /** Whether any of the settings was given. */
+    boolean given() {
+        return policy != null || placement != null || stats != null || thresholds != null;
     }
 
     /** The settings given, defaults for the rest, parsed ({@link Learning#of}). */

@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
             "Without --host the frames go to the default modeled host: pcapng interface names that match one of its devices put "
                 + "frames back on that device (files from 'icpbench stack --write-pcap' do); other frames arrive on --device. "
                 + "With --host the capture's own host receives them on its eth0: inferred from the capture (auto) or read from a "
-                + "host file (the README describes the format); the frames the host sent are left out, frames for other hosts "
+                + "host file (docs/captures.md describes the format); the frames the host sent are left out, frames for other hosts "
                 + "end as otherhost, as in the kernel. After the last frame the clock moves past the reassembly timeout, as if "
                 + "nstat were read later. A truncated or corrupt capture is replayed up to the problem, which is reported with "
                 + "its offset (exit code 1); a bad host or nstat file is exit code 2."})

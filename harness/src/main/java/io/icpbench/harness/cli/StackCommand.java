@@ -7,6 +7,7 @@ import io.icpbench.harness.fork.SiteReport;
 import io.icpbench.harness.run.StackRun;
 
 import io.icpbench.dispatch.Dispatch;
+import io.icpbench.dispatch.Learning;
 import io.icpbench.dispatch.Mode;
 import io.icpbench.harness.traffic.TrafficSource;
 import io.icpbench.stack.Counters;
@@ -128,17 +129,18 @@ public final class StackCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--packets=" + packets + ", expected at least 1");
         }
         LinkedHashMap<String, String> props = new LinkedHashMap<>();
-        props.putAll(learning.properties());
+        Learning asked = learning.learning();
         if (sites != null) {
             io.icpbench.stack.SiteSelection.parse(sites);
             props.put(io.icpbench.stack.SiteSelection.PROPERTY, sites);
         }
         if (exclude != null && !exclude.isEmpty()) {
-            props.put("icpbench.exclude", String.join(",", exclude));
+            props.put(Forks.EXCLUDE_PROPERTY, String.join(",", exclude));
         }
-        if (!Forks.runsHere(m) || !props.entrySet().stream().allMatch(e -> e.getValue().equals(System.getProperty(e.getKey())))) {
+        boolean learningHere = !m.learns() || !learning.given() || asked.equals(Learning.current());
+        if (!Forks.runsHere(m) || !learningHere || !props.entrySet().stream().allMatch(e -> e.getValue().equals(System.getProperty(e.getKey())))) {
             // originalArgs() is the whole command line, "stack" included.
-            return Forks.run(Forks.command(m, props, List.of(), spec.commandLine().getParseResult().originalArgs()));
+            return Forks.run(Forks.command(m, asked, props, List.of(), spec.commandLine().getParseResult().originalArgs()));
         }
         StackOptions options = new StackOptions(HandlerWork.calibrated(work.workNs), maxEncapDepth, !noNetfilter, taps, true);
         PrintStream err = System.err;

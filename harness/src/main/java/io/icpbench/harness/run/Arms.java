@@ -1,11 +1,8 @@
 package io.icpbench.harness.run;
 
-import io.icpbench.harness.cli.LearningOptions;
 
 import io.icpbench.dispatch.Mode;
-import io.icpbench.dispatch.Learning;
 import io.icpbench.results.RunResults;
-import io.icpbench.stack.SiteSelection;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -44,7 +41,7 @@ public final class Arms {
      *
      * @throws IllegalArgumentException in one line, naming the arm and what is wrong
      */
-    public static RunResults.Arm parse(String arg) {
+    public static ArmSpec parse(String arg) {
         int eq = arg.indexOf('=');
         if (eq <= 0) {
             throw new IllegalArgumentException("--arm " + arg + ": expected NAME=MODE[;key=value...], e.g. dc-once=dynamic-call;policy=cree,learn-once");
@@ -83,29 +80,6 @@ public final class Arms {
                         + mode.cliName());
             }
         }
-        String placement = settings.get("placement");
-        try {
-            Learning learning = Learning.of(settings.get("policy"), placement, settings.get("stats"), settings.get("thresholds"));
-            if (placement != null) {
-                placement = learning.placement().cliName();
-            }
-            if (settings.containsKey("sites")) {
-                SiteSelection.parse(settings.get("sites"));
-            }
-            if (settings.containsKey("planted")) {
-                double pct;
-                try {
-                    pct = Double.parseDouble(settings.get("planted"));
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("planted=" + settings.get("planted") + ", expected a percentage such as 1 or 0.5");
-                }
-                if (!(pct > 0 && pct <= 100)) {
-                    throw new IllegalArgumentException("planted=" + settings.get("planted") + ", expected a percentage above 0 and at most 100");
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--arm " + name + ": " + e.getMessage());
-        }
         List<String> jvm = settings.containsKey("jvm") ? List.of(settings.get("jvm").trim().split("\\s+")) : List.of();
         for (String flag : jvm) {
             if (!flag.startsWith("-")) {
@@ -115,8 +89,20 @@ public final class Arms {
                 throw new IllegalArgumentException("--arm " + name + ": jvm flag '" + flag + "' would change the mode; give the mode as the SPEC's first word");
             }
         }
-        return new RunResults.Arm(name, mode.cliName(), placement, settings.get("policy"), settings.get("stats"), settings.get("thresholds"),
-                settings.get("sites"), jvm, settings.get("planted"));
+        RunResults.Arm written = new RunResults.Arm(name, mode.cliName(), settings.get("placement"), settings.get("policy"), settings.get("stats"),
+                settings.get("thresholds"), settings.get("sites"), jvm, settings.get("planted"));
+        ArmSpec typed;
+        try {
+            typed = ArmSpec.of(written);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--arm " + name + ": " + e.getMessage());
+        }
+        // The placement as results name it ("STUB" is written "stub"); the other settings stay as given.
+        if (written.placement() != null) {
+            written = new RunResults.Arm(name, written.mode(), typed.learning().placement().cliName(), written.policy(), written.stats(),
+                    written.thresholds(), written.sites(), written.jvm(), written.planted());
+        }
+        return new ArmSpec(written, typed.mode(), typed.learning(), typed.planted());
     }
 
     /**
@@ -125,11 +111,11 @@ public final class Arms {
      *
      * @throws IllegalArgumentException on a bad arm or a name given twice
      */
-    public static List<RunResults.Arm> of(List<String> modes, List<String> armArgs, List<String> defaultModes) {
-        List<RunResults.Arm> arms = new ArrayList<>();
+    public static List<ArmSpec> of(List<String> modes, List<String> armArgs, List<String> defaultModes) {
+        List<ArmSpec> arms = new ArrayList<>();
         List<String> m = modes != null ? modes : (armArgs == null || armArgs.isEmpty() ? defaultModes : List.of());
         for (String mode : m) {
-            arms.add(RunResults.Arm.ofMode(Mode.parse(mode.trim()).cliName()));
+            arms.add(ArmSpec.of(RunResults.Arm.ofMode(Mode.parse(mode.trim()).cliName())));
         }
         if (armArgs != null) {
             for (String a : armArgs) {
@@ -137,7 +123,7 @@ public final class Arms {
             }
         }
         Set<String> names = new HashSet<>();
-        for (RunResults.Arm a : arms) {
+        for (ArmSpec a : arms) {
             if (!names.add(a.name())) {
                 throw new IllegalArgumentException("arm '" + a.name() + "' is given twice (--modes and --arm names must all differ)");
             }
@@ -160,35 +146,23 @@ public final class Arms {
      *
      * @throws IllegalArgumentException if the baseline is not one of the arms, or an arm already has a control's name
      */
-    public static List<RunResults.Arm> withControls(List<RunResults.Arm> arms, String baseline) {
-        RunResults.Arm base = arms.stream().filter(a -> a.name().equals(baseline)).findFirst().orElseThrow(() -> new IllegalArgumentException(
-                "--baseline " + baseline + ": no such arm, expected one of " + arms.stream().map(RunResults.Arm::name).toList()));
+    public static List<ArmSpec> withControls(List<ArmSpec> arms, String baseline) {
+        ArmSpec base = arms.stream().filter(a -> a.name().equals(baseline)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                "--baseline " + baseline + ": no such arm, expected one of " + arms.stream().map(ArmSpec::name).toList()));
         if (base.planted() != null) {
             throw new IllegalArgumentException("--baseline " + baseline + " has a planted effect; a baseline must not");
         }
-        List<RunResults.Arm> out = new ArrayList<>(arms);
+        List<ArmSpec> out = new ArrayList<>(arms);
         for (String name : List.of(AA, PLANTED)) {
             if (arms.stream().anyMatch(a -> a.name().equals(name))) {
                 throw new IllegalArgumentException("arm name '" + name + "' is the built-in control's; rename the arm or use --no-controls");
             }
         }
-        out.add(new RunResults.Arm(AA, base.mode(), base.placement(), base.policy(), base.stats(), base.thresholds(), base.sites(), base.jvm(), null));
-        out.add(new RunResults.Arm(PLANTED, base.mode(), base.placement(), base.policy(), base.stats(), base.thresholds(), base.sites(), base.jvm(),
-                PLANTED_PERCENT));
+        RunResults.Arm b = base.written();
+        out.add(new ArmSpec(new RunResults.Arm(AA, b.mode(), b.placement(), b.policy(), b.stats(), b.thresholds(), b.sites(), b.jvm(), null),
+                base.mode(), base.learning(), null));
+        out.add(new ArmSpec(new RunResults.Arm(PLANTED, b.mode(), b.placement(), b.policy(), b.stats(), b.thresholds(), b.sites(), b.jvm(),
+                PLANTED_PERCENT), base.mode(), base.learning(), ArmSpec.plantedPercent(PLANTED_PERCENT)));
         return out;
-    }
-
-    /**
-     * The system properties of an arm's forks: its learned-mode settings and its sites (else the
-     * run's {@code sites}).
-     */
-    public static Map<String, String> properties(RunResults.Arm arm, String runSites) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put(SiteSelection.PROPERTY, arm.sites() != null ? arm.sites() : runSites);
-        p.putAll(LearningOptions.of(arm.policy(), arm.placement(), arm.stats(), arm.thresholds()).properties());
-        if (arm.planted() != null) {
-            p.put(io.icpbench.harness.bench.PlantedEffect.PROPERTY, arm.planted());
-        }
-        return p;
     }
 }

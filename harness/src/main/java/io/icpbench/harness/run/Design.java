@@ -39,7 +39,7 @@ public interface Design {
      * Runs the forks of {@code results}' plan that are not finished yet, writing the results after
      * each as the design allows (a fork, a block), and returns them.
      */
-    RunResults run(RunEngine engine, RunResults results, Path dir) throws IOException;
+    RunResults run(RunEngine engine, RunSpec spec, RunResults results, Path dir) throws IOException;
 
     /**
      * The design called {@code name}.

@@ -32,9 +32,10 @@ public record ForkSpec(int schema, int index, int block, RunResults.Arm arm, Str
     public static final String FILE = "spec.json";
 
     /** The spec of the planned fork {@code planned} of the run {@code s} in {@code dir}. */
-    public static ForkSpec of(Path dir, RunResults.Settings s, RunResults.PlannedFork planned) {
-        return new ForkSpec(SCHEMA, planned.index(), planned.block(), s.arm(planned.arm()), dir.toAbsolutePath().toString(), s.profile(),
-                s.workNs(), s.workers(), s.warmupIterations(), s.iterations(), Math.round(s.iterationSeconds() * 1000));
+    public static ForkSpec of(Path dir, RunSpec s, RunResults.PlannedFork planned) {
+        RunSpec.Budget b = s.budget();
+        return new ForkSpec(SCHEMA, planned.index(), planned.block(), s.arm(planned.arm()).written(), dir.toAbsolutePath().toString(),
+                s.traffic().encoded(), s.workNs(), s.workers(), b.warmupIterations(), b.iterations(), Math.round(b.iterationSeconds() * 1000));
     }
 
     /** The traffic, typed. */

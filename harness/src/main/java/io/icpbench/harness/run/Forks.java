@@ -5,7 +5,10 @@ import io.icpbench.harness.Main;
 import io.icpbench.harness.host.ClassDataSharing;
 
 import io.icpbench.dispatch.Dispatch;
+import io.icpbench.dispatch.Learning;
 import io.icpbench.dispatch.Mode;
+import io.icpbench.dispatch.promote.RewriteOptions;
+import io.icpbench.stack.SiteSelection;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -35,20 +38,41 @@ public final class Forks {
     }
 
     /**
-     * The command line of a JVM that runs {@code io.icpbench.harness.Main args} in {@code mode}. A
-     * {@code fork} JVM maps a class data sharing archive when it can ({@link ClassDataSharing}; the
-     * first fork of a build trains it, a few seconds).
+     * The command line of a JVM that runs {@code io.icpbench.harness.Main args} in {@code mode}, its
+     * learned sites (if the mode learns) with the mode's default settings.
      *
      * @param properties extra system properties (name to value)
      */
     public static List<String> command(Mode mode, Map<String, String> properties, List<String> extraJvmArgs, List<String> args) {
+        return command(mode, null, properties, extraJvmArgs, args);
+    }
+
+    /**
+     * The command line of a JVM that runs {@code io.icpbench.harness.Main args} in {@code mode}. A
+     * {@code fork} JVM maps a class data sharing archive when it can ({@link ClassDataSharing}; the
+     * first fork of a build trains it, a few seconds).
+     *
+     * <p>A mode that learns gets its settings as one canonical text ({@link Learning#format()}):
+     * {@code -Dicpbench.learning} for the sites written by hand, and the agent's options for the
+     * promoted ones; each JVM reads it once ({@link Learning#parse}).
+     *
+     * @param learning   the learned sites' settings (null: the mode's defaults; ignored by modes that do not learn)
+     * @param properties extra system properties (name to value); {@code icpbench.exclude} (sites the agent leaves
+     *                   alone, comma-separated) and the sites ({@code icpbench.sites}) also shape the agent's options
+     */
+    public static List<String> command(Mode mode, Learning learning, Map<String, String> properties, List<String> extraJvmArgs,
+            List<String> args) {
         List<String> jvm = new ArrayList<>(io.icpbench.harness.host.JvmFlags.NETTY);
         jvm.addAll(mode.jvmFlags());
+        Learning l = mode.learns() ? (learning != null ? learning : mode.defaultLearning()) : null;
         if (mode.needsAgent()) {
-            jvm.add("-javaagent:" + agentJar() + "=" + promotionOptions(properties).format());
+            jvm.add("-javaagent:" + agentJar() + "=" + promotionOptions(l, properties).format());
         }
         jvm.addAll(extraJvmArgs);
         jvm.add("-D" + Mode.PROPERTY + "=" + mode.cliName());
+        if (l != null) {
+            jvm.add("-D" + Learning.PROPERTY + "=" + l.format());
+        }
         properties.forEach((k, v) -> jvm.add("-D" + k + "=" + v));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("java.class.path");
@@ -65,14 +89,14 @@ public final class Forks {
 
     /** The packages the promoted mode rewrites. */
     public static final String STACK_PACKAGE = "io.icpbench.stack";
+    /** The system property of the sites the agent leaves alone, comma-separated ({@code icpbench stack --exclude}). */
+    public static final String EXCLUDE_PROPERTY = "icpbench.exclude";
 
-    /** The promotion agent's options from the learned modes' properties (icpbench.policy, .stats, .thresholds, .placement). */
-    static io.icpbench.dispatch.promote.RewriteOptions promotionOptions(Map<String, String> properties) {
-        List<String> exclude = new ArrayList<>(List.of(properties.getOrDefault("icpbench.exclude", "").split(",")));
-        exclude.addAll(io.icpbench.stack.SiteSelection.promotionExcludes(properties.getOrDefault(io.icpbench.stack.SiteSelection.PROPERTY, "all")));
-        return new io.icpbench.dispatch.promote.RewriteOptions(List.of(STACK_PACKAGE), exclude, io.icpbench.dispatch.Learning.of(
-                properties.get(io.icpbench.dispatch.Learning.POLICY_PROPERTY), properties.get(io.icpbench.dispatch.Learning.PLACEMENT_PROPERTY),
-                properties.get(io.icpbench.dispatch.Learning.STATS_PROPERTY), properties.get(io.icpbench.dispatch.Learning.THRESHOLDS_PROPERTY)));
+    /** The promotion agent's options: the stack's packages, the sites left alone, {@code learning}. */
+    static RewriteOptions promotionOptions(Learning learning, Map<String, String> properties) {
+        List<String> exclude = new ArrayList<>(List.of(properties.getOrDefault(EXCLUDE_PROPERTY, "").split(",")));
+        exclude.addAll(SiteSelection.promotionExcludes(properties.getOrDefault(SiteSelection.PROPERTY, "all")));
+        return new RewriteOptions(List.of(STACK_PACKAGE), exclude, learning);
     }
 
     private static Path agentJar;

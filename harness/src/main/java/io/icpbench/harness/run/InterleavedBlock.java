@@ -47,7 +47,7 @@ public final class InterleavedBlock {
     }
 
     private final Path dir;
-    private final RunResults.Settings settings;
+    private final RunSpec spec;
     private final List<RunResults.PlannedFork> forks;
     private final SplittableRandom random;
     private final List<Process> processes = new ArrayList<>();
@@ -58,7 +58,7 @@ public final class InterleavedBlock {
      * @param together forks that take their turn at the same time: 1 (interleaved) or 2 (duet: on two
      *                 cores, a pair of forks runs side by side through the same moment of the machine)
      */
-    public InterleavedBlock(Path dir, RunResults.Settings settings, List<RunResults.PlannedFork> forks, long seed, int together) {
+    public InterleavedBlock(Path dir, RunSpec spec, List<RunResults.PlannedFork> forks, long seed, int together) {
         if (together < 1) {
             throw new IllegalArgumentException("together=" + together);
         }
@@ -67,7 +67,7 @@ public final class InterleavedBlock {
             throw new IllegalArgumentException("an empty block");
         }
         this.dir = dir;
-        this.settings = settings;
+        this.spec = spec;
         this.forks = List.copyOf(forks);
         this.random = new SplittableRandom(seed);
     }
@@ -94,7 +94,7 @@ public final class InterleavedBlock {
             server.bind(UnixDomainSocketAddress.of(sock));
             for (RunResults.PlannedFork f : forks) {
                 // The block's JMH instances are alive together by design: each must skip JMH's one-instance lock.
-                Process p = RunEngine.startFork(dir, settings, f, Map.of(Gate.PROPERTY, sock.toString(),
+                Process p = RunEngine.startFork(dir, spec, f, Map.of(Gate.PROPERTY, sock.toString(),
                         Gate.ID_PROPERTY, Integer.toString(f.index()), "jmh.ignoreLock", "true"));
                 synchronized (this) {
                     processes.add(p);
@@ -102,8 +102,8 @@ public final class InterleavedBlock {
                 byIndex.put(f.index(), p);
             }
             connect(server, channels, byIndex);
-            int rounds = settings.warmupIterations() + settings.iterations();
-            long turnMs = Math.max(MIN_TURN_MS, Math.round(TURN_TIMEOUT_FACTOR * settings.iterationSeconds() * 1000));
+            int rounds = spec.budget().warmupIterations() + spec.budget().iterations();
+            long turnMs = Math.max(MIN_TURN_MS, Math.round(TURN_TIMEOUT_FACTOR * spec.budget().iterationSeconds() * 1000));
             ByteBuffer one = ByteBuffer.allocate(1);
             StringBuilder turnLog = new StringBuilder();
             for (int round = 0; round < rounds; round++) {
@@ -114,7 +114,7 @@ public final class InterleavedBlock {
                     order.set(i, order.get(j));
                     order.set(j, t);
                 }
-                boolean measured = round >= settings.warmupIterations();
+                boolean measured = round >= spec.budget().warmupIterations();
                 // Turns of `together` forks at once: 1 in the interleaved design, 2 in the duet (both cores busy, each
                 // pair exposed to the same moment of the machine).
                 for (int g = 0; g < order.size(); g += together) {

@@ -70,8 +70,8 @@ public final class InterleavedDesign implements Design {
     }
 
     @Override
-    public RunResults run(RunEngine engine, RunResults results, Path dir) throws IOException {
-        RunResults.Settings s = results.settings();
+    public RunResults run(RunEngine engine, RunSpec spec, RunResults results, Path dir) throws IOException {
+        RunSpec.Budget s = spec.budget();
         int total = results.plan().size();
         long started = System.nanoTime();
         int doneAtStart = results.forks().size();
@@ -80,10 +80,10 @@ public final class InterleavedDesign implements Design {
             double elapsed = (System.nanoTime() - started) / 1e9;
             int ranHere = done - doneAtStart;
             double perFork = ranHere > 0 ? elapsed / ranHere
-                    : blockSeconds(s.arms().size(), s.warmupIterations(), s.iterations(), s.iterationSeconds()) / s.arms().size();
+                    : blockSeconds(spec.arms().size(), s.warmupIterations(), s.iterations(), s.iterationSeconds()) / spec.arms().size();
             double left = perFork * (total - done);
             int blockNo = block.get(0).block();
-            InterleavedBlock b = new InterleavedBlock(dir, s, block, s.seed() * 1_000_003L + blockNo, together);
+            InterleavedBlock b = new InterleavedBlock(dir, spec, block, spec.seed() * 1_000_003L + blockNo, together);
             long blockStart = System.nanoTime();
             int[] lastRound = {-1};
             Map<Integer, HostLoad.Accumulator> noise = new HashMap<>();

@@ -1,7 +1,6 @@
 package io.icpbench.harness.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.icpbench.dispatch.Mode;
 import io.icpbench.harness.host.HostLoad;
 import io.icpbench.harness.traffic.TrafficSource;
 import io.icpbench.results.ResultsFiles;
@@ -62,7 +61,8 @@ public final class RunEngine {
         }, "icpbench-run-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         doneForks = results.forks().size();
-        results = Design.of(results.settings().design()).run(this, results, dir);
+        RunSpec spec = RunSpec.of(results.settings());
+        results = spec.design().run(this, spec, results, dir);
         Runtime.getRuntime().removeShutdownHook(hook);
         int total = results.plan().size();
         Progress.forks(System.err, total, total, null, 0);
@@ -112,8 +112,8 @@ public final class RunEngine {
      * Runs one fork by itself. Its noise record covers its whole run, sampled every second while its
      * JVM is alive (the JVM's CPU time cannot be read once it has exited).
      */
-    RunResults.ForkResult runFork(Path dir, RunResults.Settings s, RunResults.PlannedFork planned) throws IOException {
-        Process p = startFork(dir, s, planned, Map.of());
+    RunResults.ForkResult runFork(Path dir, RunSpec spec, RunResults.PlannedFork planned) throws IOException {
+        Process p = startFork(dir, spec, planned, Map.of());
         current = p;
         int rc;
         HostLoad.Accumulator noise = new HostLoad.Accumulator();
@@ -139,16 +139,16 @@ public final class RunEngine {
      * Starts the JVM of one planned fork, its spec in fork-NNN/spec.json ({@link ForkSpec}) and its
      * output in fork-NNN/fork.log; {@code extra}: more system properties (the interleaved design's gate).
      */
-    static Process startFork(Path dir, RunResults.Settings s, RunResults.PlannedFork planned, Map<String, String> extra) throws IOException {
-        RunResults.Arm arm = s.arm(planned.arm());
-        Mode mode = Mode.parse(arm.mode());
+    static Process startFork(Path dir, RunSpec spec, RunResults.PlannedFork planned, Map<String, String> extra) throws IOException {
+        ArmSpec arm = spec.arm(planned.arm());
         Path forkDir = dir.resolve(forkName(planned.index()));
         Files.createDirectories(forkDir);
-        Path spec = forkDir.resolve(ForkSpec.FILE);
-        ForkSpec.of(dir, s, planned).write(spec);
-        Map<String, String> properties = new java.util.LinkedHashMap<>(Arms.properties(arm, s.sites()));
+        Path file = forkDir.resolve(ForkSpec.FILE);
+        ForkSpec.of(dir, spec, planned).write(file);
+        Map<String, String> properties = new java.util.LinkedHashMap<>(arm.properties(spec.sites()));
         properties.putAll(extra);
-        List<String> cmd = Forks.command(mode, properties, arm.jvm(), List.of("fork", "--spec", spec.toAbsolutePath().toString()));
+        List<String> cmd = Forks.command(arm.mode(), arm.learning(), properties, arm.written().jvm(),
+                List.of("fork", "--spec", file.toAbsolutePath().toString()));
         Path log = forkDir.resolve("fork.log");
         Files.writeString(log, String.join(" ", cmd) + System.lineSeparator());
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

@@ -37,10 +37,10 @@ public record RunRequest(List<String> modes, List<String> armArgs, String profil
      * @throws IllegalArgumentException for bad options, in one line naming the option and what is expected
      */
     public RunSpec resolve(Consumer<String> log) {
-        List<RunResults.Arm> m = Arms.of(modes, armArgs, DEFAULT_MODES);
+        List<ArmSpec> m = Arms.of(modes, armArgs, DEFAULT_MODES);
         String base = baseline != null ? baseline : m.get(0).name();
         if (m.stream().noneMatch(a -> a.name().equals(base))) {
-            throw new IllegalArgumentException("--baseline " + base + ": no such arm, expected one of " + m.stream().map(RunResults.Arm::name).toList());
+            throw new IllegalArgumentException("--baseline " + base + ": no such arm, expected one of " + m.stream().map(ArmSpec::name).toList());
         }
         if (controls) {
             m = Arms.withControls(m, base);

@@ -8,7 +8,7 @@ import java.util.List;
  * {@link RunRequest}), what a results file is read back into, and what the engine, the designs and
  * the forks ({@link ForkSpec}) are given. Nothing downstream parses a setting from a string.
  *
- * @param arms          the arms compared, in report order (controls included)
+ * @param arms          the arms compared, in report order (controls included), typed
  * @param baseline      the arm every other arm is compared with
  * @param design        how the forks meet the machine
  * @param traffic       where the frames come from
@@ -21,7 +21,7 @@ import java.util.List;
  * @param baselineForks forks of the baseline in every block
  * @param phases        which measured iterations belong to which traffic phase (empty for one mix)
  */
-public record RunSpec(List<RunResults.Arm> arms, String baseline, Design design, TrafficSpec traffic, double workNs, int workers,
+public record RunSpec(List<ArmSpec> arms, String baseline, Design design, TrafficSpec traffic, double workNs, int workers,
         String sites, Budget budget, long seed, boolean quick, int baselineForks, List<RunResults.Phase> phases) {
     public RunSpec {
         arms = List.copyOf(arms);
@@ -41,19 +41,25 @@ public record RunSpec(List<RunResults.Arm> arms, String baseline, Design design,
 
     /** The spec as results files keep it (schema 4's settings). */
     public RunResults.Settings settings() {
-        return new RunResults.Settings(arms, traffic.encoded(), workNs, workers, sites, budget.forksPerArm(), budget.warmupIterations(),
+        return new RunResults.Settings(arms.stream().map(ArmSpec::written).toList(), traffic.encoded(), workNs, workers, sites, budget.forksPerArm(), budget.warmupIterations(),
                 budget.iterations(), budget.iterationSeconds(), seed, quick, baseline, design.name(), phases);
     }
 
     /** A results file's settings, typed (the file is the edge where they are read). */
     public static RunSpec of(RunResults.Settings s) {
-        return new RunSpec(s.arms(), s.baseline(), Design.of(s.design()), TrafficSpec.decode(s.profile()), s.workNs(), s.workers(), s.sites(),
+        return new RunSpec(s.arms().stream().map(ArmSpec::of).toList(), s.baseline(), Design.of(s.design()), TrafficSpec.decode(s.profile()), s.workNs(), s.workers(), s.sites(),
                 new Budget(s.forksPerArm(), s.warmupIterations(), s.iterations(), s.iterationSeconds()), s.seed(), s.quick(), 1, s.phases());
     }
 
     /** The planned forks: randomized complete blocks drawn from the seed (the same seed, the same plan). */
     public List<RunResults.PlannedFork> plan() {
-        return ForkPlan.plan(arms, budget.forksPerArm(), seed, baseline, baselineForks);
+        return ForkPlan.plan(arms.stream().map(ArmSpec::written).toList(), budget.forksPerArm(), seed, baseline, baselineForks);
+    }
+
+    /** The arm called {@code name}. */
+    public ArmSpec arm(String name) {
+        return arms.stream().filter(a -> a.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no arm '" + name + "' in this run, expected one of " + arms.stream().map(ArmSpec::name).toList()));
     }
 
     /** Forks in one block. */

@@ -50,8 +50,8 @@ public final class SequentialDesign implements Design {
     }
 
     @Override
-    public RunResults run(RunEngine engine, RunResults results, Path dir) throws IOException {
-        RunResults.Settings s = results.settings();
+    public RunResults run(RunEngine engine, RunSpec spec, RunResults results, Path dir) throws IOException {
+        RunSpec.Budget s = spec.budget();
         int total = results.plan().size();
         long started = System.nanoTime();
         int doneAtStart = results.forks().size();
@@ -64,7 +64,7 @@ public final class SequentialDesign implements Design {
             int ranHere = done - doneAtStart;
             double perFork = ranHere > 0 ? elapsed / ranHere : FORK_OVERHEAD_SECONDS + (s.warmupIterations() + s.iterations()) * s.iterationSeconds();
             Progress.forks(System.err, done, total, planned, perFork * (total - done));
-            results = results.with(engine.runFork(dir, s, planned));
+            results = results.with(engine.runFork(dir, spec, planned));
             ResultsFiles.write(dir, results);
             engine.finished(results.forks().size());
         }

@@ -116,7 +116,7 @@ public final class HostInference {
         }
         if (counts.isEmpty()) {
             throw new IllegalArgumentException("the capture has no unicast Ethernet source to tell the receiving host by: "
-                    + "give --host FILE (see the README for the format); a loopback capture (all-zero MACs) replays without --host, "
+                    + "give --host FILE (see docs/captures.md for the format); a loopback capture (all-zero MACs) replays without --host, "
                     + "with --device lo");
         }
         long best = -1;

@@ -1,5 +1,7 @@
 package io.icpbench.harness.cli;
 
+import io.icpbench.harness.run.ArmSpec;
+
 import io.icpbench.harness.host.Machine;
 
 import io.icpbench.harness.run.RunReport;
@@ -103,7 +105,7 @@ class RunCommandTest {
         Path forkDir = dir.resolve(String.format("fork-%03d",
                 resumed.forks().stream().filter(f -> f.arm().equals("dc-once")).findFirst().orElseThrow().index()));
         String log = Files.readString(forkDir.resolve("fork.log"));
-        assertThat(log).contains("-Dicpbench.policy=cree,learn-once").contains("-Dicpbench.placement=stub")
+        assertThat(log).contains("-Dicpbench.learning=policy=cree,learn-once;stats=striped;thresholds=1000,1000,250;placement=stub")
                 .contains("fork --spec " + forkDir.resolve(io.icpbench.harness.run.ForkSpec.FILE).toAbsolutePath());
         // The fork was told its arm in its spec file, whole.
         assertThat(io.icpbench.harness.run.ForkSpec.read(forkDir.resolve(io.icpbench.harness.run.ForkSpec.FILE)).arm())
@@ -227,7 +229,8 @@ class RunCommandTest {
 
     /** A synthesized interleaved run of virtual and its A/A twin: per block a shared shift, per fork its own, per iteration noise. */
     static RunResults aaRun(String profile, long seed) {
-        List<RunResults.Arm> arms = Arms.withControls(List.of(RunResults.Arm.ofMode("virtual")), "virtual").subList(0, 2);
+        List<RunResults.Arm> arms = Arms.withControls(List.of(ArmSpec.of(RunResults.Arm.ofMode("virtual"))), "virtual").subList(0, 2).stream()
+                .map(ArmSpec::written).toList();
         java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
         List<RunResults.ForkResult> forks = new java.util.ArrayList<>();
         List<RunResults.PlannedFork> plan = ForkPlan.plan(arms, 6, seed);

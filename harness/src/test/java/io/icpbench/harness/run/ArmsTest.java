@@ -19,22 +19,26 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ArmsTest {
     @Test
     void anArmIsAModeAndItsSettings() {
-        RunResults.Arm a = Arms.parse("dc-stub-once=dynamic-call;placement=STUB;policy=cree,learn-once;jvm=-Xss1m  -XX:+UseSerialGC");
+        ArmSpec typed = Arms.parse("dc-stub-once=dynamic-call;placement=STUB;policy=cree,learn-once;jvm=-Xss1m  -XX:+UseSerialGC");
+        RunResults.Arm a = typed.written();
         assertThat(a).isEqualTo(new RunResults.Arm("dc-stub-once", "dynamic-call", "stub", "cree,learn-once", null, null, null,
                 List.of("-Xss1m", "-XX:+UseSerialGC")));
         assertThat(a.spec()).isEqualTo("dynamic-call;placement=stub;policy=cree,learn-once;jvm=-Xss1m -XX:+UseSerialGC");
-        assertThat(Arms.parse("x=" + a.spec())).isEqualTo(new RunResults.Arm("x", a.mode(), a.placement(), a.policy(), a.stats(),
+        assertThat(Arms.parse("x=" + a.spec()).written()).isEqualTo(new RunResults.Arm("x", a.mode(), a.placement(), a.policy(), a.stats(),
                 a.thresholds(), a.sites(), a.jvm()));
-        assertThat(Arms.parse("v=virtual;sites=1-5")).isEqualTo(new RunResults.Arm("v", "virtual", null, null, null, null, "1-5", List.of()));
-        assertThat(Arms.properties(a, "all")).containsEntry("icpbench.sites", "all").containsEntry("icpbench.placement", "stub")
-                .containsEntry("icpbench.policy", "cree,learn-once").doesNotContainKey("icpbench.stats");
+        assertThat(Arms.parse("v=virtual;sites=1-5").written()).isEqualTo(new RunResults.Arm("v", "virtual", null, null, null, null, "1-5", List.of()));
+        // Typed once: the learned settings given, the defaults for the rest; they reach the fork as one canonical text.
+        assertThat(typed.learning()).isEqualTo(io.icpbench.dispatch.Learning.of("cree,learn-once", "stub", null, null));
+        assertThat(typed.properties("all")).containsEntry("icpbench.sites", "all").doesNotContainKey("icpbench.stats");
+        assertThat(Forks.command(typed.mode(), typed.learning(), typed.properties("all"), a.jvm(), List.of("fork")))
+                .contains("-Dicpbench.learning=policy=cree,learn-once;stats=striped;thresholds=1000,1000,250;placement=stub");
     }
 
     @Test
     void modesAreArmsNamedAfterThemAndNamesMustDiffer() {
-        assertThat(Arms.of(null, null, RunRequest.DEFAULT_MODES)).extracting(RunResults.Arm::name).containsExactlyElementsOf(RunRequest.DEFAULT_MODES);
-        assertThat(Arms.of(null, List.of("p=promoted"), RunRequest.DEFAULT_MODES)).extracting(RunResults.Arm::name).containsExactly("p");
-        assertThat(Arms.of(List.of("virtual"), List.of("p=promoted"), RunRequest.DEFAULT_MODES)).extracting(RunResults.Arm::name)
+        assertThat(Arms.of(null, null, RunRequest.DEFAULT_MODES)).extracting(ArmSpec::name).containsExactlyElementsOf(RunRequest.DEFAULT_MODES);
+        assertThat(Arms.of(null, List.of("p=promoted"), RunRequest.DEFAULT_MODES)).extracting(ArmSpec::name).containsExactly("p");
+        assertThat(Arms.of(List.of("virtual"), List.of("p=promoted"), RunRequest.DEFAULT_MODES)).extracting(ArmSpec::name)
                 .containsExactly("virtual", "p");
         assertThatThrownBy(() -> Arms.of(List.of("virtual"), List.of("virtual=virtual;sites=1"), List.of())).hasMessageContaining("given twice");
         assertThatThrownBy(() -> Arms.of(null, List.of("a=virtual", "a=promoted"), List.of())).hasMessageContaining("arm 'a' is given twice");

@@ -59,12 +59,9 @@ class DifferentialModesTest {
             String name = c.name();
             Path json = dir.resolve(name + ".json");
             // Low thresholds make the learned sites patch often during the run: outcomes must not care.
-            Map<String, String> props = new LinkedHashMap<>();
-            props.put("icpbench.thresholds", "50,50,5");
-            if (c.placement() != null) {
-                props.put(io.icpbench.dispatch.Learning.PLACEMENT_PROPERTY, c.placement().cliName());
-            }
-            List<String> cmd = Forks.command(mode, props, List.of("-Xmx512m"), List.of("stack", "--mode", mode.cliName(), "--profile", "uniform",
+            io.icpbench.dispatch.Learning learning = io.icpbench.dispatch.Learning.parse("thresholds=50,50,5"
+                    + (c.placement() != null ? ";placement=" + c.placement().cliName() : ""));
+            List<String> cmd = Forks.command(mode, learning, Map.of(), List.of("-Xmx512m"), List.of("stack", "--mode", mode.cliName(), "--profile", "uniform",
                     "--taps", "1", "--packets", Long.toString(PACKETS), "--warmup", "20000", "--json", json.toString(), "--out",
                     dir.resolve(name).toString()));
             JsonNode node = runFork(cmd, dir.resolve(name + ".log"), json);
@@ -117,7 +114,7 @@ class DifferentialModesTest {
         Map<Mode, JsonNode> results = new LinkedHashMap<>();
         for (Mode mode : MODES) {
             Path json = dir.resolve(mode.cliName() + ".json");
-            List<String> cmd = Forks.command(mode, Map.of("icpbench.thresholds", "50,50,5"), List.of("-Xmx512m"), List.of("stack", "--mode",
+            List<String> cmd = Forks.command(mode, io.icpbench.dispatch.Learning.parse("thresholds=50,50,5"), Map.of(), List.of("-Xmx512m"), List.of("stack", "--mode",
                     mode.cliName(), "--profile", "pcap:" + capture, "--host", "auto", "--packets", "19400", "--warmup", "9700", "--json",
                     json.toString(), "--out", dir.resolve(mode.cliName()).toString()));
             results.put(mode, runFork(cmd, dir.resolve(mode.cliName() + ".log"), json));

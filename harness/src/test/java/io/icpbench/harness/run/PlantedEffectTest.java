@@ -27,11 +27,13 @@ class PlantedEffectTest {
 
     @Test
     void anArmCarriesItToItsForks() {
-        RunResults.Arm a = Arms.parse("planted=virtual;planted=1");
+        ArmSpec typed = Arms.parse("planted=virtual;planted=1");
+        RunResults.Arm a = typed.written();
+        assertThat(typed.planted()).isEqualTo(1.0);
         assertThat(a.planted()).isEqualTo("1");
         assertThat(a.spec()).isEqualTo("virtual;planted=1");
-        assertThat(Arms.properties(a, "all")).containsEntry(PlantedEffect.PROPERTY, "1");
-        assertThat(Arms.parse("x=" + a.spec())).isEqualTo(new RunResults.Arm("x", "virtual", null, null, null, null, null,
+        assertThat(typed.properties("all")).containsEntry(PlantedEffect.PROPERTY, "1");
+        assertThat(Arms.parse("x=" + a.spec()).written()).isEqualTo(new RunResults.Arm("x", "virtual", null, null, null, null, null,
                 java.util.List.of(), "1"));
         assertThatThrownBy(() -> Arms.parse("p=virtual;planted=lots")).hasMessageContaining("planted=lots, expected a percentage");
         assertThatThrownBy(() -> Arms.parse("p=virtual;planted=0")).hasMessageContaining("above 0");
