@@ -1,27 +1,19 @@
 package io.icpbench.harness.host;
 
 import io.icpbench.harness.Main;
-
-import io.icpbench.harness.bench.Gate;
 import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -30,9 +22,9 @@ import java.util.regex.Pattern;
  * once, into an archive the next forks map instead (issue 12: cut what a fork spends not measuring).
  *
  * <p><b>What it saves</b>, measured on this machine (2 vCPUs, shared and busy: load average 4–6
- * from other tenants throughout), the command lines {@link Forks#command} builds with and without the
- * archive, alternated, 10 runs each, medians of wall time and of CPU time (user + sys, the steadier
- * one on a busy machine), two rounds:
+ * from other tenants throughout), the command lines {@link io.icpbench.harness.run.Forks#command}
+ * builds with and without the archive, alternated, 10 runs each, medians of wall time and of CPU
+ * time (user + sys, the steadier one on a busy machine), two rounds:
  * <pre>
  *   a fork (1 x 100 ms warm-up, 1 x 100 ms measurement):
  *   mode                  wall, off -> on                   CPU, off -> on
@@ -55,9 +47,9 @@ import java.util.regex.Pattern;
  * directory it cannot write, a directory on the class path, a JVMTI agent without
  * {@code AllowArchivingWithJavaAgent}) exits with status 1 after its work is done, which would fail
  * the fork. Instead, the first time a fork is started with a given JVM and class path, a
- * <em>training</em> JVM runs a short fork ({@link #trainingArgs}: 1 warm-up and 1 measurement
+ * <em>training</em> JVM runs a short fork ({@link CdsTraining#trainingArgs}: 1 warm-up and 1 measurement
  * iteration of 200 ms, into a temporary directory, outside any interleaved block's gate: {@link
- * #trainingCommand}) with {@code -XX:ArchiveClassesAtExit}; its archive
+ * CdsTraining#trainingCommand}) with {@code -XX:ArchiveClassesAtExit}; its archive
  * is checked with {@code -Xshare:on ... -version} (which fails unless the JVM can map it with these
  * flags and this class path) and moved into place: a few seconds (4–9 s here, busy), once per build
  * and flag set. The forks then run with {@code -XX:SharedArchiveFile}; a JVM that cannot use an
@@ -96,6 +88,9 @@ import java.util.regex.Pattern;
  * JVM cannot archive classes from directories), when {@code JAVA_TOOL_OPTIONS},
  * {@code JDK_JAVA_OPTIONS} or {@code _JAVA_OPTIONS} are set (they may load agents), and when the
  * directory cannot be written or has less than 256 MiB free.
+ *
+ * <p>This class decides and gives a fork its flags; {@link CdsArchives} names the archives and
+ * their directory, {@link CdsTraining} runs the training.
  */
 public final class ClassDataSharing {
     /** System property that turns it off ({@code off}, {@code false}, {@code 0}, {@code no}). */
@@ -108,8 +103,6 @@ public final class ClassDataSharing {
     public static final String DIR_ENV = "ICPBENCH_CDS_DIR";
     /** The only command whose JVMs get an archive. */
     static final String COMMAND = "fork";
-    static final long MIN_FREE_BYTES = 256L << 20;
-    static final long TRAINING_TIMEOUT_SECONDS = 120;
     /** Turns off the JVM's class data sharing messages, which it prints on standard output. */
     static final String QUIET = "-Xlog:cds*=off,aot*=off";
     static final List<String> AGENT_FLAGS = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+AllowArchivingWithJavaAgent");
@@ -143,11 +136,11 @@ public final class ClassDataSharing {
             if (why != null) {
                 return List.of();
             }
-            Path dir = directory(cp);
-            if (!usable(dir)) {
+            Path dir = CdsArchives.directory(cp);
+            if (!CdsArchives.usable(dir)) {
                 return List.of();
             }
-            return prepare(java, jvmArgs, classpath, trainingArgs(args, null), dir);
+            return prepare(java, jvmArgs, classpath, CdsTraining.trainingArgs(args, null), dir);
         } catch (RuntimeException e) {
             return List.of();
         }
@@ -193,38 +186,6 @@ public final class ClassDataSharing {
         return v != null && List.of("off", "false", "0", "no").contains(v.trim().toLowerCase(Locale.ROOT));
     }
 
-    /** Where the archives go: the property, the environment, target/cds beside the harness jar, or the user's cache. */
-    static Path directory(List<String> classpath) {
-        String given = System.getProperty(DIR_PROPERTY);
-        if (given == null || given.isBlank()) {
-            given = System.getenv(DIR_ENV);
-        }
-        if (given != null && !given.isBlank()) {
-            return Path.of(given).toAbsolutePath();
-        }
-        if (!classpath.isEmpty()) {
-            Path parent = Path.of(classpath.get(0)).toAbsolutePath().getParent();
-            if (parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("target")) {
-                return parent.resolve("cds");
-            }
-        }
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return cache.resolve("icpbench").resolve("cds").toAbsolutePath();
-    }
-
-    /** Whether {@code dir} can be created and written and has room for an archive (about 20 MB). */
-    static boolean usable(Path dir) {
-        try {
-            Files.createDirectories(dir);
-            Path probe = Files.createTempFile(dir, "probe", ".tmp");
-            Files.delete(probe);
-            return Files.getFileStore(dir).getUsableSpace() >= MIN_FREE_BYTES;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
-
     /**
      * The archive for this JVM and class path in {@code dir}: trains and checks it if there is none
      * (and no earlier attempt failed), and returns the flags that use it, or an empty list.
@@ -237,8 +198,8 @@ public final class ClassDataSharing {
         for (String e : classpath.split(File.pathSeparator, -1)) {
             cp.add(Path.of(e));
         }
-        String family = family(System.getProperty("java.home"), System.getProperty("java.vm.version"), jvmArgs);
-        String build = build(cp);
+        String family = CdsArchives.family(System.getProperty("java.home"), System.getProperty("java.vm.version"), jvmArgs);
+        String build = CdsArchives.build(cp);
         if (build == null) {
             return List.of();
         }
@@ -275,12 +236,12 @@ public final class ClassDataSharing {
                         Files.deleteIfExists(f);
                     }
                 }
-                String failure = train(java, jvmArgs, classpath, trainingArgs, dir, name, archive, flags, agent);
+                String failure = CdsTraining.train(java, jvmArgs, classpath, trainingArgs, dir, name, archive, flags, agent);
                 if (failure != null) {
                     Files.writeString(dir.resolve(name + ".failed"), failure + System.lineSeparator());
                     return List.of();
                 }
-                removeOlderBuilds(dir, COMMAND + "-" + family + "-", name);
+                CdsArchives.removeOlderBuilds(dir, COMMAND + "-" + family + "-", name);
                 return flags;
             }
         } catch (IOException | RuntimeException e) {
@@ -288,177 +249,6 @@ public final class ClassDataSharing {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return List.of();
-        }
-    }
-
-    /** Runs the training JVM and checks its archive; null when the archive is in place, else why not. */
-    private static String train(String java, List<String> jvmArgs, String classpath, List<String> trainingArgs, Path dir, String name, Path archive,
-            List<String> useFlags, boolean agent) throws IOException, InterruptedException {
-        Path tmp = dir.resolve(name + ".jsa." + ProcessHandle.current().pid() + ".tmp");
-        Path work = Files.createTempDirectory("icpbench-cds-training");
-        Path log = dir.resolve(name + ".log");
-        try {
-            List<String> cmd = trainingCommand(java, jvmArgs, classpath, trainingArgs, tmp, work, agent);
-            Files.writeString(log, String.join(" ", cmd) + System.lineSeparator());
-            int rc = run(cmd, log);
-            if (rc == Integer.MIN_VALUE) {
-                return "the training JVM ran past " + TRAINING_TIMEOUT_SECONDS + " s; " + log;
-            }
-            if (!Files.isRegularFile(tmp) || Files.size(tmp) == 0) {
-                return "the training JVM (exit status " + rc + ") wrote no archive; " + log;
-            }
-            // The check: -Xshare:on fails unless the JVM maps the archive with these flags and this class path.
-            List<String> check = new ArrayList<>();
-            check.add(java);
-            check.addAll(useFlags.stream().map(f -> f.startsWith("-XX:SharedArchiveFile=") ? "-XX:SharedArchiveFile=" + tmp : f).toList());
-            check.add("-Xshare:on");
-            check.addAll(jvmArgs.stream().filter(a -> !a.startsWith("-javaagent")).toList());
-            check.add("-cp");
-            check.add(classpath);
-            check.add("-version");
-            Files.writeString(log, String.join(" ", check) + System.lineSeparator(), StandardOpenOption.APPEND);
-            int checked = run(check, log);
-            if (checked != 0) {
-                return "the JVM cannot use the archive the training wrote (-Xshare:on exit status " + checked + "); " + log;
-            }
-            Files.move(tmp, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return null;
-        } finally {
-            Files.deleteIfExists(tmp);
-            deleteTree(work);
-        }
-    }
-
-    /**
-     * The training JVM's command line: the fork's flags and properties, but not the interleaved
-     * design's gate (the training must not take a turn of the block it runs before) and with JMH's
-     * one-instance lock skipped (the block's other forks may hold it already).
-     */
-    static List<String> trainingCommand(String java, List<String> jvmArgs, String classpath, List<String> trainingArgs, Path archive, Path work,
-            boolean agent) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java);
-        cmd.addAll(agent ? AGENT_FLAGS : List.of());
-        cmd.add("-XX:ArchiveClassesAtExit=" + archive);
-        cmd.add(QUIET);
-        jvmArgs.stream().filter(a -> !a.startsWith("-D" + Gate.PROPERTY + "=") && !a.startsWith("-D" + Gate.ID_PROPERTY + "=")).forEach(cmd::add);
-        cmd.add("-Djmh.ignoreLock=true");
-        cmd.add("-cp");
-        cmd.add(classpath);
-        cmd.add(Main.class.getName());
-        cmd.addAll(trainingArgs.stream().map(a -> a.equals(TRAINING_DIR) ? work.toString() : a).toList());
-        return cmd;
-    }
-
-    /** Marks where the training's run directory goes in {@link #trainingArgs}. */
-    static final String TRAINING_DIR = "\u0000training-dir";
-
-    /**
-     * The training JVM's arguments: the fork's own, with 1 warm-up and 1 measurement iteration of
-     * 200 ms, in a directory of its own ({@code dir}, or a placeholder the training fills in).
-     */
-    static List<String> trainingArgs(List<String> args, Path dir) {
-        Map<String, String> set = Map.of("--warmup-iterations", "1", "--iterations", "1", "--iteration-ms", "200", "--index", "0", "--block", "0",
-                "--dir", dir == null ? TRAINING_DIR : dir.toString());
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 0 && set.containsKey(a.substring(0, eq))) {
-                continue;
-            }
-            if (set.containsKey(a)) {
-                i++;
-                continue;
-            }
-            out.add(a);
-        }
-        set.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-            out.add(e.getKey());
-            out.add(e.getValue());
-        });
-        return out;
-    }
-
-    /**
-     * A hash of the JDK and the JVM flags that decide whether an archive can be used: every flag but
-     * the system properties, with the promotion agent reduced to "-javaagent" (its jar is a new
-     * temporary file in every harness JVM, and its options change only what it rewrites).
-     */
-    static String family(String javaHome, String vmVersion, List<String> jvmArgs) {
-        StringBuilder s = new StringBuilder().append(javaHome).append('\n').append(vmVersion).append('\n');
-        for (String a : jvmArgs) {
-            if (a.startsWith("-D")) {
-                continue;
-            }
-            s.append(a.startsWith("-javaagent") ? "-javaagent" : a).append('\n');
-        }
-        return hash(s.toString());
-    }
-
-    /** A hash of each class path entry's absolute path, size and modification time; null if one cannot be read. */
-    static String build(List<Path> classpath) {
-        StringBuilder s = new StringBuilder();
-        try {
-            for (Path p : classpath) {
-                s.append(p.toAbsolutePath()).append(' ').append(Files.size(p)).append(' ').append(Files.getLastModifiedTime(p).toMillis()).append('\n');
-            }
-        } catch (IOException e) {
-            return null;
-        }
-        return hash(s.toString());
-    }
-
-    private static String hash(String s) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Deletes this family's files of other builds (archives, logs, failure notes, locks, leftovers). */
-    private static void removeOlderBuilds(Path dir, String familyPrefix, String keep) {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, familyPrefix + "*")) {
-            for (Path f : files) {
-                String n = f.getFileName().toString();
-                if (!n.startsWith(keep + ".")) {
-                    Files.deleteIfExists(f);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // Old archives are only clutter.
-        }
-    }
-
-    /** Runs {@code cmd} with its output appended to {@code log}; its exit status, or Integer.MIN_VALUE after the timeout. */
-    private static int run(List<String> cmd, Path log) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        try {
-            p.getOutputStream().close();
-            if (!p.waitFor(TRAINING_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                return Integer.MIN_VALUE;
-            }
-            return p.exitValue();
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            throw e;
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (var walk = Files.walk(root)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> {
-                try {
-                    Files.deleteIfExists(f);
-                } catch (IOException e) {
-                    // a temporary directory; left behind
-                }
-            });
-        } catch (IOException | RuntimeException e) {
-            // a temporary directory; left behind
         }
     }
 }

@@ -60,11 +60,11 @@ public final class InterleavedBlock {
      */
     public InterleavedBlock(Path dir, RunSpec spec, List<RunResults.PlannedFork> forks, long seed, int together) {
         if (together < 1) {
-            throw new IllegalArgumentException("together=" + together);
+            throw new IllegalArgumentException("together=" + together + ", expected 1 or more forks at a time");
         }
         this.together = together;
         if (forks.isEmpty()) {
-            throw new IllegalArgumentException("an empty block");
+            throw new IllegalArgumentException("an empty block: no forks, expected at least one");
         }
         this.dir = dir;
         this.spec = spec;
@@ -128,9 +128,7 @@ public final class InterleavedBlock {
                     }
                     long t0 = System.nanoTime();
                     for (RunResults.PlannedFork f : group) {
-                        one.clear();
-                        one.put(Gate.GO).flip();
-                        channels.get(f.index()).write(one);
+                        go(channels.get(f.index()), one, f, byIndex.get(f.index()));
                     }
                     long[] ends = new long[group.size()];
                     for (int i = 0; i < group.size(); i++) {
@@ -151,9 +149,7 @@ public final class InterleavedBlock {
             }
             // Every fork waits after its last turn for this release, so that no fork's teardown ran beside another's turn.
             for (RunResults.PlannedFork f : forks) {
-                one.clear();
-                one.put(Gate.GO).flip();
-                channels.get(f.index()).write(one);
+                go(channels.get(f.index()), one, f, byIndex.get(f.index()));
             }
             appendTurns(turnLog);
             Map<Integer, RunResults.ForkResult> results = new LinkedHashMap<>();
@@ -221,7 +217,12 @@ public final class InterleavedBlock {
             ByteBuffer one = ByteBuffer.allocate(1);
             long deadline = System.nanoTime() + turnMs * 1_000_000;
             while (true) {
-                int n = c.read(one);
+                int n;
+                try {
+                    n = c.read(one);
+                } catch (IOException e) {
+                    throw gateBroke(f, p, e);
+                }
                 if (n < 0) {
                     int rc = waitFor(p);
                     throw new IllegalStateException(RunEngine.failure(f, logOf(f), "exited with code " + rc + " during its turn"));
@@ -244,6 +245,25 @@ public final class InterleavedBlock {
             selector.selectNow();
             c.configureBlocking(true);
         }
+    }
+
+    /** Sends {@link Gate#GO} to fork {@code f}, failing as {@link #gateBroke} if it is gone. */
+    private void go(SocketChannel c, ByteBuffer one, RunResults.PlannedFork f, Process p) throws IOException {
+        one.clear();
+        one.put(Gate.GO).flip();
+        try {
+            c.write(one);
+        } catch (IOException e) {
+            throw gateBroke(f, p, e);
+        }
+    }
+
+    /**
+     * A fork whose gate broke under a read or write has exited: with its GO unread the connection
+     * is reset, after it the pipe is broken (the end of stream only when it read everything).
+     */
+    private IllegalStateException gateBroke(RunResults.PlannedFork f, Process p, IOException e) throws IOException {
+        return new IllegalStateException(RunEngine.failure(f, logOf(f), "exited with code " + waitFor(p) + " during its turn"), e);
     }
 
     /** The file of every turn of the run's interleaved blocks (see {@link #appendTurns}). */

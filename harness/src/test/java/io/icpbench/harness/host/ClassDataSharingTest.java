@@ -63,14 +63,14 @@ class ClassDataSharingTest {
 
     @Test
     void oneArchivePerJdkAndFlagSetNotPerModeOrAgentOptions() {
-        String v = ClassDataSharing.family("/jdk", "25.0.3+9", List.of("--enable-native-access=ALL-UNNAMED", "-Dicpbench.mode=virtual"));
-        assertThat(ClassDataSharing.family("/jdk", "25.0.3+9", List.of("--enable-native-access=ALL-UNNAMED", "-Dicpbench.mode=dynamic-call",
+        String v = CdsArchives.family("/jdk", "25.0.3+9", List.of("--enable-native-access=ALL-UNNAMED", "-Dicpbench.mode=virtual"));
+        assertThat(CdsArchives.family("/jdk", "25.0.3+9", List.of("--enable-native-access=ALL-UNNAMED", "-Dicpbench.mode=dynamic-call",
                 "-Dicpbench.policy=top-2"))).isEqualTo(v);
-        assertThat(ClassDataSharing.family("/jdk", "25.0.3+9", List.of("--enable-native-access=ALL-UNNAMED", "-XX:-UseInlineCaches"))).isNotEqualTo(v);
-        assertThat(ClassDataSharing.family("/jdk", "25.0.4+7", List.of("--enable-native-access=ALL-UNNAMED"))).isNotEqualTo(v);
-        assertThat(ClassDataSharing.family("/jdk2", "25.0.3+9", List.of("--enable-native-access=ALL-UNNAMED"))).isNotEqualTo(v);
-        String p = ClassDataSharing.family("/jdk", "25.0.3+9", List.of("--enable-native-access=ALL-UNNAMED", "-javaagent:/tmp/a1.jar=policy=cree"));
-        assertThat(ClassDataSharing.family("/jdk", "25.0.3+9", List.of("--enable-native-access=ALL-UNNAMED", "-javaagent:/tmp/a2.jar=policy=gcc")))
+        assertThat(CdsArchives.family("/jdk", "25.0.3+9", List.of("--enable-native-access=ALL-UNNAMED", "-XX:-UseInlineCaches"))).isNotEqualTo(v);
+        assertThat(CdsArchives.family("/jdk", "25.0.4+7", List.of("--enable-native-access=ALL-UNNAMED"))).isNotEqualTo(v);
+        assertThat(CdsArchives.family("/jdk2", "25.0.3+9", List.of("--enable-native-access=ALL-UNNAMED"))).isNotEqualTo(v);
+        String p = CdsArchives.family("/jdk", "25.0.3+9", List.of("--enable-native-access=ALL-UNNAMED", "-javaagent:/tmp/a1.jar=policy=cree"));
+        assertThat(CdsArchives.family("/jdk", "25.0.3+9", List.of("--enable-native-access=ALL-UNNAMED", "-javaagent:/tmp/a2.jar=policy=gcc")))
                 .isEqualTo(p).isNotEqualTo(v);
     }
 
@@ -78,23 +78,23 @@ class ClassDataSharingTest {
     void aRebuildIsANewBuild() throws IOException {
         List<String> cp = jars("a.jar", "b.jar");
         List<Path> paths = cp.stream().map(Path::of).toList();
-        String before = ClassDataSharing.build(paths);
-        assertThat(ClassDataSharing.build(paths)).isEqualTo(before);
+        String before = CdsArchives.build(paths);
+        assertThat(CdsArchives.build(paths)).isEqualTo(before);
         Files.setLastModifiedTime(paths.get(1), FileTime.fromMillis(Files.getLastModifiedTime(paths.get(1)).toMillis() + 2000));
-        String touched = ClassDataSharing.build(paths);
+        String touched = CdsArchives.build(paths);
         assertThat(touched).isNotEqualTo(before);
         FileTime t = Files.getLastModifiedTime(paths.get(0));
         Files.writeString(paths.get(0), "not really a jar, longer");
         Files.setLastModifiedTime(paths.get(0), t);
-        assertThat(ClassDataSharing.build(paths)).as("same time, other size").isNotEqualTo(touched);
-        assertThat(ClassDataSharing.build(List.of(tmp.resolve("gone.jar")))).isNull();
+        assertThat(CdsArchives.build(paths)).as("same time, other size").isNotEqualTo(touched);
+        assertThat(CdsArchives.build(List.of(tmp.resolve("gone.jar")))).isNull();
     }
 
     @Test
     void theTrainingForkIsShortAndHasADirectoryOfItsOwn() {
         List<String> args = List.of("fork", "--index", "7", "--block", "3", "--profile", "udp-only", "--work", "5.0", "--warmup-iterations", "5",
                 "--iterations=10", "--workers", "2", "--iteration-ms", "1000", "--dir", "/runs/x", "--arm", "dc");
-        assertThat(ClassDataSharing.trainingArgs(args, Path.of("/t"))).containsExactly("fork", "--profile", "udp-only", "--work", "5.0",
+        assertThat(CdsTraining.trainingArgs(args, Path.of("/t"))).containsExactly("fork", "--profile", "udp-only", "--work", "5.0",
                 "--workers", "2", "--arm", "dc", "--block", "0", "--dir", "/t", "--index", "0", "--iteration-ms", "200", "--iterations", "1",
                 "--warmup-iterations", "1");
     }
@@ -103,7 +103,7 @@ class ClassDataSharingTest {
     void theTrainingTakesNoTurnOfTheInterleavedBlockAndSkipsJmhsLock() {
         List<String> jvm = List.of("--enable-native-access=ALL-UNNAMED", "-javaagent:/tmp/a.jar=policy=cree", "-Dicpbench.mode=promoted",
                 "-Dicpbench.gate=/tmp/icpbench-gate1/gate.sock", "-Dicpbench.gate.id=4", "-Djmh.ignoreLock=true");
-        List<String> cmd = ClassDataSharing.trainingCommand("java", jvm, "a.jar:b.jar", ClassDataSharing.trainingArgs(FORK, null), Path.of("/c/x.tmp"),
+        List<String> cmd = CdsTraining.trainingCommand("java", jvm, "a.jar:b.jar", CdsTraining.trainingArgs(FORK, null), Path.of("/c/x.tmp"),
                 Path.of("/w"), true);
         assertThat(cmd).containsSubsequence("java", "-XX:+UnlockDiagnosticVMOptions", "-XX:+AllowArchivingWithJavaAgent",
                 "-XX:ArchiveClassesAtExit=/c/x.tmp", ClassDataSharing.QUIET, "--enable-native-access=ALL-UNNAMED", "-javaagent:/tmp/a.jar=policy=cree",
@@ -114,9 +114,9 @@ class ClassDataSharingTest {
     @Test
     void aDirectoryThatCannotBeWrittenIsNotUsed() throws IOException {
         Path file = Files.writeString(tmp.resolve("file"), "x");
-        assertThat(ClassDataSharing.usable(file.resolve("cds"))).isFalse();
-        assertThat(ClassDataSharing.usable(tmp.resolve("cds"))).isTrue();
-        assertThat(ClassDataSharing.directory(List.of("/p/harness/target/icpbench-harness.jar", "/p/harness/target/lib/x.jar")))
+        assertThat(CdsArchives.usable(file.resolve("cds"))).isFalse();
+        assertThat(CdsArchives.usable(tmp.resolve("cds"))).isTrue();
+        assertThat(CdsArchives.directory(List.of("/p/harness/target/icpbench-harness.jar", "/p/harness/target/lib/x.jar")))
                 .isEqualTo(Path.of("/p/harness/target/cds"));
     }
 
