@@ -63,6 +63,8 @@ public final class ForkCommand implements Callable<Integer> {
         iterationMs = spec.iterationMs();
         workers = spec.workers();
         runDir = Path.of(spec.runDir());
+        // A traffic that does not load fails here, in one line the orchestrator shows, not deep in JMH's log.
+        io.icpbench.harness.traffic.TrafficSource.validate(profile);
     }
 
     @Override

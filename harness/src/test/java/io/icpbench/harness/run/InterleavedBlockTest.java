@@ -84,7 +84,7 @@ class InterleavedBlockTest {
         Files.createDirectories(dir);
         List<RunResults.PlannedFork> forks = block1(ARMS);
         String design = together == 2 ? RunResults.Settings.DUET : RunResults.Settings.INTERLEAVED;
-        InterleavedBlock b = new InterleavedBlock(dir, settings(ARMS, "udp-only", design), forks, SEED, together);
+        InterleavedBlock b = new InterleavedBlock(dir, RunSpec.of(settings(ARMS, "udp-only", design)), forks, SEED, together);
         List<String> progress = new ArrayList<>();
         InterleavedBlock.Outcome outcome = b.run(progress::add, null);
         assertThat(progress).as("one progress line per turn").hasSize((WARMUP + ITERATIONS) * (int) Math.ceil(forks.size() / (double) together));
@@ -175,7 +175,7 @@ class InterleavedBlockTest {
     void aForkThatDiesFailsTheBlockWithItsArmAndLogAndStopsTheOthers(String why, List<RunResults.Arm> arms, String profile, List<String> dying,
             String logSays, @TempDir Path dir) throws IOException {
         List<RunResults.PlannedFork> forks = block1(arms);
-        InterleavedBlock b = new InterleavedBlock(dir, settings(arms, profile, RunResults.Settings.INTERLEAVED), forks, SEED, 1);
+        InterleavedBlock b = new InterleavedBlock(dir, RunSpec.of(settings(arms, profile, RunResults.Settings.INTERLEAVED)), forks, SEED, 1);
         Map<Integer, String> armOf = new LinkedHashMap<>();
         forks.forEach(f -> armOf.put(f.index(), f.arm()));
         Consumer<String> ignore = turn -> {
@@ -208,13 +208,13 @@ class InterleavedBlockTest {
     @ParameterizedTest
     @ValueSource(ints = {0, -1})
     void togetherBelowOneIsRefused(int together) {
-        assertThatThrownBy(() -> new InterleavedBlock(tmp, settings(ARMS, "udp-only", RunResults.Settings.INTERLEAVED), block1(ARMS), SEED, together))
+        assertThatThrownBy(() -> new InterleavedBlock(tmp, RunSpec.of(settings(ARMS, "udp-only", RunResults.Settings.INTERLEAVED)), block1(ARMS), SEED, together))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("together=" + together).hasMessageContaining("expected");
     }
 
     @Test
     void anEmptyBlockIsRefused() {
-        assertThatThrownBy(() -> new InterleavedBlock(tmp, settings(ARMS, "udp-only", RunResults.Settings.INTERLEAVED), List.of(), SEED, 1))
+        assertThatThrownBy(() -> new InterleavedBlock(tmp, RunSpec.of(settings(ARMS, "udp-only", RunResults.Settings.INTERLEAVED)), List.of(), SEED, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty block").hasMessageContaining("expected");
     }
 
