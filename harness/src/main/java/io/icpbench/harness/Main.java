@@ -1,7 +1,6 @@
 package io.icpbench.harness;
 
 import io.icpbench.harness.cli.AnalysisCommands;
-import io.icpbench.harness.fork.ForkCommand;
 import io.icpbench.harness.cli.JmhCommand;
 import io.icpbench.harness.cli.LiveCommand;
 import io.icpbench.harness.cli.MergeCommand;
@@ -14,7 +13,7 @@ import io.icpbench.harness.cli.SendCommand;
 import io.icpbench.harness.cli.SitesCommand;
 import io.icpbench.harness.cli.StackCommand;
 import io.icpbench.harness.cli.SweepCommand;
-
+import io.icpbench.harness.fork.ForkCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

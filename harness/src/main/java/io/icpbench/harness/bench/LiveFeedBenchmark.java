@@ -1,7 +1,6 @@
 package io.icpbench.harness.bench;
 
 import io.icpbench.harness.host.JvmFlags;
-
 import io.icpbench.harness.live.LiveDatagrams;
 import io.icpbench.harness.live.LiveFeed;
 import io.icpbench.harness.live.LiveSession;

@@ -1,7 +1,6 @@
 package io.icpbench.harness.bench;
 
 import io.icpbench.harness.host.JvmFlags;
-
 import io.icpbench.stack.FrameRing;
 import io.icpbench.stack.HandlerWork;
 import io.icpbench.stack.NetStack;

@@ -1,7 +1,6 @@
 package io.icpbench.harness.cli;
 
 import io.icpbench.harness.Main;
-
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

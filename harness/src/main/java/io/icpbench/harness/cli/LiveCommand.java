@@ -1,11 +1,10 @@
 package io.icpbench.harness.cli;
 
-import io.icpbench.harness.run.Forks;
-
 import io.icpbench.dispatch.Dispatch;
 import io.icpbench.dispatch.Mode;
 import io.icpbench.harness.live.LiveBaseline;
 import io.icpbench.harness.live.LiveSession;
+import io.icpbench.harness.run.Forks;
 import io.icpbench.stack.NetStack;
 import io.icpbench.stack.StackOptions;
 import io.icpbench.stack.Topology;

@@ -1,7 +1,6 @@
 package io.icpbench.harness.cli;
 
 import io.icpbench.harness.run.RunReport;
-
 import io.icpbench.results.ResultsFiles;
 import io.icpbench.results.RunResults;
 import java.nio.file.Files;

@@ -1,9 +1,8 @@
 package io.icpbench.harness.cli;
 
-import io.icpbench.harness.run.Forks;
-
 import io.icpbench.dispatch.Dispatch;
 import io.icpbench.dispatch.Mode;
+import io.icpbench.harness.run.Forks;
 import io.icpbench.harness.traffic.Nstat;
 import io.icpbench.harness.traffic.Pcap;
 import io.icpbench.harness.traffic.TrafficSource;

@@ -1,6 +1,5 @@
 package io.icpbench.harness.cli;
 
-
 import io.icpbench.harness.host.Machine;
 import io.icpbench.harness.run.RunEngine;
 import io.icpbench.harness.run.RunRequest;
@@ -11,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

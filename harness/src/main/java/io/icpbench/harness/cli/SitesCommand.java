@@ -1,7 +1,6 @@
 package io.icpbench.harness.cli;
 
 import io.icpbench.harness.fork.SiteReport;
-
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,14 +1,13 @@
 package io.icpbench.harness.cli;
 
-import io.icpbench.harness.run.Forks;
-import io.icpbench.harness.fork.PatchAccounting;
-import io.icpbench.harness.fork.PromotedCheck;
-import io.icpbench.harness.fork.SiteReport;
-import io.icpbench.harness.run.StackRun;
-
 import io.icpbench.dispatch.Dispatch;
 import io.icpbench.dispatch.Learning;
 import io.icpbench.dispatch.Mode;
+import io.icpbench.harness.fork.PatchAccounting;
+import io.icpbench.harness.fork.PromotedCheck;
+import io.icpbench.harness.fork.SiteReport;
+import io.icpbench.harness.run.Forks;
+import io.icpbench.harness.run.StackRun;
 import io.icpbench.harness.traffic.TrafficSource;
 import io.icpbench.stack.Counters;
 import io.icpbench.stack.HandlerWork;

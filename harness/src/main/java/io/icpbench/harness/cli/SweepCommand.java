@@ -1,15 +1,12 @@
 package io.icpbench.harness.cli;
 
+import io.icpbench.analysis.SweepReport;
 import io.icpbench.harness.run.RunEngine;
-
 import io.icpbench.harness.run.RunRequest;
 import io.icpbench.harness.run.SweepJobs;
+import io.icpbench.harness.run.SweepPlan;
 import io.icpbench.harness.run.SweepRunner;
 import io.icpbench.harness.run.SweepText;
-import io.icpbench.harness.run.SweepPlan;
-
-import io.icpbench.analysis.SweepReport;
-import io.icpbench.results.ResultsFiles;
 import io.icpbench.results.RunResults;
 import java.io.IOException;
 import java.nio.file.Files;

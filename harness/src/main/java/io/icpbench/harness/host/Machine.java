@@ -1,6 +1,5 @@
 package io.icpbench.harness.host;
 
- 
 import io.icpbench.results.RunResults;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,5 @@
 package io.icpbench.harness.run;
 
-
 import io.icpbench.dispatch.Mode;
 import io.icpbench.results.RunResults;
 import java.util.ArrayList;

@@ -1,13 +1,11 @@
 package io.icpbench.harness.run;
 
-import io.icpbench.harness.Main;
-
-import io.icpbench.harness.host.ClassDataSharing;
-
 import io.icpbench.dispatch.Dispatch;
 import io.icpbench.dispatch.Learning;
 import io.icpbench.dispatch.Mode;
 import io.icpbench.dispatch.promote.RewriteOptions;
+import io.icpbench.harness.Main;
+import io.icpbench.harness.host.ClassDataSharing;
 import io.icpbench.stack.SiteSelection;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

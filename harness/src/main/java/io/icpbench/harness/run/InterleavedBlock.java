@@ -1,6 +1,5 @@
 package io.icpbench.harness.run;
 
-
 import io.icpbench.harness.bench.Gate;
 import io.icpbench.results.RunResults;
 import java.io.IOException;

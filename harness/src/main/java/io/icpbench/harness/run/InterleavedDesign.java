@@ -1,7 +1,6 @@
 package io.icpbench.harness.run;
 
 import io.icpbench.harness.host.HostLoad;
-import io.icpbench.results.ResultsFiles;
 import io.icpbench.results.RunResults;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -73,15 +72,11 @@ public final class InterleavedDesign implements Design {
     public RunResults run(RunEngine engine, RunSpec spec, RunResults results, Path dir) throws IOException {
         RunSpec.Budget s = spec.budget();
         int total = results.plan().size();
-        long started = System.nanoTime();
-        int doneAtStart = results.forks().size();
+        Progress.Eta eta = new Progress.Eta(results.forks().size());
         for (List<RunResults.PlannedFork> block : InterleavedBlock.pendingBlocks(results)) {
             int done = results.forks().size();
-            double elapsed = (System.nanoTime() - started) / 1e9;
-            int ranHere = done - doneAtStart;
-            double perFork = ranHere > 0 ? elapsed / ranHere
-                    : blockSeconds(spec.arms().size(), s.warmupIterations(), s.iterations(), s.iterationSeconds()) / spec.arms().size();
-            double left = perFork * (total - done);
+            double left = eta.secondsLeft(done, total,
+                    blockSeconds(spec.arms().size(), s.warmupIterations(), s.iterations(), s.iterationSeconds()) / spec.arms().size());
             int blockNo = block.get(0).block();
             InterleavedBlock b = new InterleavedBlock(dir, spec, block, spec.seed() * 1_000_003L + blockNo, together);
             long blockStart = System.nanoTime();
@@ -105,8 +100,7 @@ public final class InterleavedDesign implements Design {
                 HostLoad.Accumulator a = noise.get(f.index());
                 results = results.with(outcome.forks().get(f.index()).withNoise(a == null ? null : a.result()));
             }
-            ResultsFiles.write(dir, results);
-            engine.finished(results.forks().size());
+            results = engine.saved(dir, results);
         }
         return results;
     }

@@ -11,6 +11,23 @@ public final class Progress {
     private Progress() {
     }
 
+    /** The time a run has left, at the pace of the forks finished since it (re)started, or a guess before the first. */
+    static final class Eta {
+        private final long started = System.nanoTime();
+        private final int doneAtStart;
+
+        Eta(int doneAtStart) {
+            this.doneAtStart = doneAtStart;
+        }
+
+        /** Seconds left with {@code done} of {@code total} forks finished; {@code perForkGuess} until one has finished here. */
+        double secondsLeft(int done, int total, double perForkGuess) {
+            int ranHere = done - doneAtStart;
+            double perFork = ranHere > 0 ? (System.nanoTime() - started) / 1e9 / ranHere : perForkGuess;
+            return perFork * (total - done);
+        }
+    }
+
     /** The run's progress before fork {@code next} (null: done), with the time left. */
     public static void forks(PrintStream err, int done, int total, RunResults.PlannedFork next, double secondsLeft) {
         String what = next == null ? "done" : String.format(Locale.ROOT, "fork %d (block %d) %s", next.index(), next.block(), armLabel(next));

@@ -77,9 +77,11 @@ public final class RunEngine {
         return results;
     }
 
-    /** A design tells the engine how many forks are finished (for the stop message). */
-    void finished(int forks) {
-        doneForks = forks;
+    /** Writes {@code results} (atomically) after a fork or block, and returns them; a stop then says how many forks are kept. */
+    RunResults saved(Path dir, RunResults results) {
+        ResultsFiles.write(dir, results);
+        doneForks = results.forks().size();
+        return results;
     }
 
     /** Runs an interleaved block, stoppable. */

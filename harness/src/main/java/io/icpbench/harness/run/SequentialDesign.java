@@ -1,6 +1,5 @@
 package io.icpbench.harness.run;
 
-import io.icpbench.results.ResultsFiles;
 import io.icpbench.results.RunResults;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -53,20 +52,15 @@ public final class SequentialDesign implements Design {
     public RunResults run(RunEngine engine, RunSpec spec, RunResults results, Path dir) throws IOException {
         RunSpec.Budget s = spec.budget();
         int total = results.plan().size();
-        long started = System.nanoTime();
-        int doneAtStart = results.forks().size();
+        Progress.Eta eta = new Progress.Eta(results.forks().size());
         for (RunResults.PlannedFork planned : results.plan()) {
             if (results.finished(planned.index())) {
                 continue;
             }
             int done = results.forks().size();
-            double elapsed = (System.nanoTime() - started) / 1e9;
-            int ranHere = done - doneAtStart;
-            double perFork = ranHere > 0 ? elapsed / ranHere : FORK_OVERHEAD_SECONDS + (s.warmupIterations() + s.iterations()) * s.iterationSeconds();
-            Progress.forks(System.err, done, total, planned, perFork * (total - done));
-            results = results.with(engine.runFork(dir, spec, planned));
-            ResultsFiles.write(dir, results);
-            engine.finished(results.forks().size());
+            Progress.forks(System.err, done, total, planned, eta.secondsLeft(done, total, blockSeconds(1, s.warmupIterations(), s.iterations(),
+                    s.iterationSeconds())));
+            results = engine.saved(dir, results.with(engine.runFork(dir, spec, planned)));
         }
         return results;
     }

@@ -2,7 +2,6 @@ package io.icpbench.harness.run;
 
 import io.icpbench.harness.fork.PatchCost;
 import io.icpbench.harness.fork.PhaseSites;
-
 import io.icpbench.harness.traffic.TrafficSource;
 import io.icpbench.stack.Counters;
 import io.icpbench.stack.FrameRing;

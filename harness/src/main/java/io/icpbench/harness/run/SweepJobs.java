@@ -1,8 +1,6 @@
 package io.icpbench.harness.run;
 
 import io.icpbench.harness.Main;
-
-
 import io.icpbench.results.ResultsFiles;
 import java.io.IOException;
 import java.io.PrintStream;

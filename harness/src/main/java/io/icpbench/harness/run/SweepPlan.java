@@ -1,6 +1,5 @@
 package io.icpbench.harness.run;
 
-
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.icpbench.harness.traffic.TrafficClass;

@@ -1,12 +1,11 @@
 package io.icpbench.harness.cli;
 
-import io.icpbench.harness.Main;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.icpbench.analysis.Stats;
+import io.icpbench.harness.Main;
 import io.icpbench.results.ResultsFiles;
 import io.icpbench.results.RunResults;
 import java.nio.file.Path;

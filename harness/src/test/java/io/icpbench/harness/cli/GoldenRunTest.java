@@ -1,11 +1,9 @@
 package io.icpbench.harness.cli;
 
-import io.icpbench.harness.run.RunReport;
-
-import io.icpbench.harness.run.ForkPlan;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.icpbench.harness.run.ForkPlan;
+import io.icpbench.harness.run.RunReport;
 import io.icpbench.results.ResultsFiles;
 import io.icpbench.results.RunResults;
 import java.io.ByteArrayOutputStream;

@@ -1,9 +1,8 @@
 package io.icpbench.harness.cli;
 
-import io.icpbench.harness.Main;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.icpbench.harness.Main;
 import io.icpbench.harness.traffic.TrafficClass;
 import io.icpbench.harness.traffic.TrafficProfile;
 import java.io.ByteArrayOutputStream;

@@ -1,22 +1,16 @@
 package io.icpbench.harness.cli;
 
-import io.icpbench.harness.run.ArmSpec;
-
-import io.icpbench.harness.host.Machine;
-
-import io.icpbench.harness.run.RunReport;
-
-import io.icpbench.harness.run.IterationChoice;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.icpbench.harness.Main;
-
+import io.icpbench.harness.fork.SiteReport;
+import io.icpbench.harness.host.Machine;
+import io.icpbench.harness.run.ArmSpec;
 import io.icpbench.harness.run.Arms;
 import io.icpbench.harness.run.ForkPlan;
 import io.icpbench.harness.run.InterleavedBlock;
-import io.icpbench.harness.fork.SiteReport;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.icpbench.harness.run.IterationChoice;
+import io.icpbench.harness.run.RunReport;
 import io.icpbench.results.ResultsFiles;
 import io.icpbench.results.RunResults;
 import java.io.ByteArrayOutputStream;

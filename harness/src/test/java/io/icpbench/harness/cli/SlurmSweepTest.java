@@ -1,11 +1,10 @@
 package io.icpbench.harness.cli;
 
-import io.icpbench.harness.host.Machine;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.icpbench.harness.host.Machine;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;

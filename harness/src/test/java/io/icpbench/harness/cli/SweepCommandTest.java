@@ -1,17 +1,13 @@
 package io.icpbench.harness.cli;
 
-import io.icpbench.harness.host.Machine;
-
-import io.icpbench.harness.run.Progress;
-
-import io.icpbench.harness.Main;
-
-import io.icpbench.harness.run.SweepPlan;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.icpbench.harness.Main;
+import io.icpbench.harness.host.Machine;
+import io.icpbench.harness.run.Progress;
+import io.icpbench.harness.run.SweepPlan;
 import io.icpbench.harness.traffic.TrafficClass;
 import io.icpbench.harness.traffic.TrafficGenerator;
 import io.icpbench.harness.traffic.TrafficProfile;

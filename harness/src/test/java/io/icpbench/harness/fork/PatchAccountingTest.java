@@ -1,11 +1,10 @@
 package io.icpbench.harness.fork;
 
-import io.icpbench.harness.Main;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.icpbench.harness.Main;
 import io.icpbench.results.RunResults;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,13 +1,11 @@
 package io.icpbench.harness.fork;
 
-import io.icpbench.harness.Main;
-
-import io.icpbench.harness.run.Forks;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.icpbench.dispatch.DynamicSite;
 import io.icpbench.dispatch.Mode;
+import io.icpbench.harness.Main;
+import io.icpbench.harness.run.Forks;
 import io.icpbench.results.RunResults;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

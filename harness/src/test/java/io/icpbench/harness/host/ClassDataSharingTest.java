@@ -1,12 +1,9 @@
 package io.icpbench.harness.host;
 
-import io.icpbench.harness.Main;
-
-import io.icpbench.harness.run.Forks;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.icpbench.harness.Main;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;

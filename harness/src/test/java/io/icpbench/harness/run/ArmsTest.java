@@ -1,12 +1,9 @@
 package io.icpbench.harness.run;
 
-import io.icpbench.harness.Main;
-
-import io.icpbench.harness.cli.RunCommand;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.icpbench.harness.Main;
 import io.icpbench.results.RunResults;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,5 @@
 package io.icpbench.harness.run;
 
-import io.icpbench.harness.fork.SiteReport;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.icpbench.dispatch.Mode;
 import io.icpbench.dispatch.Placement;
+import io.icpbench.harness.fork.SiteReport;
 import io.icpbench.stack.Site;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.icpbench.harness.bench.PlantedEffect;
 import io.icpbench.results.RunResults;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** The planted-effect arm: exactly the stated share of extra, uncredited packets. */
 class PlantedEffectTest {

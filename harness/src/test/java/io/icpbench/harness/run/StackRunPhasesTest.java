@@ -1,14 +1,12 @@
 package io.icpbench.harness.run;
 
-import io.icpbench.harness.Main;
-
-import io.icpbench.harness.fork.PhaseSites;
-import io.icpbench.harness.fork.SiteReport;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.icpbench.harness.Main;
+import io.icpbench.harness.fork.PhaseSites;
+import io.icpbench.harness.fork.SiteReport;
 import io.icpbench.harness.traffic.TrafficProfile;
 import io.icpbench.harness.traffic.TrafficSource;
 import io.icpbench.stack.Counter;
