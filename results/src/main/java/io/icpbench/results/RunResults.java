@@ -81,7 +81,7 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
         public static final String SEQUENTIAL = "sequential";
         public static final String INTERLEAVED = "interleaved";
         public static final String DUET = "duet";
-        /** The designs a run can have. */
+        /** The designs a results file may name (the harness's {@code Design} classes own what each one does). */
         public static final List<String> DESIGNS = List.of(INTERLEAVED, SEQUENTIAL, DUET);
 
         public Settings {
@@ -123,26 +123,6 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
         public Settings(List<Arm> arms, String profile, double workNs, int workers, String sites, int forksPerArm, int warmupIterations,
                 int iterations, double iterationSeconds, long seed, boolean quick) {
             this(arms, profile, workNs, workers, sites, forksPerArm, warmupIterations, iterations, iterationSeconds, seed, quick, null, null);
-        }
-
-        /** Whether the run's forks take turns in blocks ({@link #INTERLEAVED} one at a time, {@link #DUET} two at a time). */
-        public boolean interleaved() {
-            return interleaved(design);
-        }
-
-        /** Whether {@code design} takes turns in blocks: every design but {@link #SEQUENTIAL}. */
-        public static boolean interleaved(String design) {
-            return !SEQUENTIAL.equals(design);
-        }
-
-        /** Forks that run at the same time: 2 in the duet design, else 1. */
-        public int together() {
-            return together(design);
-        }
-
-        /** Forks of {@code design} that run at the same time: 2 in the duet design, else 1. */
-        public static int together(String design) {
-            return DUET.equals(design) ? 2 : 1;
         }
 
         /** The arms' names, in report order. */
