@@ -3,6 +3,7 @@ package io.icpbench.harness.cli;
 import io.icpbench.harness.host.Machine;
 import io.icpbench.harness.run.RunEngine;
 import io.icpbench.harness.run.RunRequest;
+import io.icpbench.harness.run.RunSpec;
 import io.icpbench.results.ResultsFiles;
 import io.icpbench.results.RunResults;
 import java.io.IOException;
@@ -85,14 +86,12 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        RunResults results;
-        Path dir;
+        boolean calibrate = !noCalibration;
         if (resume != null) {
             if (arms.modes != null || arms.armArgs != null) {
                 throw new IllegalArgumentException("--resume runs the stopped run's own arms: drop --modes and --arm");
             }
-            dir = resume;
-            results = ResultsFiles.read(resume);
+            RunResults results = ResultsFiles.read(resume);
             String there = results.provenance().host();
             String here = Machine.hostname();
             if (there != null && !there.equals(here)) {
@@ -100,13 +99,15 @@ public final class RunCommand implements Callable<Integer> {
                         + ": resuming here would put two machines' blocks into one run, analysed as one machine; resume it on " + there
                         + ", or run the rest here into another directory (--out) and keep the machines apart (icpbench merge names them)");
             }
-            System.err.printf(Locale.ROOT, "icpbench run: resuming %s: %d of %d forks done%n", dir, results.forks().size(), results.plan().size());
-        } else {
-            results = request().plan(why -> System.err.println("icpbench run: " + why));
-            dir = out != null ? out : defaultDir();
-            RunEngine.create(dir, results);
+            System.err.printf(Locale.ROOT, "icpbench run: resuming %s: %d of %d forks done%n", resume, results.forks().size(), results.plan().size());
+            new RunEngine().resume(results, resume, calibrate && !results.settings().quick(), System.out);
+            return 0;
         }
-        new RunEngine().run(results, dir, !results.settings().quick() && !noCalibration, System.out);
+        RunSpec spec = request().resolve(why -> System.err.println("icpbench run: " + why));
+        RunResults results = spec.start();
+        Path dir = out != null ? out : defaultDir();
+        RunEngine.create(dir, spec, results);
+        new RunEngine().run(spec, results, dir, calibrate && !spec.quick(), System.out);
         return 0;
     }
 

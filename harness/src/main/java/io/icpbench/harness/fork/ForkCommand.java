@@ -136,7 +136,8 @@ public final class ForkCommand implements Callable<Integer> {
         if (!SiteRegistry.all().isEmpty()) {
             // What the learned sites saw (each site's target mix): 'icpbench sites RUN/fork-NNN' prints it.
             SiteReport.capture(Dispatch.MODE.cliName(), profile, sum.received(), mean, accounting,
-                    io.icpbench.harness.traffic.TrafficSource.phases(profile, iterations, "measured iteration"), "iteration").write(dir);
+                    spec.phases().stream().map(p -> new io.icpbench.harness.traffic.TrafficProfile.Span(p.name(), p.first(), p.last())).toList(),
+                    "iteration").write(dir);
         }
         io.icpbench.results.ResultsFiles.writeJson(dir.resolve("fork.json"), result);
         return 0;

@@ -6,6 +6,7 @@ import io.icpbench.results.ResultsFiles;
 import io.icpbench.results.RunResults;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What one fork is told, as one file ({@code fork-NNN/spec.json}) that the orchestrator writes and
@@ -24,9 +25,10 @@ import java.nio.file.Path;
  * @param warmupIterations warmup iterations
  * @param iterations  measured iterations
  * @param iterationMs milliseconds per iteration
+ * @param phases      which measured iterations belong to which traffic phase, as the run computed them (empty for one mix)
  */
 public record ForkSpec(int schema, int index, int block, RunResults.Arm arm, String runDir, String traffic, double workNs, int workers,
-        int warmupIterations, int iterations, long iterationMs) {
+        int warmupIterations, int iterations, long iterationMs, List<RunResults.Phase> phases) {
     public static final int SCHEMA = 1;
     /** The spec's file in a fork's directory. */
     public static final String FILE = "spec.json";
@@ -35,7 +37,8 @@ public record ForkSpec(int schema, int index, int block, RunResults.Arm arm, Str
     public static ForkSpec of(Path dir, RunSpec s, RunResults.PlannedFork planned) {
         RunSpec.Budget b = s.budget();
         return new ForkSpec(SCHEMA, planned.index(), planned.block(), s.arm(planned.arm()).written(), dir.toAbsolutePath().toString(),
-                s.traffic().encoded(), s.workNs(), s.workers(), b.warmupIterations(), b.iterations(), Math.round(b.iterationSeconds() * 1000));
+                s.traffic().encoded(), s.workNs(), s.workers(), b.warmupIterations(), b.iterations(), Math.round(b.iterationSeconds() * 1000),
+                s.phases());
     }
 
     /** The traffic, typed. */
@@ -65,7 +68,7 @@ public record ForkSpec(int schema, int index, int block, RunResults.Arm arm, Str
         if (s.schema() != SCHEMA) {
             throw new IllegalArgumentException(file + ": fork spec schema " + s.schema() + ", expected " + SCHEMA);
         }
-        if (s.arm() == null || s.runDir() == null || s.traffic() == null || s.index() < 0 || s.block() < 0 || s.workers() < 1
+        if (s.arm() == null || s.runDir() == null || s.traffic() == null || s.phases() == null || s.index() < 0 || s.block() < 0 || s.workers() < 1
                 || s.warmupIterations() < 0 || s.iterations() < 1 || s.iterationMs() < 1 || !(s.workNs() >= 0)) {
             throw new IllegalArgumentException(file + ": fork spec " + s + " has a missing or out-of-range field");
         }

@@ -32,21 +32,26 @@ public final class RunEngine {
     private volatile int doneForks;
 
     /** Writes a new run's first results (and the capture's host, if it has one) into {@code dir}. */
-    public static void create(Path dir, RunResults results) throws IOException {
+    public static void create(Path dir, RunSpec spec, RunResults results) throws IOException {
         if (Files.exists(dir.resolve(ResultsFiles.RESULTS))) {
             throw new IllegalArgumentException(dir + " already holds a run: use --resume " + dir + " or another --out");
         }
         ResultsFiles.write(dir, results);
-        if (RunSpec.of(results.settings()).traffic() instanceof TrafficSpec.Capture c && c.host() != null) {
+        if (spec.traffic() instanceof TrafficSpec.Capture c && c.host() != null) {
             TrafficSource.writeHost(dir.resolve(HOST_FILE), TrafficSource.load(c.encoded()));
         }
     }
 
+    /** Resumes the run in {@code dir}: its spec is read back from its results (the file is the edge where it is typed again). */
+    public RunResults resume(RunResults results, Path dir, boolean calibrate, PrintStream out) throws IOException {
+        return run(RunSpec.of(results.settings()), results, dir, calibrate, out);
+    }
+
     /**
-     * Runs the unfinished forks of {@code results} in {@code dir}, then (when {@code calibrate} and not
+     * Runs the unfinished forks of {@code results} (the run {@code spec}) in {@code dir}, then (when {@code calibrate} and not
      * done yet) the calibration suite, and prints the summary and the report to {@code out}.
      */
-    public RunResults run(RunResults results, Path dir, boolean calibrate, PrintStream out) throws IOException {
+    public RunResults run(RunSpec spec, RunResults results, Path dir, boolean calibrate, PrintStream out) throws IOException {
         Thread hook = new Thread(() -> {
             Process p = current;
             if (p != null) {
@@ -61,7 +66,6 @@ public final class RunEngine {
         }, "icpbench-run-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         doneForks = results.forks().size();
-        RunSpec spec = RunSpec.of(results.settings());
         results = spec.design().run(this, spec, results, dir);
         Runtime.getRuntime().removeShutdownHook(hook);
         int total = results.plan().size();

@@ -1,6 +1,5 @@
 package io.icpbench.harness.run;
 
-import io.icpbench.harness.host.Machine;
 import io.icpbench.results.RunResults;
 import io.icpbench.stack.SiteSelection;
 import java.util.List;
@@ -97,7 +96,6 @@ public record RunRequest(List<String> modes, List<String> armArgs, String profil
 
     /** The run as {@code run} would start it: its spec, this machine's provenance and the planned forks; nothing finished. */
     public RunResults plan(Consumer<String> log) {
-        RunSpec spec = resolve(log);
-        return new RunResults(RunResults.SCHEMA, spec.settings(), Machine.provenance(), spec.plan(), List.of());
+        return resolve(log).start();
     }
 }

@@ -1,5 +1,6 @@
 package io.icpbench.harness.run;
 
+import io.icpbench.harness.host.Machine;
 import io.icpbench.results.RunResults;
 import java.util.List;
 
@@ -49,6 +50,11 @@ public record RunSpec(List<ArmSpec> arms, String baseline, Design design, Traffi
     public static RunSpec of(RunResults.Settings s) {
         return new RunSpec(s.arms().stream().map(ArmSpec::of).toList(), s.baseline(), Design.of(s.design()), TrafficSpec.decode(s.profile()), s.workNs(), s.workers(), s.sites(),
                 new Budget(s.forksPerArm(), s.warmupIterations(), s.iterations(), s.iterationSeconds()), s.seed(), s.quick(), 1, s.phases());
+    }
+
+    /** The results of this run as it starts: its settings, this machine's provenance and the planned forks; nothing finished. */
+    public RunResults start() {
+        return new RunResults(RunResults.SCHEMA, settings(), Machine.provenance(), plan(), List.of());
     }
 
     /** The planned forks: randomized complete blocks drawn from the seed (the same seed, the same plan). */

@@ -66,17 +66,18 @@ public final class SweepRunner {
                     p.describe(), d.why(), longDuration(left * pace));
             long pointStart = System.nanoTime();
             try {
-                RunResults results;
                 if (d.action() == SweepPlan.Action.RESUME) {
-                    results = ResultsFiles.read(d.dir());
+                    RunResults results = ResultsFiles.read(d.dir());
                     System.err.printf(Locale.ROOT, "icpbench run: resuming %s: %d of %d forks done%n", d.dir(), results.forks().size(),
                             results.plan().size());
+                    new RunEngine().resume(results, d.dir(), false, System.out);
                 } else {
                     long runSeed = d.dir().getFileName().toString().equals(p.name()) ? p.seed() : p.seed() + 1_000_003L;
-                    results = p.request(base, dir, d.forks(), runSeed).plan(why -> System.err.println("icpbench run: " + why));
-                    RunEngine.create(d.dir(), results);
+                    RunSpec spec = p.request(base, dir, d.forks(), runSeed).resolve(why -> System.err.println("icpbench run: " + why));
+                    RunResults results = spec.start();
+                    RunEngine.create(d.dir(), spec, results);
+                    new RunEngine().run(spec, results, d.dir(), false, System.out);
                 }
-                new RunEngine().run(results, d.dir(), false, System.out);
             } catch (IllegalArgumentException | IllegalStateException | IOException e) {
                 Runtime.getRuntime().removeShutdownHook(hook);
                 System.err.printf(Locale.ROOT, "icpbench sweep: point %s failed: %s; finished points are kept in %s; continue with: "
