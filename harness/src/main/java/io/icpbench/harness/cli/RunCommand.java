@@ -86,7 +86,6 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        boolean calibrate = !noCalibration;
         if (resume != null) {
             if (arms.modes != null || arms.armArgs != null) {
                 throw new IllegalArgumentException("--resume runs the stopped run's own arms: drop --modes and --arm");
@@ -100,29 +99,16 @@ public final class RunCommand implements Callable<Integer> {
                         + ", or run the rest here into another directory (--out) and keep the machines apart (icpbench merge names them)");
             }
             System.err.printf(Locale.ROOT, "icpbench run: resuming %s: %d of %d forks done%n", resume, results.forks().size(), results.plan().size());
-            new RunEngine().resume(results, resume, calibrate && !results.settings().quick(), System.out);
+            // --quick is the stopped run's, not an option of this command line.
+            new RunEngine().resume(results, resume, !noCalibration && !results.settings().quick(), System.out);
             return 0;
         }
         RunSpec spec = request().resolve(why -> System.err.println("icpbench run: " + why));
         RunResults results = spec.start();
         Path dir = out != null ? out : defaultDir();
         RunEngine.create(dir, spec, results);
-        new RunEngine().run(spec, results, dir, calibrate && !spec.quick(), System.out);
+        new RunEngine().run(spec, results, dir, calibrates(), System.out);
         return 0;
-    }
-
-    /**
-     * The run these options ask for, as {@code icpbench run} would start it (settings, provenance,
-     * the planned forks), without writing or printing anything: what {@code icpbench sweep} plans
-     * with and checks its points by.
-     *
-     * @throws IllegalArgumentException for bad options, as {@code run} reports them
-     */
-    RunResults planned() {
-        if (resume != null) {
-            throw new IllegalArgumentException("--resume has no plan of its own");
-        }
-        return request().plan(null);
     }
 
     /** Whether the calibration suite would run after the forks (not with --quick or --no-calibration). */

@@ -34,43 +34,17 @@ public final class ForkCommand implements Callable<Integer> {
     @Option(names = "--spec", required = true, paramLabel = "FILE", description = "The fork's spec (fork-NNN/spec.json, written by 'icpbench run').")
     Path specFile;
 
+    /** Everything this fork was told, read once from {@link #specFile}. */
     private ForkSpec spec;
-    private int index;
-    private int block;
-    private String profile;
-    private double workNs;
-    private int warmupIterations;
-    private int iterations;
-    private long iterationMs;
-    private int workers;
-    private Path runDir;
-
-    /** The arm's name. */
-    private String armName() {
-        return spec.arm().name();
-    }
-
-    /** Reads the spec, once: every setting of this fork comes from it. */
-    private void load() {
-        spec = ForkSpec.read(specFile);
-        index = spec.index();
-        block = spec.block();
-        profile = spec.trafficSpec().encoded();
-        workNs = spec.workNs();
-        warmupIterations = spec.warmupIterations();
-        iterations = spec.iterations();
-        iterationMs = spec.iterationMs();
-        workers = spec.workers();
-        runDir = Path.of(spec.runDir());
-        // A traffic that does not load fails here, in one line the orchestrator shows, not deep in JMH's log.
-        io.icpbench.harness.traffic.TrafficSource.validate(profile);
-    }
 
     @Override
     public Integer call() throws Exception {
-        load();
-        String name = RunEngine.forkName(index);
-        Path dir = runDir.resolve(name);
+        spec = ForkSpec.read(specFile);
+        String profile = spec.traffic();
+        // A traffic that does not load fails here, in one line the orchestrator shows, not deep in JMH's log.
+        io.icpbench.harness.traffic.TrafficSource.validate(profile);
+        String name = RunEngine.forkName(spec.index());
+        Path dir = Path.of(spec.runDir()).resolve(name);
         Files.createDirectories(dir);
         if (spec.trafficSpec() instanceof io.icpbench.harness.run.TrafficSpec.Live) {
             return liveFork(name, dir);
@@ -81,14 +55,14 @@ public final class ForkCommand implements Callable<Integer> {
         Options opt = new OptionsBuilder()
                 .include(RxPathBenchmark.class.getName() + ".receive$")
                 .param("profile", profile)
-                .param("workNs", Double.toString(workNs))
+                .param("workNs", Double.toString(spec.workNs()))
                 .param("latency", "true")
                 .forks(0)
-                .threads(workers)
-                .warmupIterations(warmupIterations)
-                .warmupTime(TimeValue.milliseconds(iterationMs))
-                .measurementIterations(iterations)
-                .measurementTime(TimeValue.milliseconds(iterationMs))
+                .threads(spec.workers())
+                .warmupIterations(spec.warmupIterations())
+                .warmupTime(TimeValue.milliseconds(spec.iterationMs()))
+                .measurementIterations(spec.iterations())
+                .measurementTime(TimeValue.milliseconds(spec.iterationMs()))
                 .resultFormat(ResultFormatType.JSON)
                 .result(dir.resolve("jmh.json").toString())
                 .shouldFailOnError(true)
@@ -130,7 +104,7 @@ public final class ForkCommand implements Callable<Integer> {
                 : window.accounting(sum.received(), PatchCost.meanUsPerPatch(estimates));
         Map<String, Long> outcomes = sum.outcomeNames();
         double mean = scores.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-        RunResults.ForkResult result = new RunResults.ForkResult(index, block, armName(), Dispatch.MODE.cliName(), scores, 1e9 / mean,
+        RunResults.ForkResult result = new RunResults.ForkResult(spec.index(), spec.block(), spec.arm().name(), Dispatch.MODE.cliName(), scores, 1e9 / mean,
                 sum.snmpSnapshot(), outcomes, installedTargets(), accounting, name + "/jmh.json",
                 Files.exists(dir.resolve("latency.hlog")) ? name + "/latency.hlog" : null, (System.nanoTime() - t0) / 1e9);
         if (!SiteRegistry.all().isEmpty()) {
@@ -164,7 +138,7 @@ public final class ForkCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         String prof = ((io.icpbench.harness.run.TrafficSpec.Live) spec.trafficSpec()).profile();
         io.icpbench.stack.NetStack stack = io.icpbench.stack.Topology.build(
-                io.icpbench.stack.StackOptions.DEFAULT.withWork(io.icpbench.stack.HandlerWork.calibrated(workNs)));
+                io.icpbench.stack.StackOptions.DEFAULT.withWork(io.icpbench.stack.HandlerWork.calibrated(spec.workNs())));
         io.icpbench.harness.live.LiveSession.Config c = new io.icpbench.harness.live.LiveSession.Config(prof, null,
                 io.icpbench.harness.live.LiveSession.SENDER_JAVA, 0, 32, 4 << 20, 1);
         io.icpbench.harness.live.LiveSession.Run run;
@@ -173,7 +147,7 @@ public final class ForkCommand implements Callable<Integer> {
         PatchAccounting.Window w;
         try {
             run = io.icpbench.harness.live.LiveSession.run(c, stack,
-                    new io.icpbench.harness.live.LiveSession.Windows(warmupIterations, iterations, iterationMs), System.out);
+                    new io.icpbench.harness.live.LiveSession.Windows(spec.warmupIterations(), spec.iterations(), spec.iterationMs()), System.out);
         } finally {
             w = window.stop(dir.resolve("jit.log"));
         }
@@ -201,7 +175,7 @@ public final class ForkCommand implements Callable<Integer> {
         counters.put("LiveUnexplained", r.unexplained());
         double mean = scores.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         PromotedCheck.verify(System.getProperty(io.icpbench.stack.SiteSelection.PROPERTY, "all"));
-        RunResults.ForkResult result = new RunResults.ForkResult(index, block, armName(), Dispatch.MODE.cliName(), scores, 1e9 / mean,
+        RunResults.ForkResult result = new RunResults.ForkResult(spec.index(), spec.block(), spec.arm().name(), Dispatch.MODE.cliName(), scores, 1e9 / mean,
                 counters, r.outcomes(), installedTargets(), w.accounting(r.datagrams(), null), null, name + "/latency.hlog",
                 (System.nanoTime() - t0) / 1e9);
         io.icpbench.results.ResultsFiles.writeJson(dir.resolve("fork.json"), result);
