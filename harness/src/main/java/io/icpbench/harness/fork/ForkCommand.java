@@ -34,12 +34,19 @@ public final class ForkCommand implements Callable<Integer> {
     @Option(names = "--spec", required = true, paramLabel = "FILE", description = "The fork's spec (fork-NNN/spec.json, written by 'icpbench run').")
     Path specFile;
 
+    @Option(names = "--training", paramLabel = "DIR", hidden = true,
+            description = "Run the spec as a class data sharing training run: 1 warmup and 1 measurement iteration of 200 ms, in DIR.")
+    Path training;
+
     /** Everything this fork was told, read once from {@link #specFile}. */
     private ForkSpec spec;
 
     @Override
     public Integer call() throws Exception {
         spec = ForkSpec.read(specFile);
+        if (training != null) {
+            spec = spec.forTraining(training);
+        }
         String profile = spec.traffic();
         // A traffic that does not load fails here, in one line the orchestrator shows, not deep in JMH's log.
         io.icpbench.harness.traffic.TrafficSource.validate(profile);

@@ -10,7 +10,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,6 +46,10 @@ final class CdsTraining {
             }
             if (!Files.isRegularFile(tmp) || Files.size(tmp) == 0) {
                 return "the training JVM (exit status " + rc + ") wrote no archive; " + log;
+            }
+            if (rc != 0) {
+                // A JVM that failed early still dumps an archive at exit: of the classes it loaded before failing, not the fork's.
+                return "the training JVM failed (exit status " + rc + "), so its archive would miss the fork's classes; " + log;
             }
             // The check: -Xshare:on fails unless the JVM maps the archive with these flags and this class path.
             List<String> check = new ArrayList<>();
@@ -92,31 +95,30 @@ final class CdsTraining {
     }
 
     /**
-     * The training JVM's arguments: the fork's own, with 1 warm-up and 1 measurement iteration of
-     * 200 ms, in a directory of its own ({@code dir}, or a placeholder the training fills in).
+     * The training JVM's arguments: the fork's own ({@code fork --spec FILE}) and {@code --training}
+     * with a directory of its own ({@code dir}, or a placeholder the training fills in): the fork
+     * then runs its spec with 1 warm-up and 1 measurement iteration of 200 ms there.
      */
     static List<String> trainingArgs(List<String> args, Path dir) {
-        Map<String, String> set = Map.of("--warmup-iterations", "1", "--iterations", "1", "--iteration-ms", "200", "--index", "0", "--block", "0",
-                "--dir", dir == null ? TRAINING_DIR : dir.toString());
         List<String> out = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 0 && set.containsKey(a.substring(0, eq))) {
+            if (a.startsWith(TRAINING_OPTION + "=")) {
                 continue;
             }
-            if (set.containsKey(a)) {
+            if (a.equals(TRAINING_OPTION)) {
                 i++;
                 continue;
             }
             out.add(a);
         }
-        set.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-            out.add(e.getKey());
-            out.add(e.getValue());
-        });
+        out.add(TRAINING_OPTION);
+        out.add(dir == null ? TRAINING_DIR : dir.toString());
         return out;
     }
+
+    /** The fork's option that makes it a training run ({@code ForkCommand}). */
+    static final String TRAINING_OPTION = "--training";
 
     /** Runs {@code cmd} with its output appended to {@code log}; its exit status, or Integer.MIN_VALUE after the timeout. */
     private static int run(List<String> cmd, Path log) throws IOException, InterruptedException {

@@ -41,6 +41,18 @@ public record ForkSpec(int schema, int index, int block, RunResults.Arm arm, Str
                 s.phases());
     }
 
+    /**
+     * This spec as a class data sharing training run ({@code ClassDataSharing}): the same arm,
+     * traffic and work, as fork 0 of block 0 in {@code dir}, short: 1 warmup and 1 measurement
+     * iteration of 200 ms; traffic with phases keeps its measured iterations (every phase needs
+     * its own), at 10 ms each.
+     */
+    public ForkSpec forTraining(Path dir) {
+        int measured = phases.isEmpty() ? 1 : iterations;
+        return new ForkSpec(schema, 0, 0, arm, dir.toAbsolutePath().toString(), traffic, workNs, workers, 1, measured, phases.isEmpty() ? 200 : 10,
+                phases);
+    }
+
     /** The traffic, typed. */
     public TrafficSpec trafficSpec() {
         return TrafficSpec.decode(traffic);

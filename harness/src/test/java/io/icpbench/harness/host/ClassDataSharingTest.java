@@ -31,7 +31,7 @@ class ClassDataSharingTest {
         return out;
     }
 
-    private static final List<String> FORK = List.of("fork", "--index", "1", "--dir", "/x");
+    private static final List<String> FORK = List.of("fork", "--spec", "/x/fork-001/spec.json");
 
     @Test
     void onlyForksOnJarsWithoutAgentsOrSharingFlagsOfTheirOwnAndNotWhenTurnedOff() throws IOException {
@@ -89,11 +89,11 @@ class ClassDataSharingTest {
 
     @Test
     void theTrainingForkIsShortAndHasADirectoryOfItsOwn() {
-        List<String> args = List.of("fork", "--index", "7", "--block", "3", "--profile", "udp-only", "--work", "5.0", "--warmup-iterations", "5",
-                "--iterations=10", "--workers", "2", "--iteration-ms", "1000", "--dir", "/runs/x", "--arm", "dc");
-        assertThat(CdsTraining.trainingArgs(args, Path.of("/t"))).containsExactly("fork", "--profile", "udp-only", "--work", "5.0",
-                "--workers", "2", "--arm", "dc", "--block", "0", "--dir", "/t", "--index", "0", "--iteration-ms", "200", "--iterations", "1",
-                "--warmup-iterations", "1");
+        // The fork's spec file says what it runs; --training makes it a short run in a directory of its own (ForkSpec.forTraining).
+        List<String> args = List.of("fork", "--spec", "/runs/x/fork-007/spec.json");
+        assertThat(CdsTraining.trainingArgs(args, Path.of("/t"))).containsExactly("fork", "--spec", "/runs/x/fork-007/spec.json", "--training", "/t");
+        assertThat(CdsTraining.trainingArgs(List.of("fork", "--spec", "/s.json", "--training", "/old"), Path.of("/t")))
+                .containsExactly("fork", "--spec", "/s.json", "--training", "/t");
     }
 
     @Test
@@ -104,7 +104,8 @@ class ClassDataSharingTest {
                 Path.of("/w"), true);
         assertThat(cmd).containsSubsequence("java", "-XX:+UnlockDiagnosticVMOptions", "-XX:+AllowArchivingWithJavaAgent",
                 "-XX:ArchiveClassesAtExit=/c/x.tmp", ClassDataSharing.QUIET, "--enable-native-access=ALL-UNNAMED", "-javaagent:/tmp/a.jar=policy=cree",
-                "-Dicpbench.mode=promoted", "-Djmh.ignoreLock=true", "-cp", "a.jar:b.jar", Main.class.getName(), "fork", "--dir", "/w");
+                "-Dicpbench.mode=promoted", "-Djmh.ignoreLock=true", "-cp", "a.jar:b.jar", Main.class.getName(), "fork", "--spec",
+                "/x/fork-001/spec.json", "--training", "/w");
         assertThat(cmd).noneMatch(a -> a.startsWith("-Dicpbench.gate"));
     }
 
@@ -115,6 +116,42 @@ class ClassDataSharingTest {
         assertThat(CdsArchives.usable(tmp.resolve("cds"))).isTrue();
         assertThat(CdsArchives.directory(List.of("/p/harness/target/icpbench-harness.jar", "/p/harness/target/lib/x.jar")))
                 .isEqualTo(Path.of("/p/harness/target/cds"));
+    }
+
+    /**
+     * The training of a real fork: the fork's own spec file, run short in a directory of its own.
+     * The training must succeed (a training JVM that fails still dumps an archive at exit, of the
+     * classes it loaded before failing: that once hid a fork that no longer took its arguments).
+     */
+    @Test
+    void aRealForkTrainsItsArchive() throws IOException, InterruptedException {
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        assumeTrue(Files.isRegularFile(javaHome.resolve("lib").resolve("server").resolve("classes.jsa")), "the JDK has no base CDS archive");
+        String java = javaHome.resolve("bin").resolve("java").toString();
+        String cp = String.join(File.pathSeparator, jarredClassPath(Files.createDirectories(tmp.resolve("jars"))));
+        io.icpbench.harness.run.RunSpec spec = new io.icpbench.harness.run.RunRequest(List.of("virtual"), null, "udp-only", null, null, 0, 1,
+                "all", 1, 10, null, 1, false, "sequential", 1, 1, 0.1, 7L, false, false).resolve(null);
+        Path run = Files.createDirectories(tmp.resolve("run"));
+        Path specFile = run.resolve(io.icpbench.harness.run.ForkSpec.FILE);
+        io.icpbench.harness.run.ForkSpec.of(run, spec, spec.plan().get(0)).write(specFile);
+        List<String> jvm = new ArrayList<>(JvmFlags.NETTY);
+        jvm.add("-Dicpbench.mode=virtual");
+        Path dir = tmp.resolve("cds");
+        List<String> flags = ClassDataSharing.prepare(java, jvm, cp, CdsTraining.trainingArgs(List.of("fork", "--spec", specFile.toString()), null),
+                dir);
+        String notes;
+        try (Stream<Path> files = Files.list(dir)) {
+            notes = files.filter(f -> f.toString().endsWith(".failed") || f.toString().endsWith(".log")).map(f -> {
+                try {
+                    return Files.readString(f);
+                } catch (IOException e) {
+                    return e.toString();
+                }
+            }).reduce("", String::concat);
+        }
+        assertThat(flags).as(notes).hasSize(2);
+        assertThat(notes).contains("Benchmark result is saved to").doesNotContain("Unknown option");
+        assertThat(Path.of(flags.get(0).substring("-XX:SharedArchiveFile=".length()))).isRegularFile();
     }
 
     /** Each directory of this JVM's class path as a jar in {@code into}, the jars as they are. */

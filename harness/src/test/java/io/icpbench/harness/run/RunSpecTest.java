@@ -92,6 +92,12 @@ class RunSpecTest {
         assertThat(back.arm()).isEqualTo(spec.arm(first.arm()).written());
         assertThat(back.trafficSpec()).isEqualTo(spec.traffic());
         String json = Files.readString(file);
+        // A class data sharing training runs the same arm and traffic, short, as fork 0 in a directory of its own.
+        ForkSpec training = f.forTraining(dir.resolve("training"));
+        assertThat(training.arm()).isEqualTo(f.arm());
+        assertThat(training.traffic()).isEqualTo(f.traffic());
+        assertThat(List.of(training.index(), training.block(), training.warmupIterations(), training.iterations())).containsExactly(0, 0, 1, 1);
+        assertThat(training.runDir()).isEqualTo(dir.resolve("training").toAbsolutePath().toString());
         Files.writeString(file, json.replace("\"schema\" : 1", "\"schema\" : 9"));
         assertThatThrownBy(() -> ForkSpec.read(file)).hasMessageContaining("fork spec schema 9, expected 1");
         Files.writeString(file, json.replace("\"block\"", "\"blocks\""));
