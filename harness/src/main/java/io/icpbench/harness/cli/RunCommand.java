@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -98,16 +97,12 @@ public final class RunCommand implements Callable<Integer> {
                         + ": resuming here would put two machines' blocks into one run, analysed as one machine; resume it on " + there
                         + ", or run the rest here into another directory (--out) and keep the machines apart (icpbench merge names them)");
             }
-            System.err.printf(Locale.ROOT, "icpbench run: resuming %s: %d of %d forks done%n", resume, results.forks().size(), results.plan().size());
             // --quick is the stopped run's, not an option of this command line.
             new RunEngine().resume(results, resume, !noCalibration && !results.settings().quick(), System.out);
             return 0;
         }
         RunSpec spec = request().resolve(why -> System.err.println("icpbench run: " + why));
-        RunResults results = spec.start();
-        Path dir = out != null ? out : defaultDir();
-        RunEngine.create(dir, spec, results);
-        new RunEngine().run(spec, results, dir, calibrates(), System.out);
+        new RunEngine().start(spec, out != null ? out : defaultDir(), calibrates(), System.out);
         return 0;
     }
 

@@ -32,7 +32,7 @@ public final class RunEngine {
     private volatile int doneForks;
 
     /** Writes a new run's first results (and the capture's host, if it has one) into {@code dir}. */
-    public static void create(Path dir, RunSpec spec, RunResults results) throws IOException {
+    private static void create(Path dir, RunSpec spec, RunResults results) throws IOException {
         if (Files.exists(dir.resolve(ResultsFiles.RESULTS))) {
             throw new IllegalArgumentException(dir + " already holds a run: use --resume " + dir + " or another --out");
         }
@@ -42,8 +42,16 @@ public final class RunEngine {
         }
     }
 
+    /** Starts the run {@code spec} in {@code dir} (which must not hold one) and runs it: {@link #create}, then {@link #run}. */
+    public RunResults start(RunSpec spec, Path dir, boolean calibrate, PrintStream out) throws IOException {
+        RunResults results = spec.start();
+        create(dir, spec, results);
+        return run(spec, results, dir, calibrate, out);
+    }
+
     /** Resumes the run in {@code dir}: its spec is read back from its results (the file is the edge where it is typed again). */
     public RunResults resume(RunResults results, Path dir, boolean calibrate, PrintStream out) throws IOException {
+        System.err.printf(Locale.ROOT, "icpbench run: resuming %s: %d of %d forks done%n", dir, results.forks().size(), results.plan().size());
         return run(RunSpec.of(results.settings()), results, dir, calibrate, out);
     }
 

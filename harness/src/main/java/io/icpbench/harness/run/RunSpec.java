@@ -67,9 +67,4 @@ public record RunSpec(List<ArmSpec> arms, String baseline, Design design, Traffi
         return arms.stream().filter(a -> a.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no arm '" + name + "' in this run, expected one of " + arms.stream().map(ArmSpec::name).toList()));
     }
-
-    /** Forks in one block. */
-    public int forksPerBlock() {
-        return arms.size() + baselineForks - 1;
-    }
 }

@@ -67,16 +67,11 @@ public final class SweepRunner {
             long pointStart = System.nanoTime();
             try {
                 if (d.action() == SweepPlan.Action.RESUME) {
-                    RunResults results = ResultsFiles.read(d.dir());
-                    System.err.printf(Locale.ROOT, "icpbench run: resuming %s: %d of %d forks done%n", d.dir(), results.forks().size(),
-                            results.plan().size());
-                    new RunEngine().resume(results, d.dir(), false, System.out);
+                    new RunEngine().resume(ResultsFiles.read(d.dir()), d.dir(), false, System.out);
                 } else {
                     long runSeed = d.dir().getFileName().toString().equals(p.name()) ? p.seed() : p.seed() + 1_000_003L;
                     RunSpec spec = p.request(base, dir, d.forks(), runSeed).resolve(why -> System.err.println("icpbench run: " + why));
-                    RunResults results = spec.start();
-                    RunEngine.create(d.dir(), spec, results);
-                    new RunEngine().run(spec, results, d.dir(), false, System.out);
+                    new RunEngine().start(spec, d.dir(), false, System.out);
                 }
             } catch (IllegalArgumentException | IllegalStateException | IOException e) {
                 Runtime.getRuntime().removeShutdownHook(hook);
