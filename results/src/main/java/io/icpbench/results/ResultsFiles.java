@@ -136,6 +136,10 @@ public final class ResultsFiles {
             if (tree.get("provenance") instanceof com.fasterxml.jackson.databind.node.ObjectNode po && !po.has("host")) {
                 po.putNull("host");
             }
+            // The levers joined the settings within schema 4: a run before them had none.
+            if (tree.get("settings") instanceof com.fasterxml.jackson.databind.node.ObjectNode so && !so.has("levers")) {
+                so.putArray("levers");
+            }
             r = MAPPER.treeToValue(tree, RunResults.class);
         } catch (MismatchedInputException e) {
             throw new ResultsException(file + as + ": field '" + path(e) + "': " + e.getOriginalMessage(), e);
@@ -322,6 +326,10 @@ public final class ResultsFiles {
         int offset = 0;
         int blockOffset = 0;
         for (RunResults r : runs) {
+            if (!r.settings().levers().equals(runs.get(0).settings().levers())) {
+                throw new IllegalArgumentException("the runs ran under different levers (" + runs.get(0).settings().levers() + " and "
+                        + r.settings().levers() + "): a lever changes every arm's forks, so their blocks do not belong to one run");
+            }
             for (RunResults.Arm a : r.settings().arms()) {
                 RunResults.Arm before = arms.putIfAbsent(a.name(), a);
                 if (before != null && !before.equals(a)) {
@@ -346,7 +354,7 @@ public final class ResultsFiles {
         RunResults.Settings s = first.settings();
         RunResults.Settings settings = new RunResults.Settings(new ArrayList<>(arms.values()), s.profile(), s.workNs(), s.workers(), s.sites(),
                 s.forksPerArm(), s.warmupIterations(), s.iterations(), s.iterationSeconds(), s.seed(), s.quick(), s.baseline(), s.design(),
-                s.phases());
+                s.phases(), s.levers());
         List<String> hosts = hosts(runs);
         RunResults.Provenance provenance = hosts.size() > 1 ? first.provenance().withHost(String.join(",", hosts)) : first.provenance();
         return new RunResults(RunResults.SCHEMA, settings, provenance, plan, forks);

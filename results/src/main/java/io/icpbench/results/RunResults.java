@@ -75,9 +75,13 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
      * @param phases             traffic whose mix changes during the run (a profile with phases): which measured
      *                           iterations of every fork belong to which phase, in order ({@link Phase}); empty for
      *                           one mix (and in files before schema 4)
+     * @param levers             what every fork of the run ran under besides its arm's own settings, as written
+     *                           ({@code pin}, {@code fixed-heap}, {@code jvm=FLAGS}: the harness's {@code Lever}); in
+     *                           force for every arm alike; empty when none (and in older files)
      */
     public record Settings(List<Arm> arms, String profile, double workNs, int workers, String sites, int forksPerArm, int warmupIterations,
-            int iterations, double iterationSeconds, long seed, boolean quick, String baseline, String design, List<Phase> phases) {
+            int iterations, double iterationSeconds, long seed, boolean quick, String baseline, String design, List<Phase> phases,
+            List<String> levers) {
         public static final String SEQUENTIAL = "sequential";
         public static final String INTERLEAVED = "interleaved";
         public static final String DUET = "duet";
@@ -87,6 +91,7 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
         public Settings {
             arms = List.copyOf(arms);
             phases = phases == null ? List.of() : List.copyOf(phases);
+            levers = levers == null ? List.of() : List.copyOf(levers);
             int next = 0;
             for (Phase p : phases) {
                 if (p.first() != next || p.last() < p.first()) {
@@ -106,6 +111,13 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
             }
         }
 
+        /** Settings without levers (every fork as the JVM starts it). */
+        public Settings(List<Arm> arms, String profile, double workNs, int workers, String sites, int forksPerArm, int warmupIterations,
+                int iterations, double iterationSeconds, long seed, boolean quick, String baseline, String design, List<Phase> phases) {
+            this(arms, profile, workNs, workers, sites, forksPerArm, warmupIterations, iterations, iterationSeconds, seed, quick, baseline, design,
+                    phases, List.of());
+        }
+
         /** Settings of a run whose traffic has no phases. */
         public Settings(List<Arm> arms, String profile, double workNs, int workers, String sites, int forksPerArm, int warmupIterations,
                 int iterations, double iterationSeconds, long seed, boolean quick, String baseline, String design) {
@@ -116,7 +128,7 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
         /** These settings with {@code phases}. */
         public Settings withPhases(List<Phase> phases) {
             return new Settings(arms, profile, workNs, workers, sites, forksPerArm, warmupIterations, iterations, iterationSeconds, seed, quick,
-                    baseline, design, phases);
+                    baseline, design, phases, levers);
         }
 
         /** Settings of a sequential run whose baseline is its first arm. */

@@ -132,6 +132,8 @@ public class RxPathBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        // The pin lever (run --pin): this RX worker alone on its CPU, the rest of the JVM (started under taskset) on the others.
+        io.icpbench.harness.host.Affinity.pinWorkerFromProperty();
         StackOptions options = StackOptions.DEFAULT.withWork(HandlerWork.calibrated(workNs));
         io.icpbench.harness.traffic.TrafficSource.Traffic traffic = io.icpbench.harness.traffic.TrafficSource.load(profile);
         stack = traffic.newStack(options);

@@ -40,6 +40,13 @@ public final class DesignOptions {
             description = "Seconds per iteration (in the interleaved design, a turn). Default: interleaved 0.1, sequential 1 (--quick: 0.1 and 0.5).")
     Double iterationSeconds;
 
+    @Option(names = "--lever", paramLabel = "LEVER",
+            description = "Run every fork, whatever its arm, under LEVER (repeat for more): pin (the RX worker alone on the last CPU, "
+                + "the rest of every fork JVM and the orchestrator on the others), fixed-heap (-Xms1g -Xmx1g -XX:+AlwaysPreTouch), "
+                + "jvm=FLAGS (JVM flags for every fork, for example jvm=-XX:InlineSmallCode=6000). The report states the levers in "
+                + "force. See docs/run.md, the fork lottery.")
+    java.util.List<String> levers;
+
     @Option(names = "--quick", description = "A run of about a minute: 2 forks per arm, short iterations. Valid, if weak.")
     boolean quick;
 

@@ -80,7 +80,8 @@ public final class RunCommand implements Callable<Integer> {
     RunRequest request() {
         return new RunRequest(arms.modes, arms.armArgs, profile.profile, source, host, work.workNs, workers, sites, design.forks,
                 design.budgetOrDefault(), arms.baseline, arms.baselineForksOrDefault(), !arms.noControls, design.design,
-                design.warmupIterations, design.iterations, design.iterationSeconds, seed, design.quick, calibrates());
+                design.warmupIterations, design.iterations, design.iterationSeconds, seed, design.quick, calibrates(),
+                design.levers);
     }
 
     @Override

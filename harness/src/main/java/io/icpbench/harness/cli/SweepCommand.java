@@ -276,7 +276,8 @@ public final class SweepCommand implements Callable<Integer> {
         }
         // What every point asks for, typed once; a point adds its axis values and its budget (no argv on the way).
         RunRequest base = new RunRequest(arms.modes, arms.armArgs, "default", null, null, 0, 1, "all", null, design.budgetOrDefault(),
-                arms.baseline, arms.baselineForksOrDefault(), !arms.noControls, design.design, null, null, null, null, design.quick, false);
+                arms.baseline, arms.baselineForksOrDefault(), !arms.noControls, design.design, null, null, null, null, design.quick, false,
+                design.levers);
         long sweepSeed = seed != null ? seed : System.nanoTime() & 0xFFFF_FFFFL;
         String traffic = axes.containsKey("skew") ? "skew" : "profile";
         List<SweepPlan.Point> points = new ArrayList<>();

@@ -73,6 +73,7 @@ public final class RunEngine {
                     doneForks, dir, dir);
         }, "icpbench-run-stop");
         Runtime.getRuntime().addShutdownHook(hook);
+        Lever.pinOrchestrator(Lever.launch(spec));
         doneForks = results.forks().size();
         results = spec.design().run(this, spec, results, dir);
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -159,10 +160,15 @@ public final class RunEngine {
         Files.createDirectories(forkDir);
         Path file = forkDir.resolve(ForkSpec.FILE);
         ForkSpec.of(dir, spec, planned).write(file);
-        Map<String, String> properties = new java.util.LinkedHashMap<>(arm.properties(spec.sites()));
+        // The levers apply to every fork alike: their prefix, flags and properties come first, the arm's own after.
+        Lever.ForkLaunch launch = Lever.launch(spec);
+        Map<String, String> properties = new java.util.LinkedHashMap<>(launch.properties());
+        properties.putAll(arm.properties(spec.sites()));
         properties.putAll(extra);
-        List<String> cmd = Forks.command(arm.mode(), arm.learning(), properties, arm.written().jvm(),
-                List.of("fork", "--spec", file.toAbsolutePath().toString()));
+        List<String> jvm = new java.util.ArrayList<>(launch.jvmFlags());
+        jvm.addAll(arm.written().jvm());
+        List<String> cmd = new java.util.ArrayList<>(launch.prefix());
+        cmd.addAll(Forks.command(arm.mode(), arm.learning(), properties, jvm, List.of("fork", "--spec", file.toAbsolutePath().toString())));
         Path log = forkDir.resolve("fork.log");
         Files.writeString(log, String.join(" ", cmd) + System.lineSeparator());
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

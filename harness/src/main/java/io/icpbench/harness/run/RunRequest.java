@@ -13,20 +13,21 @@ import java.util.function.Consumer;
  */
 public record RunRequest(List<String> modes, List<String> armArgs, String profile, String source, String host, double workNs, int workers,
         String sites, Integer forks, double budgetMinutes, String baseline, int baselineForks, boolean controls, String design,
-        Integer warmupIterations, Integer iterations, Double iterationSeconds, Long seed, boolean quick, boolean calibration) {
+        Integer warmupIterations, Integer iterations, Double iterationSeconds, Long seed, boolean quick, boolean calibration,
+        List<String> levers) {
     /** The modes of the default suite, each an arm named after it. */
     public static final List<String> DEFAULT_MODES = List.of("virtual", "dynamic-call", "promoted", "devirtualized");
 
     /** This request at a sweep's point: its profile, work, workers, sites and seed. */
     public RunRequest at(String profile, double workNs, int workers, String sites, Long seed) {
         return new RunRequest(modes, armArgs, profile, source, host, workNs, workers, sites, forks, budgetMinutes, baseline, baselineForks,
-                controls, design, warmupIterations, iterations, iterationSeconds, seed, quick, calibration);
+                controls, design, warmupIterations, iterations, iterationSeconds, seed, quick, calibration, levers);
     }
 
     /** This request with another budget (null: left open, as on the command line). */
     public RunRequest withBudget(Integer forks, double budgetMinutes, Integer warmupIterations, Integer iterations, Double iterationSeconds) {
         return new RunRequest(modes, armArgs, profile, source, host, workNs, workers, sites, forks, budgetMinutes, baseline, baselineForks,
-                controls, design, warmupIterations, iterations, iterationSeconds, seed, quick, calibration);
+                controls, design, warmupIterations, iterations, iterationSeconds, seed, quick, calibration, levers);
     }
 
     /**
@@ -90,8 +91,13 @@ public record RunRequest(List<String> modes, List<String> armArgs, String profil
             throw new IllegalArgumentException("--workers=" + workers + ", expected 1..64");
         }
         // Traffic with phases: every fork switches at the same measured iterations (the fork's benchmark splits them the same way).
+        List<Lever> lv = Lever.parseAll(levers);
+        if (live && !lv.isEmpty()) {
+            throw new IllegalArgumentException("--source live runs the live receiver and its sender, which the levers do not cover: drop --lever");
+        }
+        Lever.launch(lv, Lever.processCpus());   // pin on 1 CPU: said now, not at the first fork
         return new RunSpec(m, base, d, traffic, workNs, workers, sites, new RunSpec.Budget(perArm, wi, it, secs), sd, quick, baselineForks,
-                traffic.phases(it));
+                traffic.phases(it), lv);
     }
 
     /** The run as {@code run} would start it: its spec, this machine's provenance and the planned forks; nothing finished. */

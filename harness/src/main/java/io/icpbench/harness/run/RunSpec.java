@@ -21,12 +21,14 @@ import java.util.List;
  * @param quick         whether this is a --quick run
  * @param baselineForks forks of the baseline in every block
  * @param phases        which measured iterations belong to which traffic phase (empty for one mix)
+ * @param levers        what every fork runs under, whatever its arm ({@link Lever}); empty for none
  */
 public record RunSpec(List<ArmSpec> arms, String baseline, Design design, TrafficSpec traffic, double workNs, int workers,
-        String sites, Budget budget, long seed, boolean quick, int baselineForks, List<RunResults.Phase> phases) {
+        String sites, Budget budget, long seed, boolean quick, int baselineForks, List<RunResults.Phase> phases, List<Lever> levers) {
     public RunSpec {
         arms = List.copyOf(arms);
         phases = List.copyOf(phases);
+        levers = List.copyOf(levers);
     }
 
     /**
@@ -43,13 +45,15 @@ public record RunSpec(List<ArmSpec> arms, String baseline, Design design, Traffi
     /** The spec as results files keep it (schema 4's settings). */
     public RunResults.Settings settings() {
         return new RunResults.Settings(arms.stream().map(ArmSpec::written).toList(), traffic.encoded(), workNs, workers, sites, budget.forksPerArm(), budget.warmupIterations(),
-                budget.iterations(), budget.iterationSeconds(), seed, quick, baseline, design.name(), phases);
+                budget.iterations(), budget.iterationSeconds(), seed, quick, baseline, design.name(), phases,
+                levers.stream().map(Lever::written).toList());
     }
 
     /** A results file's settings, typed (the file is the edge where they are read). */
     public static RunSpec of(RunResults.Settings s) {
         return new RunSpec(s.arms().stream().map(ArmSpec::of).toList(), s.baseline(), Design.of(s.design()), TrafficSpec.decode(s.profile()), s.workNs(), s.workers(), s.sites(),
-                new Budget(s.forksPerArm(), s.warmupIterations(), s.iterations(), s.iterationSeconds()), s.seed(), s.quick(), 1, s.phases());
+                new Budget(s.forksPerArm(), s.warmupIterations(), s.iterations(), s.iterationSeconds()), s.seed(), s.quick(), 1, s.phases(),
+                Lever.parseAll(s.levers()));
     }
 
     /** The results of this run as it starts: its settings, this machine's provenance and the planned forks; nothing finished. */

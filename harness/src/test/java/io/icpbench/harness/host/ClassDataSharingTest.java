@@ -130,7 +130,7 @@ class ClassDataSharingTest {
         String java = javaHome.resolve("bin").resolve("java").toString();
         String cp = String.join(File.pathSeparator, jarredClassPath(Files.createDirectories(tmp.resolve("jars"))));
         io.icpbench.harness.run.RunSpec spec = new io.icpbench.harness.run.RunRequest(List.of("virtual"), null, "udp-only", null, null, 0, 1,
-                "all", 1, 10, null, 1, false, "sequential", 1, 1, 0.1, 7L, false, false).resolve(null);
+                "all", 1, 10, null, 1, false, "sequential", 1, 1, 0.1, 7L, false, false, List.of()).resolve(null);
         Path run = Files.createDirectories(tmp.resolve("run"));
         Path specFile = run.resolve(io.icpbench.harness.run.ForkSpec.FILE);
         io.icpbench.harness.run.ForkSpec.of(run, spec, spec.plan().get(0)).write(specFile);

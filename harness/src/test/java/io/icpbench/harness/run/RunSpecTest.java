@@ -23,7 +23,7 @@ class RunSpecTest {
 
     static RunRequest request(Long seed) {
         return new RunRequest(null, List.of("dc-once=dynamic-call;placement=INLINE;policy=cree,learn-once"), "udp-only", null, null, 0, 1, "all",
-                3, 10, null, 1, true, null, 2, 5, 0.1, seed, false, false);
+                3, 10, null, 1, true, null, 2, 5, 0.1, seed, false, false, List.of());
     }
 
     @Test
