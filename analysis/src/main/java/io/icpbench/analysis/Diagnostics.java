@@ -4,6 +4,7 @@ import io.icpbench.results.RunResults;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.commons.math3.stat.regression.SimpleRegression;
 
 /** Checks on a run that a reader should see before trusting its comparisons. */
@@ -18,7 +19,7 @@ public final class Diagnostics {
      * @param noise        the forks' noise records over the whole run ({@link #runNoise}), or null when none recorded any
      * @param flaggedForks one line per fork run under interference ({@link #flaggedForks})
      * @param outliers     outlier forks ({@link #outliers}); notSteady forks still warming up ({@link #notSteady});
-     *                     drift the slope along run order per arm ({@link #drift})
+     *                     drift the slope against time (or run order) per arm ({@link #drift(RunResults, Turns)})
      */
     public record Findings(String weakRun, RunNoise noise, List<String> flaggedForks, List<String> outliers, List<String> notSteady,
             List<String> drift) {
@@ -38,9 +39,14 @@ public final class Diagnostics {
         }
     }
 
-    /** Every diagnostic of {@code r}. */
+    /** Every diagnostic of {@code r}, drift along fork order. */
     public static Findings of(RunResults r) {
-        return new Findings(weakRun(r), runNoise(r), flaggedForks(r), outliers(r), notSteady(r), drift(r));
+        return of(r, null);
+    }
+
+    /** Every diagnostic of {@code r}; drift against time where {@code turns} (the run's turns.csv, or null) place its forks in time. */
+    public static Findings of(RunResults r, Turns turns) {
+        return new Findings(weakRun(r), runNoise(r), flaggedForks(r), outliers(r), notSteady(r), drift(r, turns));
     }
 
     /**
@@ -96,27 +102,45 @@ public final class Diagnostics {
         return out;
     }
 
-    /**
-     * Drift along run order: per mode, the slope of fork mean against fork index, in percent of the
-     * mode's mean per 10 forks, with its p (a run whose machine slowed down shows it here).
-     */
+    /** Drift along run order (fork index): {@link #drift(RunResults, Turns)} without turns. */
     public static List<String> drift(RunResults r) {
+        return drift(r, null);
+    }
+
+    /**
+     * Drift: per arm, the slope of fork mean against when the fork measured, in percent of the
+     * arm's mean, with its p (a run whose machine slowed down shows it here). When {@code turns}
+     * hold every one of the arm's forks, "when" is the mid-time of its measurement turns, seconds
+     * from the run's first turn, and the slope is per 100 s: in the interleaved design a block's
+     * forks measure at the same time, so fork index is not time (a block's forks are numbered one
+     * after another, yet ran side by side). Otherwise (sequential runs, runs without turns.csv) it
+     * is the fork index, per 10 forks of run order.
+     *
+     * @param turns the run's turns ({@link Turns#read}), or null
+     */
+    public static List<String> drift(RunResults r, Turns turns) {
+        Map<Integer, Double> when = turns == null ? Map.of() : turns.measuredMidSeconds();
         List<String> out = new ArrayList<>();
         for (String mode : r.settings().armNames()) {
             List<RunResults.ForkResult> fs = r.forks().stream().filter(f -> f.arm().equals(mode)).toList();
             if (fs.size() < 3) {
                 continue;
             }
+            boolean timed = fs.stream().allMatch(f -> when.containsKey(f.index()));
             SimpleRegression reg = new SimpleRegression();
             double sum = 0;
             for (RunResults.ForkResult f : fs) {
-                reg.addData(f.index(), f.meanNsPerPacket());
+                reg.addData(timed ? when.get(f.index()) : f.index(), f.meanNsPerPacket());
                 sum += f.meanNsPerPacket();
             }
             double mean = sum / fs.size();
             double p = reg.getSignificance();
-            out.add(String.format(Locale.ROOT, "drift: %s %+.2f%% ns/packet per 10 forks of run order (p=%s)%s", mode,
-                    100 * 10 * reg.getSlope() / mean, MarkdownReport.pValue(p), p < 0.05 ? "  <- the machine changed during the run" : ""));
+            String changed = p < 0.05 ? "  <- the machine changed during the run" : "";
+            out.add(timed
+                    ? String.format(Locale.ROOT, "drift: %s %+.2f%% ns/packet per 100 s against time (s) (p=%s)%s", mode,
+                            100 * 100 * reg.getSlope() / mean, MarkdownReport.pValue(p), changed)
+                    : String.format(Locale.ROOT, "drift: %s %+.2f%% ns/packet per 10 forks of run order (p=%s)%s", mode,
+                            100 * 10 * reg.getSlope() / mean, MarkdownReport.pValue(p), changed));
         }
         return out;
     }

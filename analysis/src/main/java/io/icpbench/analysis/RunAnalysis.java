@@ -124,6 +124,15 @@ public record RunAnalysis(RunResults run, double margin, double planEffect, List
      * @throws IllegalArgumentException when margin or planEffect is outside (0, 1)
      */
     public static RunAnalysis of(RunResults r, double margin, double planEffect) {
+        return of(r, margin, planEffect, null);
+    }
+
+    /**
+     * {@link #of(RunResults, double, double)} with the run's turns (its {@code turns.csv}, {@link
+     * Turns#read}; null: none), from which the diagnostics place each fork in time (drift against
+     * time rather than fork order, see {@link Diagnostics#drift(RunResults, Turns)}).
+     */
+    public static RunAnalysis of(RunResults r, double margin, double planEffect, Turns turns) {
         Objects.requireNonNull(r, "run");
         if (!(margin > 0 && margin < 1) || !(planEffect > 0 && planEffect < 1)) {
             throw new IllegalArgumentException("margin " + margin + ", plan effect " + planEffect + ": expected relative changes in (0, 1), "
@@ -167,7 +176,7 @@ public record RunAnalysis(RunResults run, double margin, double planEffect, List
         }
         Spread pairing = paired.isEmpty() ? null : new Spread(Stats.median(unpaired.stream().mapToDouble(Double::doubleValue).toArray()),
                 Stats.median(paired.stream().mapToDouble(Double::doubleValue).toArray()));
-        return new RunAnalysis(r, margin, planEffect, arms, Stats.vsBaselineByPhase(r, margin, planEffect), pairing, Diagnostics.of(r));
+        return new RunAnalysis(r, margin, planEffect, arms, Stats.vsBaselineByPhase(r, margin, planEffect), pairing, Diagnostics.of(r, turns));
     }
 
     /** Packets per second of each finished fork, by arm, in the settings' arm order. */

@@ -81,4 +81,20 @@ class DiagnosticsTest {
         });
         assertThat(Diagnostics.weakRun(old)).isNull();
     }
+
+    @Test
+    void driftIsMeasuredAgainstTimeWhenTheRunHasItsTurns() {
+        // 20 blocks of 4 forks, the machine 5% slower (ln) every 100 s, nothing else the blocks share
+        SimulatedRuns.Model m = SimulatedRuns.NORMAL.withBlocks(20).withBlockSd(0).withDrift(0.05 * 36, 0);
+        SimulatedRuns.Simulated s = SimulatedRuns.run(m, List.of(SimulatedRuns.baseline(), SimulatedRuns.aa(), SimulatedRuns.planted(1),
+                SimulatedRuns.question("promoted", 1.1)), 8, true);
+        List<String> timed = Diagnostics.of(s.run(), s.turns()).drift();
+        assertThat(timed).hasSize(4).allSatisfy(l -> assertThat(l).contains("per 100 s against time (s)").contains("the machine changed"));
+        for (String l : timed) {
+            double percent = Double.parseDouble(l.replaceAll(".* ([+-][0-9.]+)% ns/packet.*", "$1"));
+            assertThat(percent).as(l).isBetween(4.0, 6.5);
+        }
+        assertThat(Diagnostics.drift(s.run())).allSatisfy(l -> assertThat(l).contains("per 10 forks of run order"));
+        assertThat(RunAnalysis.of(s.run(), 0.01, 0.01, s.turns()).diagnostics().drift()).isEqualTo(timed);
+    }
 }

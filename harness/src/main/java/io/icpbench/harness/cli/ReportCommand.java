@@ -37,9 +37,10 @@ public final class ReportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--margin=" + marginPercent + ", --effect=" + effectPercent + ": expected 0..100 percent");
         }
         RunResults r = ResultsFiles.read(dir);
-        io.icpbench.analysis.RunAnalysis a = io.icpbench.analysis.RunAnalysis.of(r, marginPercent / 100, effectPercent / 100);
-        String text = MarkdownReport.render(a);
         Path runDir = Files.isDirectory(dir) ? dir : dir.getParent();
+        io.icpbench.analysis.RunAnalysis a = io.icpbench.analysis.RunAnalysis.of(r, marginPercent / 100, effectPercent / 100,
+                io.icpbench.harness.run.RunReport.turns(runDir, System.err));
+        String text = MarkdownReport.render(a);
         Path md = runDir.resolve("report.md");
         Files.writeString(md, text);
         Path html = runDir.resolve("report.html");

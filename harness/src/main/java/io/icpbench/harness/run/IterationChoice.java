@@ -1,5 +1,6 @@
 package io.icpbench.harness.run;
 
+import io.icpbench.analysis.RoundComponents;
 import io.icpbench.analysis.Stats;
 import io.icpbench.harness.host.Machine;
 import io.icpbench.results.ResultsFiles;
@@ -33,7 +34,9 @@ public record IterationChoice(int iterations, String why) {
     /**
      * Measurement iterations per fork from the last run like this one (Kalibera and Jones 2013):
      * the variance within a fork and the between-fork variance that pairing by block leaves, from
-     * that run's A/A pair (the baseline against itself: the design's own noise), give the optimal
+     * that run's A/A pair (the baseline against itself: the design's own noise; in the interleaved
+     * designs aligned by round, {@link RoundComponents}, so that noise a round shares, which pairing
+     * removes, is not counted within forks and S_b² does not read 0), give the optimal
      * iterations r* = √(c_fork/c_iter · S_w²/S_b²), where c_fork is what a fork spends not measuring
      * (its share of the block's start, its warmup turns). r* is kept between {@link
      * #MIN_CHOSEN_ITERATIONS} and what still leaves {@link #MIN_BLOCKS} blocks in the budget. Without
@@ -58,13 +61,18 @@ public record IterationChoice(int iterations, String why) {
             return new IterationChoice(fallback, String.format(Locale.ROOT, "%d measurement iterations per fork (no earlier %s run of this "
                     + "profile with an A/A arm on this machine to choose them from)", fallback, design));
         }
-        Stats.VarianceComponents v = Stats.pairedVarianceComponents(last, Arms.AA, last.settings().baseline());
+        // The interleaved designs pair round by round too: their components come from the per-round A/A differences, since the
+        // within-fork variance of Kalibera and Jones keeps the noise a round shares, which pairing removes (RoundComponents).
+        boolean rounds = !last.settings().design().equals(RunResults.Settings.SEQUENTIAL);
+        Stats.VarianceComponents v = rounds ? RoundComponents.of(last, Arms.AA, last.settings().baseline())
+                : Stats.pairedVarianceComponents(last, Arms.AA, last.settings().baseline());
         double forkSeconds = overhead / forksPerBlock + warmup * iterationSeconds;
         int best = max < 1 ? MIN_CHOSEN_ITERATIONS : Stats.optimalIterations(v, forkSeconds, iterationSeconds, max);
         int chosen = Math.max(MIN_CHOSEN_ITERATIONS, best);
         return new IterationChoice(chosen, String.format(Locale.ROOT, "%d measurement iterations per fork, chosen from the A/A pair of the "
-                + "run of %s: within-fork SD %.3f, between-fork SD left by pairing %.3f (ln ns/packet), Kalibera-Jones optimum %s, "
+                + "run of %s: within-fork SD %.3f, between-fork SD left by pairing %.3f (ln ns/packet%s), Kalibera-Jones optimum %s, "
                 + "at most %d (to keep %d blocks in the budget, and %d at most)", chosen, last.provenance().started(), v.withinSd(), v.betweenSd(),
+                rounds ? ", per fork, paired round by round" : "",
                 v.between() > 0 ? Long.toString(Math.round(Math.sqrt(forkSeconds / iterationSeconds * v.within() / v.between()))) : "unbounded",
                 Math.max(max, MIN_CHOSEN_ITERATIONS), MIN_BLOCKS, MAX_CHOSEN_ITERATIONS));
     }

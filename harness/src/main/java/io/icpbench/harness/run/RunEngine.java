@@ -83,7 +83,7 @@ public final class RunEngine {
         if (calibrate && !Files.exists(dir.resolve(CalibrationSuite.FILE))) {
             CalibrationSuite.run(dir, p -> current = p);
         }
-        io.icpbench.analysis.RunAnalysis analysis = RunReport.analyse(results);
+        io.icpbench.analysis.RunAnalysis analysis = RunReport.analyse(results, dir);
         RunReport.summary(out, analysis, dir);
         CalibrationSuite.print(out, dir);
         RunReport.report(out, analysis, dir);

@@ -4,6 +4,7 @@ import io.icpbench.analysis.HtmlReport;
 import io.icpbench.analysis.MarkdownReport;
 import io.icpbench.analysis.RunAnalysis;
 import io.icpbench.analysis.SummaryTable;
+import io.icpbench.analysis.Turns;
 import io.icpbench.harness.fork.SiteReport;
 import io.icpbench.results.ResultsFiles;
 import io.icpbench.results.RunResults;
@@ -45,6 +46,25 @@ public final class RunReport {
     /** The analysis of a run as the run's summary and report read it (margin and planned effect 1%). */
     public static RunAnalysis analyse(RunResults r) {
         return RunAnalysis.of(r, MARGIN, PLAN_EFFECT);
+    }
+
+    /** {@link #analyse(RunResults)} of the run in {@code dir}, with its turns.csv when it has one (drift against time). */
+    public static RunAnalysis analyse(RunResults r, Path dir) {
+        return RunAnalysis.of(r, MARGIN, PLAN_EFFECT, turns(dir, System.err));
+    }
+
+    /**
+     * The turns of the run in {@code dir} ({@link Turns#read}), or null when it has none or they
+     * cannot be read: then the error is printed on {@code err} and the report goes on without them
+     * (its drift against fork order). A turns.csv torn by a killed run must not cost the run its report.
+     */
+    public static Turns turns(Path dir, PrintStream err) {
+        try {
+            return Turns.read(dir);
+        } catch (java.io.UncheckedIOException | io.icpbench.results.ResultsException e) {
+            err.println("icpbench: " + e.getMessage() + "; the report's drift is against fork order instead of time");
+            return null;
+        }
     }
 
     /**

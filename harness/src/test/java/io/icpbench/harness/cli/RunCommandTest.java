@@ -258,6 +258,63 @@ class RunCommandTest {
                 IterationChoice.MAX_CHOSEN_ITERATIONS);
     }
 
+    /**
+     * An interleaved A/A run on a machine whose bursts span a round: each round's turns share an
+     * effect (SD 0.25, ln), each turn has its own noise (SD 0.26), the forks of a block differ by
+     * 2% (SD 0.02); 100 blocks of 100 measured turns, so the components are estimated closely. For
+     * {@code choose} with 7 forks and 40 warmup turns of 0.1 s (c_fork/c_iter = (13.5/7 + 4)/0.1 =
+     * 59.3), the true optimum is r* = √(59.3 · 0.26²/0.02²) = 100.
+     */
+    static RunResults roundsRun(long seed) {
+        List<RunResults.Arm> arms = Arms.withControls(List.of(ArmSpec.of(RunResults.Arm.ofMode("virtual"))), "virtual").subList(0, 2).stream()
+                .map(ArmSpec::written).toList();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        List<RunResults.PlannedFork> plan = ForkPlan.plan(arms, 100, seed);
+        java.util.Map<Integer, double[]> rounds = new java.util.HashMap<>();
+        List<RunResults.ForkResult> forks = new java.util.ArrayList<>();
+        for (RunResults.PlannedFork p : plan) {
+            double[] shared = rounds.computeIfAbsent(p.block(), b -> {
+                double[] r = new double[100];
+                for (int k = 0; k < r.length; k++) {
+                    r[k] = 0.25 * random.nextGaussian();
+                }
+                return r;
+            });
+            double fork = 0.02 * random.nextGaussian();
+            List<Double> scores = java.util.Arrays.stream(shared).mapToObj(r -> 400 * Math.exp(fork + r + 0.26 * random.nextGaussian())).toList();
+            forks.add(new RunResults.ForkResult(p.index(), p.block(), p.arm(), p.mode(), scores, 1e9 / 400, java.util.Map.of(), java.util.Map.of(),
+                    java.util.Map.of(), RunResults.Accounting.unknown(), null, null, 10));
+        }
+        RunResults.Settings s = new RunResults.Settings(arms, "default", 0, 1, "all", 100, 40, 100, 0.1, seed, false, "virtual",
+                RunResults.Settings.INTERLEAVED);
+        return new RunResults(RunResults.SCHEMA, s, Machine.provenance(), plan, forks);
+    }
+
+    @Test
+    void theInterleavedDesignChoosesFromComponentsPairedRoundByRound() {
+        RunResults run = roundsRun(5);
+        // Kalibera and Jones' within-fork variance keeps the rounds' shared noise that pairing removes: S_b² reads 0, r* the cap.
+        io.icpbench.analysis.Stats.VarianceComponents old = io.icpbench.analysis.Stats.pairedVarianceComponents(run, Arms.AA, "virtual");
+        assertThat(io.icpbench.analysis.Stats.optimalIterations(old, 13.5 / 7 + 4, 0.1, IterationChoice.MAX_CHOSEN_ITERATIONS))
+                .isEqualTo(IterationChoice.MAX_CHOSEN_ITERATIONS);
+        IterationChoice chosen = IterationChoice.choose(List.of(run), RunResults.Settings.INTERLEAVED, "default", 7, 1, 40, 0.1, 36_000, 100);
+        assertThat(chosen.iterations()).as(chosen.why()).isBetween(75, 135);
+        assertThat(chosen.why()).contains("paired round by round");
+    }
+
+    @Test
+    void aTornTurnsFileCostsTheReportItsTimesNotTheReport(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(err, true);
+        assertThat(RunReport.turns(dir, ps)).as("a sequential run has none").isNull();
+        Files.writeString(dir.resolve(InterleavedBlock.TURNS), "block,round,fork,arm,phase,start_us,end_us\n0,0,0,virtual,warmup,1,2\n"
+                + "0,1,0,virtual,warmup,3,4\n");
+        assertThat(RunReport.turns(dir, ps).turns()).hasSize(2);
+        Files.writeString(dir.resolve(InterleavedBlock.TURNS), "0,1,0,virt\n", java.nio.file.StandardOpenOption.APPEND);
+        assertThat(RunReport.turns(dir, ps)).isNull();
+        assertThat(err.toString()).contains("line 4 has 4 fields").contains("drift is against fork order");
+    }
+
     static String[] concat(String[] a, String[] b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
