@@ -68,14 +68,15 @@ public final class Diagnostics {
     }
 
     /**
-     * Forks whose mean lies more than 3.5 scaled median absolute deviations from their mode's
-     * median (Iglewicz and Hoaglin's modified z-score), one line each.
+     * Forks whose rate ({@link RunResults.ForkResult#rate}, the scale every comparison uses) lies
+     * more than 3.5 scaled median absolute deviations from their arm's median (Iglewicz and
+     * Hoaglin's modified z-score), one line each.
      */
     public static List<String> outliers(RunResults r) {
         List<String> out = new ArrayList<>();
         for (String mode : r.settings().armNames()) {
             List<RunResults.ForkResult> fs = r.forks().stream().filter(f -> f.arm().equals(mode)).toList();
-            double[] x = fs.stream().mapToDouble(RunResults.ForkResult::meanNsPerPacket).toArray();
+            double[] x = fs.stream().mapToDouble(f -> f.rate() / 1e6).toArray();
             if (x.length < 3) {
                 continue;
             }
@@ -88,7 +89,7 @@ public final class Diagnostics {
             for (int i = 0; i < x.length; i++) {
                 double z = mad == 0 ? 0 : 0.6745 * (x[i] - med) / mad;
                 if (Math.abs(z) > 3.5) {
-                    out.add(String.format(Locale.ROOT, "outlier: fork %d (%s) %.1f ns/packet, modified z %.1f against the arm's median %.1f",
+                    out.add(String.format(Locale.ROOT, "outlier: fork %d (%s) %.3f Mpps, modified z %.1f against the arm's median %.3f",
                             fs.get(i).index(), mode, x[i], z, med));
                 }
             }
@@ -97,8 +98,9 @@ public final class Diagnostics {
     }
 
     /**
-     * Drift along run order: per mode, the slope of fork mean against fork index, in percent of the
-     * mode's mean per 10 forks, with its p (a run whose machine slowed down shows it here).
+     * Drift along run order: per arm, the slope of the forks' rates ({@link RunResults.ForkResult#rate})
+     * against fork index, in percent of the arm's mean rate per 10 forks, with its p (a run whose
+     * machine slowed down shows it here, as a negative slope).
      */
     public static List<String> drift(RunResults r) {
         List<String> out = new ArrayList<>();
@@ -110,12 +112,12 @@ public final class Diagnostics {
             SimpleRegression reg = new SimpleRegression();
             double sum = 0;
             for (RunResults.ForkResult f : fs) {
-                reg.addData(f.index(), f.meanNsPerPacket());
-                sum += f.meanNsPerPacket();
+                reg.addData(f.index(), f.rate());
+                sum += f.rate();
             }
             double mean = sum / fs.size();
             double p = reg.getSignificance();
-            out.add(String.format(Locale.ROOT, "drift: %s %+.2f%% ns/packet per 10 forks of run order (p=%s)%s", mode,
+            out.add(String.format(Locale.ROOT, "drift: %s %+.2f%% packets/s per 10 forks of run order (p=%s)%s", mode,
                     100 * 10 * reg.getSlope() / mean, MarkdownReport.pValue(p), p < 0.05 ? "  <- the machine changed during the run" : ""));
         }
         return out;
