@@ -35,8 +35,8 @@ public final class MarkdownReport {
 
     /**
      * The secondary analysis: Welch's test on fork means, every arm (at least 2 forks) against the
-     * baseline, Holm-corrected over the questions as the primary analysis is; the controls keep their
-     * own p. A façade: {@link RunAnalysis#welch} holds the same.
+     * baseline, Holm-corrected over the whole run's questions; the controls keep their own p. A
+     * façade: {@link RunAnalysis#welch} holds the same.
      */
     public static List<Stats.Comparison> welchVsBaseline(RunResults r, double margin) {
         return RunAnalysis.welchVsBaseline(r, margin);
@@ -346,7 +346,7 @@ public final class MarkdownReport {
                     f.withinSd(), f.nsPerPacket(), n.recorded() == 0 ? "-" : n.flagged() + "/" + n.recorded(),
                     n.recorded() == 0 ? "-" : PatchCosts.fmt(n.stealPercent(), 1) + "%", n.recorded() == 0 ? "-" : PatchCosts.fmt(n.othersPercent(), 1) + "%"));
         }
-        b.append(wrap("(n = forks; Mpps from the mean of fork means; CV between forks; within SD: the SD of a fork's iterations (ns/packet), "
+        b.append(wrap("(n = forks; Mpps: the mean of the forks' rates, each its packets over its measured time; CV between forks; within SD: the SD of a fork's iterations (ns/packet), "
                 + "averaged over its forks; flagged: forks run under interference of those with a noise record; steal, others: mean "
                 + "share of all CPUs' time stolen by the hypervisor and used by other processes while the forks measured)", ""));
     }

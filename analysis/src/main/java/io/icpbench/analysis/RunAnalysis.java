@@ -183,8 +183,9 @@ public record RunAnalysis(RunResults run, double margin, double planEffect, List
     }
 
     /**
-     * The secondary analysis: Welch's test on fork means, every arm (at least 2 forks) against the
-     * baseline, Holm-corrected over the questions as the primary analysis is; the controls keep their own p.
+     * The secondary analysis: Welch's test on fork means (the forks' rates), every arm (at least 2
+     * forks) against the baseline, Holm-corrected over the whole run's questions (the primary
+     * analysis' family adds each phase's); the controls keep their own p.
      */
     static List<Stats.Comparison> welchVsBaseline(RunResults r, double margin) {
         Map<String, double[]> rates = forkRates(r);
