@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Issue 12's validation: N default runs (`icpbench run`, each with its A/A arm and its planted
-# 1% arm), then `icpbench calibrate` over all of them: how often the planted arm is called slower,
-# how often its CI covers its true ratio (1/1.01), how often the A/A arm is called different, and
-# the MDEs. Runs go to results/runs/validate-<stamp>-<i>; extra arguments go to every `icpbench
+# 2% arm), then `icpbench calibrate` over all of them: how often the planted arm is significantly
+# slower, how often its CI covers its true ratio (1/1.02), how often the A/A arm is significant
+# (p < 0.05: false alarms), and the MDEs. Runs go to results/runs/validate-<stamp>-<i>; extra arguments go to every `icpbench
 # run` (for example --budget 5 for shorter runs, or --design sequential to validate the old design).
 #
 #   scripts/validate.sh [N=5] [icpbench run options]

@@ -4,6 +4,8 @@ Run once: python3 reference_values.py > reference_values.json (SciPy 1.17.1 here
 StatsTest compares the Java implementation (Commons Math 3.6.1) with these values.
 
 Sections of the output:
+  nct         the non-central t's CDF and upper tail (NoncentralT), and the non-centrality at which the
+              two-sided t test has 80% power, by scipy.stats.nct (Boost) and brentq
   welch       Welch's test on fork means and its companions (Stats.compare), per pair of samples
   primary     the paired analysis of runs (Stats.vsBaseline): the runs' forks, and per arm against
               the baseline its paired t on per-block log ratios, TOST, Holm over the questions, MDE,
@@ -12,6 +14,13 @@ Sections of the output:
   components  variance components and optimal iterations (Stats.varianceComponents and friends)
   proportions exact (Clopper-Pearson) 95% intervals of k of n (Stats.proportionCi)
 statsmodels is not needed: Holm is computed here by hand.
+
+Power is the two-sided t test's, exactly: P(T' > q) + P(T' < -q), T' ~ scipy.stats.nct(df, delta/SE),
+q = t(1 - alpha/2, df); the MDE is the delta whose power is 0.80 (brentq), the units needed the first n
+whose power against the effect reaches 0.80 (one vectorized scipy.stats.nct call over every n). None of
+it repeats the Java code's integral or its search.
+
+A fork's rate is its packets over its measured time: the mean of its iterations' rates, 1e9/ns.
 """
 import json
 import numpy as np
@@ -33,6 +42,44 @@ SAMPLES = {
                               [5.0000, 5.0010, 4.9995, 5.0005, 5.0002, 4.9998, 5.0008, 4.9992]),
 }
 MARGIN, EFFECT = 0.01, 0.015
+
+
+def power(ncp, df, alpha):
+    """Power of the two-sided t test at level alpha against a true effect of ncp standard errors."""
+    q = stats.t.ppf(1 - alpha / 2, df)
+    # P(T' < -q) as P(-T' > q), -T' ~ nct(df, -ncp): scipy's nct.cdf gives NaN for some tiny lower tails
+    return stats.nct.sf(q, df, ncp) + stats.nct.sf(q, df, -ncp)
+
+
+def noncentrality(df, alpha, target=POWER):
+    """The ncp at which the two-sided t test has power `target`, by brentq on scipy.stats.nct."""
+    hi = 1.0
+    while power(hi, df, alpha) < target:   # a bracket: scipy's nct gives NaN far out, so grow it from below
+        hi *= 1.5
+    return brentq(lambda d: power(d, df, alpha) - target, 0.0, hi, xtol=1e-13, rtol=1e-14)
+
+
+def first_powered(se_at, df_at, delta, alpha):
+    """The fewest units n in 2..10000 whose two-sided t test has at least 80% power against delta; 10000 when none."""
+    n = np.arange(2, 10001)
+    ok = np.nonzero(power(delta / se_at(n), df_at(n), alpha) >= POWER)[0]
+    return int(n[ok[0]]) if len(ok) else 10000
+
+
+def nct():
+    """Reference values of the non-central t, over the range the analysis asks for: df from 1 (two blocks)
+    to thousands (Welch with many forks), non-integer df (Welch-Satterthwaite), ncp from negative to
+    beyond 38 (where the AS 243 series underflows), t of both signs."""
+    points = [(1.5, 2, 1.0), (2.0, 1, 3.0), (-1.0, 5, 0.5), (7.6, 2, 11.0), (63.7, 1, 80.0), (2.0, 20000, 2.8),
+              (40.0, 10, 38.5), (0.3, 3, -2.0), (3.0, 4.7, 0.0), (2.7764, 4, 3.2), (-2.7764, 4, 3.2), (4.3027, 2, 6.5),
+              (12.706, 1, 16.0), (2.1604, 13.3, 2.9), (0.0, 7, 1.0), (-5.0, 3, -4.0)]
+    cdf = [{"t": t, "df": df, "ncp": d, "cdf": stats.nct.cdf(t, df, d), "sf": stats.nct.sf(t, df, d)} for t, df, d in points]
+    levels = [{"df": df, "alpha": a, "ncp": noncentrality(df, a), "centralShortcut": stats.t.ppf(1 - a / 2, df) + stats.t.ppf(POWER, df)}
+              for df in (1, 2, 3, 4, 5, 9, 30, 200) for a in (0.05, 0.05 / 3)]
+    for x in levels:
+        # what the central shortcut's MDE really has: 72-76% with 3 to 5 blocks at alpha = 0.05
+        x["powerAtShortcut"] = power(x["centralShortcut"], x["df"], x["alpha"])
+    return {"cdf": cdf, "noncentrality": levels}
 
 
 def holm(ps):
@@ -62,11 +109,10 @@ def welch():
         mw = stats.mannwhitneyu(a, b, alternative="two-sided", method="exact").pvalue
         delta = MARGIN * b.mean()
         tost = max(1 - stats.t.cdf((diff + delta) / se, df), stats.t.cdf((diff - delta) / se, df))
-        mde = (q + stats.t.ppf(POWER, df)) * se / b.mean()
-        power_margin = 1 - stats.t.cdf(q - delta / se, df)
+        mde = noncentrality(df, ALPHA) * se / b.mean()
+        power_margin = power(delta / se, df, ALPHA)
         sd2 = (a.var(ddof=1) + b.var(ddof=1)) / 2
-        need = next((n for n in range(2, 10001)
-                     if (stats.t.ppf(1 - ALPHA / 2, 2 * n - 2) + stats.t.ppf(POWER, 2 * n - 2)) * np.sqrt(2 * sd2 / n) <= EFFECT * b.mean()), 10000)
+        need = first_powered(lambda n: np.sqrt(2 * sd2 / n), lambda n: 2 * n - 2, EFFECT * b.mean(), ALPHA)
         # Fieller's interval for mean(a)/mean(b), found independently of the closed form the Java code
         # uses: the roots of the pivot f(rho) = (ma - rho*mb)^2 - q^2 (va + rho^2 vb) around the ratio.
         ma, mb = a.mean(), b.mean()
@@ -77,22 +123,25 @@ def welch():
         out[name] = {"ratioLow": lo_r - 1, "ratioHigh": hi_r - 1, "a": a.tolist(), "b": b.tolist(), "t": res.statistic, "df": df, "p": res.pvalue, "diff": diff,
                      "diffLow": diff - q * se, "diffHigh": diff + q * se, "hedgesG": g, "mannWhitneyP": mw, "tostP": tost,
                      "mde": mde, "powerAtMargin": power_margin, "forksNeeded": need,
+                     "significant": None, "equivalent": bool(tost < ALPHA),
                      "ciLowA": a.mean() - stats.t.ppf(1 - ALPHA / 2, na - 1) * a.std(ddof=1) / np.sqrt(na),
                      "medianA": float(np.median(a))}
     names = list(SAMPLES)
     for name, p in zip(names, holm([out[k]["p"] for k in names])):
         out[name]["pHolm"] = p
+        out[name]["significant"] = bool(p < ALPHA)
+        out[name]["verdict"] = verdict(p, out[name]["tostP"], out[name]["diff"])
     return out
 
 
 # ---------------------------------------------------------------- runs for the primary analysis
 
 # The default suite's arms: the baseline, an A/A arm (the baseline's spec again), a planted arm
-# (the baseline with planted=1: true rate ratio 1/1.01) and three questions.
+# (the baseline with planted=2: true rate ratio 1/1.02) and three questions.
 ARMS = [{"name": "virtual", "mode": "virtual"}, {"name": "aa", "mode": "virtual"},
-        {"name": "planted", "mode": "virtual", "planted": "1"}, {"name": "dynamic-call", "mode": "dynamic-call"},
+        {"name": "planted", "mode": "virtual", "planted": "2"}, {"name": "dynamic-call", "mode": "dynamic-call"},
         {"name": "promoted", "mode": "promoted"}, {"name": "devirtualized", "mode": "devirtualized"}]
-TRUE = {"virtual": 1.0, "aa": 1.0, "planted": 1 / 1.01, "dynamic-call": 0.62, "promoted": 0.80, "devirtualized": 1.04}
+TRUE = {"virtual": 1.0, "aa": 1.0, "planted": 1 / 1.02, "dynamic-call": 0.62, "promoted": 0.80, "devirtualized": 1.04}
 
 
 def synthesize(seed, blocks, scale=1.0, shift=None, iterations=5):
@@ -116,7 +165,8 @@ def synthesize(seed, blocks, scale=1.0, shift=None, iterations=5):
 
 
 def log_rate(f):
-    return np.log(1e9 / np.mean(f["ns"]))
+    """ln of the fork's packets over its measured time: its iterations are fixed-time, so the mean of their rates."""
+    return np.log(np.mean(1e9 / np.array(f["ns"])))
 
 
 def roles():
@@ -133,14 +183,6 @@ def roles():
     return out
 
 
-def needed(se_at, df_at, target, alpha):
-    """The fewest units n in 2..10000 with (t(1-alpha/2, df) + t(power, df)) * se <= target, by a plain scan."""
-    n = np.arange(2, 10001)
-    mde = (stats.t.ppf(1 - alpha / 2, df_at(n)) + stats.t.ppf(POWER, df_at(n))) * se_at(n)
-    ok = np.nonzero(mde <= target)[0]
-    return int(n[ok[0]]) if len(ok) else 10000
-
-
 def log_ratio(mean, se, df, margin, effect, alpha_plan, size=None):
     """What Stats.estimate reports, from a mean log ratio, its SE and df, by SciPy."""
     t = mean / se
@@ -150,22 +192,25 @@ def log_ratio(mean, se, df, margin, effect, alpha_plan, size=None):
     # TOST as two one-sided one-sample tests against the bounds, by their own definition
     p_lower = stats.t.sf((mean - lo) / se, df)
     p_upper = stats.t.cdf((mean - hi) / se, df)
-    q_plan = stats.t.ppf(1 - alpha_plan / 2, df)
+    q90 = stats.t.ppf(1 - ALPHA, df)
     out = {"mean": mean, "se": se, "df": df, "t": t, "p": p, "ciLow": mean - q * se, "ciHigh": mean + q * se,
            "ratio": np.exp(mean), "ratioLow": np.exp(mean - q * se), "ratioHigh": np.exp(mean + q * se),
-           "tostP": max(p_lower, p_upper), "planAlpha": alpha_plan,
-           "mde": np.exp((q_plan + stats.t.ppf(POWER, df)) * se) - 1,
-           "power": 1 - stats.t.cdf(q_plan - np.log(1 + effect) / se, df)}
+           "tostP": max(p_lower, p_upper), "ci90Low": mean - q90 * se, "ci90High": mean + q90 * se, "planAlpha": alpha_plan,
+           "mde": np.expm1(noncentrality(df, alpha_plan) * se),
+           "power": power(np.log(1 + effect) / se, df, alpha_plan)}
+    # TOST rejects both bounds exactly when the 90% CI lies inside them
+    assert (out["tostP"] < ALPHA) == (lo < out["ci90Low"] and out["ci90High"] < hi)
     if size is not None:
-        out["needed"] = needed(size[0], size[1], np.log(1 + effect), alpha_plan)
+        out["needed"] = first_powered(size[0], size[1], np.log(1 + effect), alpha_plan)
     return out
 
 
-def verdict(tost_p, p_adj, mean):
-    if tost_p < ALPHA:
-        return "EQUIVALENT"
+def verdict(p_adj, tost_p, mean):
+    """Significance first (the 95% CI's test), then equivalence (TOST: the 90% CI inside the margin)."""
     if p_adj < ALPHA:
         return "FASTER" if mean > 0 else "SLOWER"
+    if tost_p < ALPHA:
+        return "EQUIVALENT"
     return "INCONCLUSIVE"
 
 
@@ -176,7 +221,9 @@ def finish(arms, margin):
         arms[a]["pAdjusted"] = p
     for a in arms:
         arms[a].setdefault("pAdjusted", arms[a]["p"])
-        arms[a]["verdict"] = verdict(arms[a]["tostP"], arms[a]["pAdjusted"], arms[a]["mean"])
+        arms[a]["significant"] = bool(arms[a]["pAdjusted"] < ALPHA)
+        arms[a]["equivalent"] = bool(arms[a]["tostP"] < ALPHA)
+        arms[a]["verdict"] = verdict(arms[a]["pAdjusted"], arms[a]["tostP"], arms[a]["mean"])
         if arms[a]["trueRatio"] is not None:
             arms[a]["coversTruth"] = bool(arms[a]["ciLow"] <= np.log(arms[a]["trueRatio"]) <= arms[a]["ciHigh"])
     return arms
@@ -247,12 +294,12 @@ def between_runs(a, b, margin, effect):
 
 
 def components(forks, arm, reference=None):
-    """One-way random-effects variance components on ln(ns/packet) per iteration, by hand with
+    """One-way random-effects variance components on the ln rate (1e9/ns) of each iteration, by hand with
     numpy: S_w^2 pooled within forks, S_b^2 = var(fork means) - S_w^2 * mean(1/r), floored at 0.
     Paired: per block d = mean of the arm's fork means - mean of the reference's, and
     S_b^2 = var(d) / mean(1/k_a + 1/k_r) - S_w^2 * mean(1/r) over both arms' forks."""
     def fork_stats(f):
-        y = np.log(np.array(f["ns"]))
+        y = np.log(1e9 / np.array(f["ns"]))
         return y.mean(), ((y - y.mean()) ** 2).sum(), len(y)
     if reference is None:
         fs = [fork_stats(f) for f in forks if f["arm"] == arm]
@@ -316,5 +363,5 @@ def plain(x):
 
 
 runs, between, comps = primary()
-print(json.dumps(plain({"welch": welch(), "primary": runs, "betweenRuns": between, "components": comps,
+print(json.dumps(plain({"nct": nct(), "welch": welch(), "primary": runs, "betweenRuns": between, "components": comps,
                         "proportions": proportions()}), indent=1))

@@ -9,10 +9,12 @@ import java.util.Map;
 /**
  * Whether the instrument sees what it should, over runs that hold the built-in controls: the
  * primary analysis ({@link Stats#vsBaseline}) of each run's A/A arm (the baseline again: true ratio
- * 1) and planted arm (true ratio 1/(1 + planted/100)), counted across runs. Each run is one trial
- * of the whole design, its time and block structure intact; a calibrated instrument calls the A/A
- * arm different in about 5% of runs and covers the planted truth in about 95%, and the share of
- * runs that call the planted arm slower is the design's power against that effect.
+ * 1) and planted arm (true ratio {@link Stats#plantedTruth}), counted across runs. Each run is one
+ * trial of the whole design, its time and block structure intact. The controls are judged by
+ * significance (their own p &lt; α, two-sided), never by the verdict, which equivalence could
+ * mask: a calibrated instrument finds the A/A arm significant in about 5% of runs (false alarms)
+ * and covers the planted truth in about 95%, and the share of runs that find the planted arm
+ * significantly slower is the design's power against that effect.
  */
 public final class Calibration {
     private Calibration() {
@@ -26,15 +28,22 @@ public final class Calibration {
      * @param method         how its ratio was estimated (PAIRED, or WELCH_LOG without blocks)
      * @param n              blocks (paired) or its forks
      * @param trueRatio      its true rate ratio against the baseline
-     * @param calledDifferent whether it was called faster or slower
+     * @param p              its two-sided p (a control's own, uncorrected); significant: p &lt; α (its 95% CI misses 1)
+     * @param tostP          TOST's p for the margin; equivalent: tostP &lt; α (its 90% CI inside the margin)
+     * @param verdict        the verdict ({@link Stats#decide}): faster or slower exactly when significant
      * @param coversTruth    whether its 95% CI holds the true ratio
      * @param mde            the smallest relative change its design detects at 80% power (α = 0.05: a control is uncorrected)
      */
     public record Trial(String run, String arm, String role, String method, int n, double trueRatio, double ratio, double ratioLow,
-            double ratioHigh, double p, String verdict, boolean calledDifferent, boolean coversTruth, double mde) {
+            double ratioHigh, double p, boolean significant, double tostP, boolean equivalent, String verdict, boolean coversTruth, double mde) {
         static Trial of(String run, Stats.LogRatio x) {
             return new Trial(run, x.arm(), x.role().role().word(), x.method().name(), x.n(), x.role().trueRatio(), x.ratio(), x.ratioLow(),
-                    x.ratioHigh(), x.p(), x.verdict().word(), x.verdict().different(), x.coversTruth(), x.mde());
+                    x.ratioHigh(), x.p(), x.significant(), x.tostP(), x.equivalent(), x.verdict().word(), x.coversTruth(), x.mde());
+        }
+
+        /** Significant and below 1: the planted arm found slower. */
+        public boolean significantlySlower() {
+            return significant && ratio < 1;
         }
     }
 
@@ -56,13 +65,13 @@ public final class Calibration {
      * @param aa              every A/A arm of every run
      * @param planted         every planted arm whose truth against the baseline is known
      * @param skipped         why a run or arm gave no trial (no control, too few forks, a planted arm on another arm)
-     * @param aaDifferent     A/A arms called faster or slower (false alarms: a calibrated test has about 5%)
+     * @param aaSignificant   A/A arms with p &lt; 0.05 (false alarms: a calibrated test has about 5%), equivalent or not
      * @param aaCovered       A/A arms whose 95% CI holds 1 (about 95%)
-     * @param plantedSlower   planted arms called slower (the power against the planted effect)
+     * @param plantedSlower   planted arms significantly slower (p &lt; 0.05: the power against the planted effect)
      * @param plantedCovered  planted arms whose 95% CI holds the truth (about 95%)
      * @param aaMeanMde       mean MDE of the A/A trials; plantedMeanMde of the planted ones
      */
-    public record Summary(List<String> runs, double margin, List<Trial> aa, List<Trial> planted, List<String> skipped, Tally aaDifferent,
+    public record Summary(List<String> runs, double margin, List<Trial> aa, List<Trial> planted, List<String> skipped, Tally aaSignificant,
             Tally aaCovered, Tally plantedSlower, Tally plantedCovered, double aaMeanMde, double plantedMeanMde) {
     }
 
@@ -118,9 +127,9 @@ public final class Calibration {
             }
         }
         return new Summary(List.copyOf(runs.keySet()), margin, aa, planted, skipped,
-                Tally.of((int) aa.stream().filter(Trial::calledDifferent).count(), aa.size()),
+                Tally.of((int) aa.stream().filter(Trial::significant).count(), aa.size()),
                 Tally.of((int) aa.stream().filter(Trial::coversTruth).count(), aa.size()),
-                Tally.of((int) planted.stream().filter(t -> t.verdict().equals(Stats.Verdict.SLOWER.word())).count(), planted.size()),
+                Tally.of((int) planted.stream().filter(Trial::significantlySlower).count(), planted.size()),
                 Tally.of((int) planted.stream().filter(Trial::coversTruth).count(), planted.size()),
                 aa.stream().mapToDouble(Trial::mde).average().orElse(Double.NaN),
                 planted.stream().mapToDouble(Trial::mde).average().orElse(Double.NaN));

@@ -74,14 +74,15 @@ public final class Diagnostics {
     }
 
     /**
-     * Forks whose mean lies more than 3.5 scaled median absolute deviations from their mode's
-     * median (Iglewicz and Hoaglin's modified z-score), one line each.
+     * Forks whose rate ({@link RunResults.ForkResult#rate}, the scale every comparison uses) lies
+     * more than 3.5 scaled median absolute deviations from their arm's median (Iglewicz and
+     * Hoaglin's modified z-score), one line each.
      */
     public static List<String> outliers(RunResults r) {
         List<String> out = new ArrayList<>();
         for (String mode : r.settings().armNames()) {
             List<RunResults.ForkResult> fs = r.forks().stream().filter(f -> f.arm().equals(mode)).toList();
-            double[] x = fs.stream().mapToDouble(RunResults.ForkResult::meanNsPerPacket).toArray();
+            double[] x = fs.stream().mapToDouble(f -> f.rate() / 1e6).toArray();
             if (x.length < 3) {
                 continue;
             }
@@ -94,7 +95,7 @@ public final class Diagnostics {
             for (int i = 0; i < x.length; i++) {
                 double z = mad == 0 ? 0 : 0.6745 * (x[i] - med) / mad;
                 if (Math.abs(z) > 3.5) {
-                    out.add(String.format(Locale.ROOT, "outlier: fork %d (%s) %.1f ns/packet, modified z %.1f against the arm's median %.1f",
+                    out.add(String.format(Locale.ROOT, "outlier: fork %d (%s) %.3f Mpps, modified z %.1f against the arm's median %.3f",
                             fs.get(i).index(), mode, x[i], z, med));
                 }
             }
@@ -108,8 +109,9 @@ public final class Diagnostics {
     }
 
     /**
-     * Drift: per arm, the slope of fork mean against when the fork measured, in percent of the
-     * arm's mean, with its p (a run whose machine slowed down shows it here). When {@code turns}
+     * Drift: per arm, the slope of the forks' rates ({@link RunResults.ForkResult#rate}) against when
+     * the fork measured, in percent of the arm's mean rate, with its p (a run whose machine slowed
+     * down shows it here, as a negative slope). When {@code turns}
      * hold every one of the arm's forks, "when" is the mid-time of its measurement turns, seconds
      * from the run's first turn, and the slope is per 100 s: in the interleaved design a block's
      * forks measure at the same time, so fork index is not time (a block's forks are numbered one
@@ -130,16 +132,16 @@ public final class Diagnostics {
             SimpleRegression reg = new SimpleRegression();
             double sum = 0;
             for (RunResults.ForkResult f : fs) {
-                reg.addData(timed ? when.get(f.index()) : f.index(), f.meanNsPerPacket());
-                sum += f.meanNsPerPacket();
+                reg.addData(timed ? when.get(f.index()) : f.index(), f.rate());
+                sum += f.rate();
             }
             double mean = sum / fs.size();
             double p = reg.getSignificance();
             String changed = p < 0.05 ? "  <- the machine changed during the run" : "";
             out.add(timed
-                    ? String.format(Locale.ROOT, "drift: %s %+.2f%% ns/packet per 100 s against time (s) (p=%s)%s", mode,
+                    ? String.format(Locale.ROOT, "drift: %s %+.2f%% packets/s per 100 s against time (s) (p=%s)%s", mode,
                             100 * 100 * reg.getSlope() / mean, MarkdownReport.pValue(p), changed)
-                    : String.format(Locale.ROOT, "drift: %s %+.2f%% ns/packet per 10 forks of run order (p=%s)%s", mode,
+                    : String.format(Locale.ROOT, "drift: %s %+.2f%% packets/s per 10 forks of run order (p=%s)%s", mode,
                             100 * 10 * reg.getSlope() / mean, MarkdownReport.pValue(p), changed));
         }
         return out;

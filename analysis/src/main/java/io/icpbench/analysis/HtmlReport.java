@@ -101,9 +101,9 @@ public final class HtmlReport {
             b.append("</ul>\n").append(img(forest(r, primary, a.margin())));
         }
         b.append("<h2>Report</h2>\n<pre>").append(escape(text)).append("</pre>\n");
-        b.append("<h2>Packets per second of every fork</h2>\n<p>Each dot is one fork (its mean over its measurement iterations); "
+        b.append("<h2>Packets per second of every fork</h2>\n<p>Each dot is one fork (its packets over its measured time: the mean of its iterations' rates); "
                 + "the bar beside it is the arm's mean with its 95% confidence interval.</p>\n").append(img(strip(a)));
-        b.append("<h2>Run-order drift</h2>\n<p>Fork mean against the fork's position in the run: a slope means the machine changed "
+        b.append("<h2>Run-order drift</h2>\n<p>Each fork's rate against its position in the run: a slope means the machine changed "
                 + "during the run; arms that move together are what pairing by block removes.</p>\n").append(img(drift(r)));
         Map<String, Histogram> latency = latency(r, runDir);
         if (!latency.isEmpty()) {
@@ -118,7 +118,7 @@ public final class HtmlReport {
         if (!planned.isEmpty()) {
             b.append("<h2>Power</h2>\n<p>Minimum detectable change at 80% power against blocks, for each arm's paired design with the "
                     + "SD of its block differences measured in this run, at the level its test uses (questions: α/m, Holm's first step; "
-                    + "controls: α).</p>\n").append(img(power(r, planned, a.planEffect())));
+                    + "controls: α); the power of the two-sided t test, from the non-central t.</p>\n").append(img(power(r, planned, a.planEffect())));
         }
         b.append("</body></html>\n");
         return b.toString();
@@ -218,7 +218,7 @@ public final class HtmlReport {
                     tick == 0 ? 1.5f : 1f);
             label(c, tickLabel(tick), x, 0.2);
         }
-        XYSeries band = c.addSeries("±" + MarkdownReport.percent(margin) + " margin: equivalent inside", new double[] {lo, hi, hi, lo},
+        XYSeries band = c.addSeries("±" + MarkdownReport.percent(margin) + " margin (equivalent: the 90% CI inside it)", new double[] {lo, hi, hi, lo},
                 new double[] {0.4, 0.4, top, top});
         band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
         band.setFillColor(new Color(0, 0, 0, 40));
@@ -255,7 +255,7 @@ public final class HtmlReport {
 
     /** Every fork's rate by arm, in the arm's colour, with the arm's mean and 95% CI beside its forks and its name above them. */
     static XYChart strip(RunAnalysis a) {
-        XYChart c = chart("Fork means by arm", "", "Mpps", H);
+        XYChart c = chart("Fork rates by arm", "", "Mpps", H);
         List<RunAnalysis.ArmAnalysis> arms = a.arms();
         double top = arms.stream().flatMapToDouble(x -> java.util.Arrays.stream(x.forks().rates())).max().orElse(0) / 1e6;
         double bottom = arms.stream().flatMapToDouble(x -> java.util.Arrays.stream(x.forks().rates())).min().orElse(0) / 1e6;
@@ -294,7 +294,7 @@ public final class HtmlReport {
     }
 
     static XYChart drift(RunResults r) {
-        XYChart c = chart("Fork means in run order", "fork index (run order)", "Mpps", H);
+        XYChart c = chart("Fork rates in run order", "fork index (run order)", "Mpps", H);
         c.getStyler().setYAxisDecimalPattern("0.00");
         for (String arm : r.settings().armNames()) {
             List<RunResults.ForkResult> fs = r.forks().stream().filter(f -> f.arm().equals(arm)).toList();
@@ -302,7 +302,7 @@ public final class HtmlReport {
                 continue;
             }
             paint(c.addSeries(arm, fs.stream().mapToDouble(RunResults.ForkResult::index).toArray(),
-                    fs.stream().mapToDouble(f -> 1e3 / f.meanNsPerPacket()).toArray()), colour(r.settings(), arm)).setMarker(SeriesMarkers.CIRCLE);
+                    fs.stream().mapToDouble(f -> f.rate() / 1e6).toArray()), colour(r.settings(), arm)).setMarker(SeriesMarkers.CIRCLE);
         }
         return c;
     }

@@ -14,7 +14,9 @@ import java.util.Objects;
  * numbers behind it, why that analysis is primary (measured in the run), the arms with their noise,
  * the patch accounting, Welch's test on fork means in the form of the original discussion
  * ({@code promoted vs virtual: +0.8% [-0.6%, +2.2%], Welch t-test p=0.27 (Holm 0.54), n=6 vs 6: inconclusive ...}),
- * the forks flagged as run under interference, and diagnostics.
+ * the forks flagged as run under interference, and diagnostics. Every comparison shows both of its
+ * facts ({@link #facts}): whether it is significant (its p, the 95% CI) and whether it is shown
+ * within the equivalence margin (TOST's p, the 90% CI); the verdict word follows {@link Stats#decide}.
  *
  * <p>It prints a {@link RunAnalysis} ({@link #render(RunAnalysis)}, {@link #headlines(RunAnalysis)})
  * and computes no statistic itself; the entry points that take a {@code RunResults} analyse it first.
@@ -33,8 +35,8 @@ public final class MarkdownReport {
 
     /**
      * The secondary analysis: Welch's test on fork means, every arm (at least 2 forks) against the
-     * baseline, Holm-corrected over the questions as the primary analysis is; the controls keep their
-     * own p. A façade: {@link RunAnalysis#welch} holds the same.
+     * baseline, Holm-corrected over the whole run's questions; the controls keep their own p. A
+     * façade: {@link RunAnalysis#welch} holds the same.
      */
     public static List<Stats.Comparison> welchVsBaseline(RunResults r, double margin) {
         return RunAnalysis.welchVsBaseline(r, margin);
@@ -43,9 +45,9 @@ public final class MarkdownReport {
     /**
      * The answer: one sentence per arm against the baseline from the primary analysis, e.g.
      * "dynamic-call is 38.1% slower than virtual: rate ratio 0.619 [0.601, 0.638] (paired over 6
-     * blocks, Holm p=3e-05); MDE 2.9% at 80% power." The controls' sentences say whether the
-     * instrument saw what it should: the A/A arm not called different, the planted arm's interval
-     * covering its truth.
+     * blocks); significant (Holm p=3e-05, 95% CI), not shown within ±1% (TOST p=1.000, 90% CI); MDE
+     * 2.9% at 80% power." The controls' sentences say whether the instrument saw what it should:
+     * the A/A arm not significant, the planted arm's interval covering its truth.
      *
      * <p>A façade that analyses the run again (power planned for {@code margin}); the sentences do
      * not depend on the planned effect, so {@link #headlines(RunAnalysis)} of the report's analysis says the same.
@@ -71,15 +73,14 @@ public final class MarkdownReport {
 
     /**
      * One arm against the baseline within one phase, e.g. "phase 2 (ipv6): dynamic-call vs virtual:
-     * rate ratio 1.052 [1.031, 1.074], faster (paired over 6 blocks, Holm p=3e-04 over the phase's
-     * questions); MDE 2.1% at 80% power."
+     * rate ratio 1.052 [1.031, 1.074], faster (paired over 6 blocks); significant (Holm p=3e-04,
+     * 95% CI), not shown within ±1% (TOST p=0.998, 90% CI); MDE 2.1% at 80% power." Holm's p is the
+     * run's one family's ({@link Stats.Family}).
      */
     static String phaseLine(Stats.PhaseComparison pc, Stats.LogRatio x) {
-        String p = x.verdict() == Stats.Verdict.EQUIVALENT ? "TOST p=" + pValue(x.tostP()) + " within ±" + percent(x.margin())
-                : x.role().control() ? pLabel(x) : pLabel(x) + " over the phase's questions";
-        return String.format(Locale.ROOT, "phase %d (%s): %s vs %s: rate ratio %s [%s, %s], %s (%s, %s); MDE %.1f%% at 80%% power.", pc.number(),
+        return String.format(Locale.ROOT, "phase %d (%s): %s vs %s: rate ratio %s [%s, %s], %s (%s); %s; MDE %.1f%% at 80%% power.", pc.number(),
                 pc.phase().name(), x.arm(), x.reference(), ratio(x.ratio()), ratio(x.ratioLow()), ratio(x.ratioHigh()), x.verdict().word(),
-                method(x), p, 100 * x.mde());
+                method(x), facts(x), 100 * x.mde());
     }
 
     /** "phases: 1 ipv4 = measured iterations 0-49 (the warmup replays it), 2 ipv6 = 50-99". */
@@ -112,14 +113,14 @@ public final class MarkdownReport {
                 b.append(wrap(phaseLine(pc, x), "    ", "      "));
             }
         }
-        b.append(wrap("(Each phase is its own family: Holm corrects over its questions and MDE is planned at α over their number; the "
-                + "controls are uncorrected, as above. The phases' analyses are not independent tests of one question: a difference "
-                + "between them is read from their intervals, not tested here.)", ""));
+        b.append(wrap("(The phases' questions are in the run's one Holm family with the whole run's (" + a.family().describe()
+                + "), and MDE is planned at α over its size; the controls are uncorrected, as above. The phases' analyses are not "
+                + "independent tests of one question: a difference between them is read from their intervals, not tested here.)", ""));
     }
 
     static String headline(Stats.LogRatio x) {
-        String ci = String.format(Locale.ROOT, "rate ratio %s [%s, %s] (%s, %s)", ratio(x.ratio()), ratio(x.ratioLow()), ratio(x.ratioHigh()),
-                method(x), x.verdict() == Stats.Verdict.EQUIVALENT ? "TOST p=" + pValue(x.tostP()) : pLabel(x));
+        String ci = String.format(Locale.ROOT, "rate ratio %s [%s, %s] (%s); %s", ratio(x.ratio()), ratio(x.ratioLow()), ratio(x.ratioHigh()),
+                method(x), facts(x));
         String head = switch (x.verdict()) {
             case FASTER -> String.format(Locale.ROOT, "%s is %.1f%% faster than %s: ", x.arm(), 100 * x.change(), x.reference());
             case SLOWER -> String.format(Locale.ROOT, "%s is %.1f%% slower than %s: ", x.arm(), -100 * x.change(), x.reference());
@@ -129,8 +130,8 @@ public final class MarkdownReport {
         StringBuilder b = new StringBuilder(head).append(ci)
                 .append(String.format(Locale.ROOT, "; MDE %.1f%% at 80%% power.", 100 * x.mde()));
         switch (x.role().role()) {
-            case AA -> b.append(x.verdict().different() ? " A/A control: called different, a false alarm (expected in 5% of runs)."
-                    : " A/A control: not called different, as it should be.");
+            case AA -> b.append(x.significant() ? String.format(Locale.ROOT, " A/A control: significant, p=%s: a false alarm (expected in 5%% of "
+                    + "runs).", pValue(x.p())) : String.format(Locale.ROOT, " A/A control: not significant, p=%s, as it should be.", pValue(x.p())));
             case PLANTED -> {
                 if (Double.isNaN(x.role().trueRatio())) {
                     b.append(" Planted control on another arm than the baseline: no known truth against ").append(x.reference()).append('.');
@@ -155,9 +156,24 @@ public final class MarkdownReport {
         };
     }
 
-    /** "Holm p=3e-05" for a question, "p=0.02 uncorrected (control)" for a control. */
+    /** "Holm p=3e-05" for a question, "p=0.02 uncorrected" for a control. */
     static String pLabel(Stats.LogRatio x) {
-        return x.role().control() ? "p=" + pValue(x.p()) + " uncorrected (control)" : "Holm p=" + pValue(x.pAdjusted());
+        return x.role().control() ? "p=" + pValue(x.p()) + " uncorrected" : "Holm p=" + pValue(x.pAdjusted());
+    }
+
+    /**
+     * Both facts of a comparison, each with its p and its interval: "significant (Holm p=3e-05, 95%
+     * CI), not shown within ±1% (TOST p=0.998, 90% CI)", "not significant (p=0.43 uncorrected, 95%
+     * CI), within ±1% (TOST p=0.012, 90% CI)".
+     */
+    static String facts(Stats.LogRatio x) {
+        return String.format(Locale.ROOT, "%s (%s, 95%% CI), %s", x.significant() ? "significant" : "not significant", pLabel(x),
+                equivalence(x.equivalent(), x.margin(), x.tostP()));
+    }
+
+    /** "within ±1% (TOST p=0.012, 90% CI)" or "not shown within ±1% (TOST p=0.4, 90% CI)". */
+    static String equivalence(boolean equivalent, double margin, double tostP) {
+        return String.format(Locale.ROOT, "%swithin ±%s (TOST p=%s, 90%% CI)", equivalent ? "" : "not shown ", percent(margin), pValue(tostP));
     }
 
     /** report.md of {@code r}: a façade for {@link #render(RunAnalysis)} of {@link RunAnalysis#of}. */
@@ -227,8 +243,9 @@ public final class MarkdownReport {
             }
         }
         b.append(wrap(String.format(Locale.ROOT, "(Welch's test ignores the blocks, so the drift the arms share stays in its variance: "
-                + "two-sided, α = 0.05, Holm-corrected over the same questions as above, the controls uncorrected; equivalence by TOST within "
-                + "±%.1f%% of the baseline's mean; MDE at 80%% power at α = 0.05; intervals of the change by Fieller's method.)", 100 * a.margin()), ""));
+                + "faster or slower when significant (two-sided, α = 0.05, Holm-corrected over the whole run's questions, the controls "
+                + "uncorrected: the 95%% CI), else equivalent by TOST within ±%s of the baseline's mean (the 90%% CI inside it); MDE at 80%% "
+                + "power at α = 0.05 (non-central t); intervals of the change by Fieller's method.)", percent(a.margin())), ""));
         if (!d.flaggedForks().isEmpty()) {
             b.append("\nforks run under interference:\n");
             d.flaggedForks().forEach(l -> b.append("  ").append(l).append('\n'));
@@ -290,7 +307,7 @@ public final class MarkdownReport {
                     100 * x.power(), x.needed() >= Stats.MAX_UNITS ? ">10,000" : Integer.toString(x.needed()), PatchCosts.fmt(sd.unpaired(), 4),
                     PatchCosts.fmt(sd.paired(), 4)));
         }
-        long questions = a.questions();
+        int m = a.family().size();
         StringBuilder why = new StringBuilder("(Why paired is primary: the machine drifts during a run and every arm in a block sees the same "
                 + "machine, so the arms drift together; a block's log ratio removes what its forks share.");
         if (a.pairing() != null) {
@@ -302,12 +319,13 @@ public final class MarkdownReport {
                             : String.format(Locale.ROOT, "in this run pairing did not help (it raised the SD by %.0f%%): its blocks shared little "
                                     + "of their forks' variation, and the paired test pays for its fewer degrees of freedom.", 100 * (d / u - 1))));
         }
-        why.append(String.format(Locale.ROOT, " Holm corrects over the %d question%s; MDE (the smallest change in rate the design detects at 80%% "
-                + "power), power against a %s change and the units needed for it (n: blocks paired, or forks per arm for Welch) are "
-                + "planned at α/%d = %.4f, Holm's first step (Bonferroni). The controls (A/A, planted) are tested and planned at α = 0.05 "
-                + "uncorrected: they measure the error rate of one comparison. Equivalent: TOST within ±%s on the log scale, which wins "
-                + "over significance. Intervals are per comparison, 95%%.)", questions, questions == 1 ? "" : "s", percent(planEffect),
-                Math.max(1, questions), Stats.ALPHA / Math.max(1, questions), percent(primary.get(0).margin())));
+        why.append(String.format(Locale.ROOT, " %s. MDE (the smallest change in rate the design detects at 80%% power), power against a %s "
+                + "change and the units needed for it (n: blocks paired, or forks per arm for Welch) are planned at α/%d = %.4f, Holm's "
+                + "first step (Bonferroni), for the two-sided t test (non-central t). The controls (A/A, planted) are tested and planned at "
+                + "α = 0.05 uncorrected: they measure the error rate of one comparison. Verdict: faster or slower when significant (Holm "
+                + "p < 0.05, two-sided: the 95%% CI), else equivalent when TOST p < 0.05 (the 90%% CI inside ±%s on the log scale), else "
+                + "inconclusive; each sentence above gives both facts. Intervals are per comparison.)", a.family().describe(),
+                percent(planEffect), Math.max(1, m), Stats.ALPHA / Math.max(1, m), percent(primary.get(0).margin())));
         b.append(wrap(why.toString(), ""));
     }
 
@@ -328,7 +346,7 @@ public final class MarkdownReport {
                     f.withinSd(), f.nsPerPacket(), n.recorded() == 0 ? "-" : n.flagged() + "/" + n.recorded(),
                     n.recorded() == 0 ? "-" : PatchCosts.fmt(n.stealPercent(), 1) + "%", n.recorded() == 0 ? "-" : PatchCosts.fmt(n.othersPercent(), 1) + "%"));
         }
-        b.append(wrap("(n = forks; Mpps from the mean of fork means; CV between forks; within SD: the SD of a fork's iterations (ns/packet), "
+        b.append(wrap("(n = forks; Mpps: the mean of the forks' rates, each its packets over its measured time; CV between forks; within SD: the SD of a fork's iterations (ns/packet), "
                 + "averaged over its forks; flagged: forks run under interference of those with a noise record; steal, others: mean "
                 + "share of all CPUs' time stolen by the hypervisor and used by other processes while the forks measured)", ""));
     }
@@ -355,11 +373,17 @@ public final class MarkdownReport {
                 c.a(), c.b(), 100 * c.ratio(), 100 * c.ratioLow(), 100 * c.ratioHigh(), pValue(c.p()),
                 control ? "control, uncorrected" : "Holm " + pValue(c.pHolm()), c.nA(), c.nB(), c.verdict().word()));
         switch (c.verdict()) {
-            case EQUIVALENT -> b.append(String.format(Locale.ROOT, " within %.1f%% (TOST p=%s)", 100 * c.margin(), pValue(c.tostP())));
+            case EQUIVALENT -> b.append(' ').append(equivalence(true, c.margin(), c.tostP()));
             case INCONCLUSIVE -> b.append(String.format(Locale.ROOT, ": MDE %.1f%% at 80%% power; about %s forks per arm needed for %.1f%%",
                     100 * c.mde(), arm.welchForksNeeded() >= Stats.MAX_UNITS ? "more than 10,000" : Integer.toString(arm.welchForksNeeded()),
                     100 * planEffect));
-            default -> b.append(String.format(Locale.ROOT, " (Hedges' g %.2f, Mann-Whitney p=%s)", c.hedgesG(), pValue(c.mannWhitneyP())));
+            default -> {
+                b.append(String.format(Locale.ROOT, " (Hedges' g %.2f, Mann-Whitney p=%s)", c.hedgesG(), pValue(c.mannWhitneyP())));
+                if (c.equivalent()) {
+                    // significant, and smaller than the margin: both are said
+                    b.append(", ").append(equivalence(true, c.margin(), c.tostP()));
+                }
+            }
         }
         return b.toString();
     }

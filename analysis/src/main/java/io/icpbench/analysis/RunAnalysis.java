@@ -28,16 +28,18 @@ import java.util.function.Supplier;
  * @param planEffect  the change power, MDE and the units needed are planned for, relative (0.01: 1%)
  * @param arms        every arm of the run, the baseline included, in the settings' order
  * @param phases      the primary analysis per phase of the traffic ({@link Stats#vsBaselineByPhase}); empty without phases
+ * @param family      the one family Holm corrected the primary analysis over: the questions of the whole run and of each phase
  * @param pairing     what pairing by block bought: the medians, over the arms compared by pairs, of their {@link Spread}; null
  *                    when no arm was compared by pairs
  * @param diagnostics the run's checks: weak run, noise, flagged forks, outliers, forks not steady, drift
  */
 public record RunAnalysis(RunResults run, double margin, double planEffect, List<ArmAnalysis> arms, List<Stats.PhaseComparison> phases,
-        Spread pairing, Diagnostics.Findings diagnostics) {
+        Stats.Family family, Spread pairing, Diagnostics.Findings diagnostics) {
     public RunAnalysis {
         Objects.requireNonNull(run, "run");
         arms = List.copyOf(arms);
         phases = List.copyOf(phases);
+        Objects.requireNonNull(family, "family");
         Objects.requireNonNull(diagnostics, "diagnostics");
     }
 
@@ -68,7 +70,7 @@ public record RunAnalysis(RunResults run, double margin, double planEffect, List
     /**
      * An arm's finished forks described, on the scale the reports compare (packets per second).
      *
-     * @param rates       packets per second of each fork, in the order they finished
+     * @param rates       packets per second of each fork ({@link RunResults.ForkResult#rate}), in the order they finished
      * @param stats       mean, SD, CV and 95% CI of the rates; null without forks
      * @param nsPerPacket the mean of the forks' mean ns/packet; NaN without forks
      * @param withinSd    the SD of a fork's iterations (ns/packet), averaged over its forks; NaN without a fork of 2 iterations
@@ -140,8 +142,9 @@ public record RunAnalysis(RunResults run, double margin, double planEffect, List
         }
         RunResults.Settings s = r.settings();
         String base = s.baseline();
+        Stats.Primary analysed = Stats.primary(r, margin, planEffect);
         Map<String, Stats.LogRatio> primary = new LinkedHashMap<>();
-        Stats.vsBaseline(r, margin, planEffect).forEach(x -> primary.put(x.arm(), x));
+        analysed.whole().forEach(x -> primary.put(x.arm(), x));
         Map<String, Stats.Comparison> welch = new LinkedHashMap<>();
         welchVsBaseline(r, margin).forEach(c -> welch.put(c.a(), c));
         Map<String, double[]> rates = forkRates(r);
@@ -176,21 +179,22 @@ public record RunAnalysis(RunResults run, double margin, double planEffect, List
         }
         Spread pairing = paired.isEmpty() ? null : new Spread(Stats.median(unpaired.stream().mapToDouble(Double::doubleValue).toArray()),
                 Stats.median(paired.stream().mapToDouble(Double::doubleValue).toArray()));
-        return new RunAnalysis(r, margin, planEffect, arms, Stats.vsBaselineByPhase(r, margin, planEffect), pairing, Diagnostics.of(r, turns));
+        return new RunAnalysis(r, margin, planEffect, arms, analysed.phases(), analysed.family(), pairing, Diagnostics.of(r, turns));
     }
 
-    /** Packets per second of each finished fork, by arm, in the settings' arm order. */
+    /** Packets per second of each finished fork ({@link RunResults.ForkResult#rate}), by arm, in the settings' arm order. */
     static Map<String, double[]> forkRates(RunResults r) {
         Map<String, double[]> rates = new LinkedHashMap<>();
         for (String arm : r.settings().armNames()) {
-            rates.put(arm, r.forks().stream().filter(f -> f.arm().equals(arm)).mapToDouble(f -> 1e9 / f.meanNsPerPacket()).toArray());
+            rates.put(arm, r.forks().stream().filter(f -> f.arm().equals(arm)).mapToDouble(RunResults.ForkResult::rate).toArray());
         }
         return rates;
     }
 
     /**
-     * The secondary analysis: Welch's test on fork means, every arm (at least 2 forks) against the
-     * baseline, Holm-corrected over the questions as the primary analysis is; the controls keep their own p.
+     * The secondary analysis: Welch's test on fork means (the forks' rates), every arm (at least 2
+     * forks) against the baseline, Holm-corrected over the whole run's questions (the primary
+     * analysis' family adds each phase's); the controls keep their own p.
      */
     static List<Stats.Comparison> welchVsBaseline(RunResults r, double margin) {
         Map<String, double[]> rates = forkRates(r);
@@ -237,7 +241,7 @@ public record RunAnalysis(RunResults run, double margin, double planEffect, List
         return arms.stream().map(ArmAnalysis::welch).filter(Objects::nonNull).toList();
     }
 
-    /** The arms that ask a question (not the baseline, not a control) and have a primary estimate: Holm's family. */
+    /** The arms that ask a question (not the baseline, not a control) and have a primary estimate over the whole run. */
     public int questions() {
         return (int) primary().stream().filter(x -> !x.role().control()).count();
     }

@@ -225,14 +225,14 @@ final class SweepHtml {
                     + "stroke-dasharray=\"4 3\"/>", x + 1, y + 1, CELL_W - 2, CELL_H - 2));
             ink = "#888";
         } else {
-            tip = p.name() + (p.status().equals("done") ? "" : " (" + p.status() + ")") + ": " + gain(a) + ", " + a.verdict()
+            tip = p.name() + (p.status().equals("done") ? "" : " (" + p.status() + ")") + ": " + gain(a) + ", " + a.verdictCell()
                     + (a.mde() == null ? "" : ", MDE " + pct(a.mde())) + ", " + a.n() + " blocks";
             if (a.conclusive()) {
                 Color c = colour(Math.log(a.ratio()), limit);
                 fill = hex(c);
                 double lum = 0.299 * c.getRed() + 0.587 * c.getGreen() + 0.114 * c.getBlue();
                 ink = lum < 140 ? "#ffffff" : "#222";
-                lines = new String[] {signedPct(a.ratio() - 1) + ("equivalent".equals(a.verdict()) ? " (equiv.)" : ""),
+                lines = new String[] {signedPct(a.ratio() - 1) + (Boolean.TRUE.equals(a.equivalent()) ? " (equiv.)" : ""),
                     String.format(Locale.ROOT, "[%s, %s]", a.ciLow() == null ? "?" : signedPct(a.ciLow() - 1),
                             a.ciHigh() == null ? "?" : signedPct(a.ciHigh() - 1)), a.verdict() + (a.mde() == null ? "" : ", MDE " + pct(a.mde()))};
             } else {
@@ -303,7 +303,7 @@ final class SweepHtml {
                         b.append("<td>").append(HtmlReport.escape(m.host())).append("</td>");
                     }
                     b.append("<td>").append(HtmlReport.escape(armLabel(a))).append("</td><td class=\"num\">").append(HtmlReport.escape(gain(a)))
-                            .append("</td><td>").append(BASELINE.equals(a.verdict()) ? "" : HtmlReport.escape(a.verdict())).append("</td><td class=\"num\">")
+                            .append("</td><td>").append(BASELINE.equals(a.verdict()) ? "" : HtmlReport.escape(a.verdictCell())).append("</td><td class=\"num\">")
                             .append(a.n() == null ? "" : a.n()).append("</td><td class=\"num\">").append(a.mde() == null ? "" : pct(a.mde()))
                             .append("</td><td>");
                     if (m.runs().size() == 1 && a.role().equals(BASELINE)) {

@@ -14,7 +14,7 @@ import java.util.Map;
  * two of the sweep's axes, inconclusive cells hatched and labelled with their MDE, then the table).
  *
  * <p>Every number is the primary analysis of one point's run ({@link Stats#vsBaseline}), read from
- * its {@link RunAnalysis}: paired by block, Holm over the arms of that point. The machine is a
+ * its {@link RunAnalysis}: paired by block, Holm over that point's one family. The machine is a
  * blocking factor: a point that ran on several machines is analysed per machine; the combined row
  * merges the machines' runs so that every block stays one machine's (pairs never span machines).
  * sweep.html is drawn by {@link SweepHtml}.
@@ -149,12 +149,16 @@ public final class SweepReport {
      * @param method    paired (over blocks) or welch-log (fewer than 2 blocks held both)
      * @param n         blocks (paired) or the arm's forks (Welch)
      * @param ratio     rate ratio arm / baseline; ciLow, ciHigh its 95% interval
-     * @param p         two-sided p; pAdjusted after Holm over the point's questions (a control's own p)
-     * @param verdict   faster, slower, equivalent, inconclusive; "baseline"; "too few forks"
+     * @param p         two-sided p; pAdjusted after Holm over the point's family (a control's own p); significant: pAdjusted
+     *                  below α (the 95% CI's test)
+     * @param margin    the equivalence margin (relative: 0.01 = ±1%); tostP TOST's p for it; equivalent: tostP below α (the 90% CI
+     *                  inside the margin)
+     * @param verdict   faster, slower (significant), equivalent (not significant, equivalent), inconclusive; "baseline"; "too few forks"
      * @param mde       the smallest change in rate detected at 80% power (relative: 0.05 = 5%)
      */
     public record ArmResult(String arm, String spec, String role, int forks, String method, Integer n, Double ratio, Double ciLow,
-            Double ciHigh, Double p, Double pAdjusted, String verdict, Double mde) {
+            Double ciHigh, Double p, Double pAdjusted, Boolean significant, Double margin, Double tostP, Boolean equivalent, String verdict,
+            Double mde) {
         /** Whether it has an estimate. */
         public boolean estimated() {
             return ratio != null;
@@ -163,6 +167,18 @@ public final class SweepReport {
         /** Whether the verdict is a finding (faster, slower or equivalent), not inconclusive. */
         public boolean conclusive() {
             return "faster".equals(verdict) || "slower".equals(verdict) || "equivalent".equals(verdict);
+        }
+
+        /**
+         * The verdict as the tables show it: the word, and for a significant difference that is also
+         * shown within the margin, that too ("slower; within ±1%"); "-" for the baseline.
+         */
+        public String verdictCell() {
+            if (BASELINE.equals(verdict)) {
+                return "-";
+            }
+            boolean both = Boolean.TRUE.equals(significant) && Boolean.TRUE.equals(equivalent);
+            return both ? verdict + "; within ±" + MarkdownReport.percent(margin) : verdict;
         }
     }
 
@@ -185,7 +201,8 @@ public final class SweepReport {
         for (RunAnalysis.ArmAnalysis a : analysis.arms()) {
             int forks = a.forks().n();
             if (a.baseline()) {
-                out.add(new ArmResult(a.name(), a.spec(), BASELINE, forks, null, null, null, null, null, null, null, BASELINE, null));
+                out.add(new ArmResult(a.name(), a.spec(), BASELINE, forks, null, null, null, null, null, null, null, null, null, null, null,
+                        BASELINE, null));
                 continue;
             }
             Stats.LogRatio x = a.primary();
@@ -195,12 +212,13 @@ public final class SweepReport {
                 case PLANTED -> "planted";
             };
             if (x == null) {
-                out.add(new ArmResult(a.name(), a.spec(), role, forks, null, null, null, null, null, null, null, TOO_FEW, null));
+                out.add(new ArmResult(a.name(), a.spec(), role, forks, null, null, null, null, null, null, null, null, null, null, null, TOO_FEW,
+                        null));
                 continue;
             }
             out.add(new ArmResult(a.name(), a.spec(), role, forks, x.method() == Stats.Method.PAIRED ? "paired" : "welch-log", x.n(),
-                    finite(x.ratio()), finite(x.ratioLow()), finite(x.ratioHigh()), finite(x.p()), finite(x.pAdjusted()), x.verdict().word(),
-                    finite(x.mde())));
+                    finite(x.ratio()), finite(x.ratioLow()), finite(x.ratioHigh()), finite(x.p()), finite(x.pAdjusted()), x.significant(),
+                    x.margin(), finite(x.tostP()), x.equivalent(), x.verdict().word(), finite(x.mde())));
         }
         return out;
     }
@@ -300,7 +318,7 @@ public final class SweepReport {
                         b.append(' ').append(m.host()).append(" |");
                     }
                     b.append(' ').append(armLabel(a)).append(" | ").append(gain(a)).append(" | ")
-                            .append(BASELINE.equals(a.verdict()) ? "-" : a.verdict()).append(" | ")
+                            .append(a.verdictCell()).append(" | ")
                             .append(a.n() == null ? "-" : a.n() + ("welch-log".equals(a.method()) ? " forks (Welch)" : "")).append(" | ")
                             .append(a.mde() == null ? "-" : pct(a.mde())).append(" |\n");
                 }
@@ -311,9 +329,11 @@ public final class SweepReport {
     }
 
     static final String NOTES = "Each point is one `icpbench run`: every arm against the baseline, paired by block on log rates (its "
-            + "report.md says more), Holm over that point's questions only. Across many points about 5% of the calls of a point "
-            + "with no true effect are false: read a pattern over the grid, not one cell. MDE: the smallest change in rate the point's "
-            + "run would detect at 80% power. Machines are a blocking factor: a point run on several machines is analysed per "
+            + "report.md says more), Holm over that point's own family of questions. Verdict: faster or slower when significant (the 95% CI), "
+            + "else equivalent when TOST puts the 90% CI inside the margin, else inconclusive; \"slower; within ±1%\" is a significant "
+            + "difference smaller than the margin. Across many points about 5% of the calls of a point with no true effect are "
+            + "false: read a pattern over the grid, not one cell. MDE: the smallest change in rate the point's run would detect at 80% "
+            + "power. Machines are a blocking factor: a point run on several machines is analysed per "
             + "machine, and its `all` row pairs only within each machine's blocks.";
 
     /** The lines above the table: the sweep's arms, axes, fixed settings and machines. */

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The recorded run of the harness' GoldenRunTest (icpbench run --quick --forks 3 --seed 7, commit
  * e687c07, 6 arms x 3 forks; a copy of its results.json, report.md and summary.txt), analysed once:
- * report.md, the headlines and the summary's table must come out as they were recorded.
+ * report.md, the headlines and the summary's table must come out as they were recorded. A deliberate
+ * change of what a run says is re-recorded with the harness' GoldenRunTest ({@code -Dicpbench.golden.record=true}).
  */
 class GoldenAnalysisTest {
     static final Path RUN = Path.of("src/test/resources/golden/quick-seed7");

@@ -75,7 +75,7 @@ class HtmlReportTest {
         XYSeries band = c.getSeriesMap().values().stream().filter(s -> s.getName().contains("margin")).findFirst().orElseThrow();
         assertThat(band.getXData()).contains(Math.log1p(-0.01), Math.log1p(0.01));
         XYSeries truth = c.getSeriesMap().get("true value (controls)");
-        assertThat(truth.getXData()).containsExactlyInAnyOrder(0.0, Math.log(1 / (1 + 1 / 100.0)));
+        assertThat(truth.getXData()).containsExactlyInAnyOrder(0.0, Math.log(1 / (1 + 2 / 100.0)));
         // gridlines at round percent changes, placed at their logs
         XYSeries grid = c.getSeriesMap().get("grid -0.4");
         assertThat(grid.getXData()[0]).isCloseTo(Math.log(0.6), org.assertj.core.api.Assertions.within(1e-12));

@@ -79,7 +79,7 @@ class RunAnalysisTest {
             }
             arms.add(x);
         }
-        RunAnalysis a = new RunAnalysis(r, real.margin(), real.planEffect(), arms, real.phases(), real.pairing(), real.diagnostics());
+        RunAnalysis a = new RunAnalysis(r, real.margin(), real.planEffect(), arms, real.phases(), real.family(), real.pairing(), real.diagnostics());
         String sentence = "dynamic-call is 23.4% faster than virtual: rate ratio 1.234 [1.200, 1.270]";
         assertThat(MarkdownReport.headlines(a)).anySatisfy(l -> assertThat(l).startsWith(sentence));
         String md = MarkdownReport.render(a);

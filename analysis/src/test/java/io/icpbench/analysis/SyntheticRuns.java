@@ -25,14 +25,14 @@ final class SyntheticRuns {
         }
     }
 
-    /** The default suite's arms: the baseline, an A/A arm, a planted 1% arm and three questions. */
+    /** The default suite's arms: the baseline, an A/A arm, a planted 2% arm and three questions. */
     static final List<RunResults.Arm> SUITE = List.of(RunResults.Arm.ofMode("virtual"),
             new RunResults.Arm("aa", "virtual", null, null, null, null, null, List.of()),
-            new RunResults.Arm("planted", "virtual", null, null, null, null, null, List.of(), "1"), RunResults.Arm.ofMode("dynamic-call"),
+            new RunResults.Arm("planted", "virtual", null, null, null, null, null, List.of(), "2"), RunResults.Arm.ofMode("dynamic-call"),
             RunResults.Arm.ofMode("promoted"), RunResults.Arm.ofMode("devirtualized"));
 
     /** The suite's true rate ratios against virtual. */
-    static final Map<String, Double> TRUTH = Map.of("virtual", 1.0, "aa", 1.0, "planted", 1 / 1.01, "dynamic-call", 0.62, "promoted", 0.80,
+    static final Map<String, Double> TRUTH = Map.of("virtual", 1.0, "aa", 1.0, "planted", 1 / 1.02, "dynamic-call", 0.62, "promoted", 0.80,
             "devirtualized", 1.04);
 
     /** A run of these forks, in this order (fork i is plan entry i). */

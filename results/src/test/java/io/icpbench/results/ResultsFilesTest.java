@@ -139,7 +139,25 @@ class ResultsFilesTest {
         assertThat(ResultsFiles.merge(List.of(r, r)).settings().phases()).isEqualTo(phases);
     }
 
-    /** A fork and a run cut to one phase: the phase's scores only, the rate their mean's. */
+    /**
+     * A fork's rate is its packets over its measured time: its iterations are fixed-time, so the mean
+     * of their rates, not 1e9 over the mean ns/packet (the harmonic mean of the rates, low by about
+     * CV²). Whatever packetsPerSecond a file holds (older files: the harmonic mean), the rate comes from the scores.
+     */
+    @Test
+    void aForksRateIsThePacketsOverItsTimeTheMeanOfItsIterationsRates() {
+        RunResults.ForkResult f = fork(0, 0, "virtual", 100.0, 300.0);
+        // 0.1 s at 1e7/s and 0.1 s at 3.33e6/s: 1.33e6 packets in 0.2 s
+        assertThat(f.rate()).isCloseTo((1e7 + 1e9 / 300) / 2, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(1e9 / f.meanNsPerPacket()).isEqualTo(5e6).isLessThan(f.rate());
+        assertThat(f.packetsPerSecond()).isEqualTo(6.5e6); // as recorded, and not what the analysis reads
+        assertThat(RunResults.ForkResult.rateOf(List.of(100.0, 300.0))).isEqualTo(f.rate());
+        assertThat(RunResults.ForkResult.rateOf(List.of())).isNaN();
+        // cut to one phase: the phase's iterations' rate
+        assertThat(f.inPhase(new RunResults.Phase("b", 1, 1)).packetsPerSecond()).isCloseTo(1e9 / 300, org.assertj.core.api.Assertions.within(1e-6));
+    }
+
+    /** A fork and a run cut to one phase: the phase's scores only, the rate theirs. */
     @Test
     void aRunCutToAPhaseKeepsThatPhasesIterations() {
         RunResults s = sample();

@@ -44,7 +44,8 @@ public final class AnalysisCommands {
     @Command(name = "plan", mixinStandardHelpOptions = true,
             description = {"From a pilot run: the variance within forks and between forks per arm (Kalibera & Jones), the best number "
                 + "of iterations per fork, and the blocks (forks per arm) each arm needs against the baseline to detect --effect at "
-                + "80%% power under the paired design (questions at α/m, Holm's first step; controls at α = 0.05)."})
+                + "80%% power under the paired design (the two-sided t test's power, from the non-central t; questions at α/m for the "
+                + "run's one Holm family, Holm's first step; controls at α = 0.05)."})
     public static final class Plan implements Callable<Integer> {
         @Parameters(paramLabel = "DIR", description = "The pilot run's directory.")
         Path dir;
@@ -77,7 +78,7 @@ public final class AnalysisCommands {
             double cIter = s.iterationSeconds();
             System.out.printf(Locale.ROOT, "plan from %s: %d arms, %d forks, %d x %.1f s iterations per fork; a fork costs %.1f s besides "
                     + "its iterations%n%n", dir, s.arms().size(), r.forks().size(), s.iterations(), cIter, cFork);
-            System.out.printf(Locale.ROOT, "variance components per arm (ln ns/packet: an SD of 0.010 is about 1%%):%n");
+            System.out.printf(Locale.ROOT, "variance components per arm (ln of each iteration's rate: an SD of 0.010 is about 1%%):%n");
             System.out.printf(Locale.ROOT, "  %-18s %6s %6s %10s %11s %11s%n", "arm", "forks", "iter.", "within SD", "between SD", "best iter.");
             RunAnalysis a = RunAnalysis.of(r, e, e);
             for (String arm : s.armNames()) {
@@ -115,22 +116,24 @@ public final class AnalysisCommands {
             }
             System.out.printf(Locale.ROOT, "(best iter.: Kalibera & Jones' r* = √((c_fork/c_iter)·S_w²/S_b²) with c_fork = %.1f s, c_iter = %.1f s, "
                     + "at most %d; the paired one uses the between-fork variance of the block differences, per fork. α: questions at α/m, "
-                    + "Holm's first step; controls at 0.05.)%n", cFork, cIter, maxIterations);
+                    + "Holm's first step, m from the run's family (%s); controls at 0.05. MDE and blocks: the two-sided t test's power, "
+                    + "from the non-central t.)%n", cFork, cIter, maxIterations, a.family().describe());
             return 0;
         }
     }
 
     /**
      * {@code icpbench calibrate DIR...}: the built-in controls over runs. Each run is one trial of
-     * the whole design (its blocks and order intact): how often the A/A arm is called different,
-     * how often the planted arm is called slower and its CI covers its truth.
+     * the whole design (its blocks and order intact): how often the A/A arm is significant (a
+     * false alarm, equivalence notwithstanding), how often the planted arm is significantly slower
+     * and its CI covers its truth.
      */
     @Command(name = "calibrate", mixinStandardHelpOptions = true,
             description = {"Checks the instrument over runs that hold the built-in controls: applies the primary analysis (paired by "
                 + "block) to each run's A/A arm (the baseline again) and planted arm (a known effect) and reports how often the A/A arm "
-                + "was called different (about 5%% for an honest test), how often the planted arm was called slower (the power against "
-                + "it) and how often its 95%% CI covered its true ratio (about 95%%), with exact 95%% intervals of those shares, and the "
-                + "mean MDE. For example: five default runs, then 'icpbench calibrate results/runs/*'."})
+                + "was significant, p < 0.05 (false alarms: about 5%% for an honest test), how often the planted arm was significantly "
+                + "slower (the power against it) and how often its 95%% CI covered its true ratio (about 95%%), with exact 95%% "
+                + "intervals of those shares, and the mean MDE. For example: five default runs, then 'icpbench calibrate results/runs/*'."})
     public static final class Calibrate implements Callable<Integer> {
         @Parameters(paramLabel = "DIR", arity = "1..*", description = "Run directories.")
         List<Path> dirs;
@@ -155,22 +158,24 @@ public final class AnalysisCommands {
                         + "the baseline) with enough forks: " + String.join("; ", c.skipped()));
             }
             System.out.printf(Locale.ROOT, "calibration over %d run(s): the primary analysis (paired by block), controls at α = 0.05 "
-                    + "uncorrected, 95%% CIs%n", runs.size());
-            System.out.printf(Locale.ROOT, "  %-40s %-12s %-8s %6s %-25s %-12s %-7s %6s%n", "run", "arm", "role", "blocks", "rate ratio [95% CI]",
-                    "verdict", "covers", "MDE");
+                    + "uncorrected and judged by significance (p, 95%% CI); TOST within ±%s (90%% CI) beside it%n", runs.size(),
+                    MarkdownReport.percent(m));
+            System.out.printf(Locale.ROOT, "  %-40s %-12s %-8s %6s %-25s %8s %8s %-12s %-7s %6s%n", "run", "arm", "role", "blocks",
+                    "rate ratio [95% CI]", "p", "TOST p", "verdict", "covers", "MDE");
             for (Calibration.Trial t : java.util.stream.Stream.concat(c.aa().stream(), c.planted().stream()).toList()) {
-                System.out.printf(Locale.ROOT, "  %-40s %-12s %-8s %6s %-25s %-12s %-7s %5.1f%%%n", t.run(), t.arm(), t.role(),
+                System.out.printf(Locale.ROOT, "  %-40s %-12s %-8s %6s %-25s %8s %8s %-12s %-7s %5.1f%%%n", t.run(), t.arm(), t.role(),
                         t.method().equals("PAIRED") ? Integer.toString(t.n()) : "none", String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", t.ratio(),
-                                t.ratioLow(), t.ratioHigh()), t.verdict(), t.coversTruth() ? "yes" : "NO", 100 * t.mde());
+                                t.ratioLow(), t.ratioHigh()), MarkdownReport.pValue(t.p()), MarkdownReport.pValue(t.tostP()), t.verdict(),
+                        t.coversTruth() ? "yes" : "NO", 100 * t.mde());
             }
             c.skipped().forEach(sk -> System.out.println("  (skipped: " + sk + ")"));
             System.out.println();
-            if (c.aaDifferent().trials() > 0) {
-                System.out.println(tally("A/A arm called different (faster or slower)", c.aaDifferent(), "expected about 5%"));
+            if (c.aaSignificant().trials() > 0) {
+                System.out.println(tally("A/A arm significant, p < 0.05 (false alarms)", c.aaSignificant(), "expected about 5%"));
                 System.out.println(tally("A/A arm's 95% CI covered 1", c.aaCovered(), "expected about 95%"));
             }
             if (c.plantedSlower().trials() > 0) {
-                System.out.println(tally("planted arm called slower", c.plantedSlower(), "the power against the planted effect"));
+                System.out.println(tally("planted arm significantly slower", c.plantedSlower(), "the power against the planted effect"));
                 System.out.println(tally("planted arm's 95% CI covered its true ratio", c.plantedCovered(), "expected about 95%"));
             }
             System.out.printf(Locale.ROOT, "mean MDE at 80%% power (α = 0.05): %s%n", String.join(", ",
@@ -184,7 +189,7 @@ public final class AnalysisCommands {
             return 0;
         }
 
-        /** "planted arm called slower: 4 of 5 runs (80.0%, 95% CI 28.4%-99.5%; the power ...)". */
+        /** "planted arm significantly slower: 4 of 5 (80.0%, exact 95% CI 28.4%-99.5%; the power ...)". */
         static String tally(String what, Calibration.Tally t, String note) {
             return String.format(Locale.ROOT, "%s: %d of %d (%.1f%%, exact 95%% CI %.1f%%-%.1f%%; %s)", what, t.hits(), t.trials(), 100 * t.share(),
                     100 * t.low(), 100 * t.high(), note);
@@ -199,7 +204,9 @@ public final class AnalysisCommands {
     @Command(name = "compare", mixinStandardHelpOptions = true,
             description = {"Compare two runs arm by arm: each arm's rate ratio to its own run's baseline (paired by block), B's ratio "
                 + "against A's (SE √(seA² + seB²), Welch–Satterthwaite df, Holm over the arms that are questions). Absolute rates "
-                + "are not compared: one run each gives no estimate of how much a machine's speed varies between runs."})
+                + "are not compared: one run each gives no estimate of how much a machine's speed varies between runs. "
+                + "The CI of B/A covers the within-run uncertainty of each run only; run-to-run variation of the ratio is not in it, "
+                + "and needs repeated runs (for example icpbench calibrate over several runs of each)."})
     public static final class Compare implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "A", description = "The reference run.")
         Path a;
@@ -222,18 +229,22 @@ public final class AnalysisCommands {
                     ra.provenance().jdk(), ra.provenance().started(), b, rb.provenance().gitCommit(), rb.provenance().jdk(), rb.provenance().started());
             System.out.printf(Locale.ROOT, "%neach arm's rate ratio to its own run's baseline %s (paired by block, 95%% CIs), and B's ratio "
                     + "against A's:%n", base);
-            System.out.printf(Locale.ROOT, "  %-18s %-7s %-24s %-24s %-24s %8s %8s %s%n", "arm", "role", "A: ratio", "B: ratio", "B/A", "p",
-                    "Holm p", "verdict");
+            System.out.printf(Locale.ROOT, "  %-18s %-7s %-24s %-24s %-24s %8s %8s %8s %s%n", "arm", "role", "A: ratio", "B: ratio", "B/A",
+                    "p", "Holm p", "TOST p", "verdict");
             for (Stats.RunChange c : cs) {
                 Stats.LogRatio x = c.change();
                 String verdict = switch (x.verdict()) {
                     case FASTER -> "faster in B";
                     case SLOWER -> "slower in B";
-                    case EQUIVALENT -> "equivalent within ±" + MarkdownReport.percent(m);
+                    case EQUIVALENT -> "equivalent";
                     case INCONCLUSIVE -> "inconclusive: MDE " + String.format(Locale.ROOT, "%.1f%%", 100 * x.mde());
                 };
-                System.out.printf(Locale.ROOT, "  %-18s %-7s %-24s %-24s %-24s %8s %8s %s%n", c.arm(), x.role().role().word(), ci(c.inA()), ci(c.inB()), ci(x),
-                        MarkdownReport.pValue(x.p()), x.role().control() ? "-" : MarkdownReport.pValue(x.pAdjusted()), verdict);
+                if (x.significant() && x.equivalent()) {
+                    verdict += "; within ±" + MarkdownReport.percent(m);
+                }
+                System.out.printf(Locale.ROOT, "  %-18s %-7s %-24s %-24s %-24s %8s %8s %8s %s%n", c.arm(), x.role().role().word(), ci(c.inA()),
+                        ci(c.inB()), ci(x), MarkdownReport.pValue(x.p()), x.role().control() ? "-" : MarkdownReport.pValue(x.pAdjusted()),
+                        MarkdownReport.pValue(x.tostP()), verdict);
             }
             for (RunResults.Arm arm : ra.settings().arms()) {
                 if (rb.settings().armNames().contains(arm.name()) && !rb.settings().arm(arm.name()).spec().equals(arm.spec())) {
@@ -246,9 +257,10 @@ public final class AnalysisCommands {
                     + "rates across runs are not compared, because one run each gives no estimate of how much they vary between runs "
                     + "(machine state, other tenants, drift); the ratios above are taken against the baseline in the same blocks, which "
                     + "cancels that.%n", base, xa, xb, 100 * (xb / xa - 1));
-            System.out.printf(Locale.ROOT, "(B/A: the change of an arm's ratio to %s from A to B; faster/slower in B when Holm's p over the "
-                    + "questions < 0.05, the controls uncorrected (their truth is no change); equivalent within ±%s by TOST.)%n", base,
-                    MarkdownReport.percent(m));
+            System.out.printf(Locale.ROOT, "(B/A: the change of an arm's ratio to %s from A to B; faster/slower in B when significant, "
+                    + "Holm's p over the questions < 0.05 (the 95%% CI), the controls uncorrected (their truth is no change); else "
+                    + "equivalent when TOST p < 0.05 (the 90%% CI within ±%s); else inconclusive.)%n", base, MarkdownReport.percent(m));
+            System.out.println("(" + Stats.BETWEEN_RUNS_LIMIT + ")");
             return 0;
         }
 

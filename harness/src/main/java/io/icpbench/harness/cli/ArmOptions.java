@@ -12,8 +12,8 @@ public final class ArmOptions {
     @Option(names = "--arm", paramLabel = "NAME=SPEC",
             description = "An arm to compare (repeatable; after the --modes, if any): SPEC is a mode and ;key=value settings, keys "
                 + "placement (stub, inline, mh-field, adaptive), policy (cree, top-N, llvm, gcc, with ,learn-once), stats, thresholds "
-                + "(U,W,P[,H]), sites, jvm (extra JVM flags, blank-separated), planted (PERCENT: a planted effect, planted=1 "
-                + "processes 1 packet in 101 uncredited). The first four only for dynamic-call and promoted. "
+                + "(U,W,P[,H]), sites, jvm (extra JVM flags, blank-separated), planted (PERCENT: a planted effect, planted=2 "
+                + "performs one extra whole operation, uncredited, every 50). The first four only for dynamic-call and promoted. "
                 + "E.g. --arm 'dc-stub-once=dynamic-call;placement=stub;policy=cree,learn-once'. Results and reports name the arm.")
     List<String> armArgs;
 
@@ -28,8 +28,8 @@ public final class ArmOptions {
 
     @Option(names = "--no-controls", negatable = false,
             description = "Leave out the two built-in control arms: 'aa' (the baseline again in its own forks, true effect 0) and "
-                + "'planted' (the baseline with 1 packet in 101 uncredited, a true rate ratio of 1/1.01). With them every run shows "
-                + "what it can resolve.")
+                + "'planted' (the baseline with one extra whole operation, uncredited, every 50: a true rate ratio of 1/1.02). With "
+                + "them every run shows what it can resolve.")
     boolean noControls;
 
     /** Forks of the baseline per block, as given or 1. */

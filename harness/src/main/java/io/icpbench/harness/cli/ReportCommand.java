@@ -15,9 +15,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Write report.md and report.html (with plots) for a run: each arm against the baseline, paired by block.",
             "",
-            "Per arm, first one sentence: faster, slower, equivalent within --margin (TOST) or inconclusive, with the rate ratio, "
-                + "its 95%% CI (paired by block on log rates, Holm over the arms that are questions; the A/A and planted controls "
-                + "uncorrected) and the minimum detectable effect; then the table behind it (power and blocks needed for --effect), "
+            "Per arm, first one sentence: faster or slower when significant (Holm p < 0.05, the 95%% CI), else equivalent "
+                + "within --margin (TOST: the 90%% CI inside it), else inconclusive, with both facts, the rate ratio, its 95%% CI "
+                + "(paired by block on log rates, Holm over the questions of the whole run and its phases; the A/A and planted "
+                + "controls uncorrected) and the minimum detectable effect (non-central t); then the table behind it (power and blocks needed for --effect), "
                 + "Welch's t-test on fork means as the secondary analysis, noise, patch accounting and diagnostics."})
 public final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "A run directory.")

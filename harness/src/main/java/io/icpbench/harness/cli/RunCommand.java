@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the benchmark suite: every arm (a mode plus its settings) in its own JVM forks, in randomized blocks "
                 + "(interleaved by default: a block's forks take turns, 0.1 s each), each arm compared with the baseline paired by "
-                + "block, with two control arms (A/A and a planted 1%% effect) that show what the run can resolve; results on disk.",
+                + "block, with two control arms (A/A and a planted 2%% effect) that show what the run can resolve; results on disk.",
             "",
             "Each fork runs the receive-path JMH benchmark in its arm's mode and writes its iterations, counters, learned sites, "
                 + "patch accounting, JIT log, JMH JSON, latency log and what else the machine did; results.json and forks.csv are "

@@ -111,8 +111,8 @@ public final class ForkCommand implements Callable<Integer> {
                 : window.accounting(sum.received(), PatchCost.meanUsPerPatch(estimates));
         Map<String, Long> outcomes = sum.outcomeNames();
         double mean = scores.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-        RunResults.ForkResult result = new RunResults.ForkResult(spec.index(), spec.block(), spec.arm().name(), Dispatch.MODE.cliName(), scores, 1e9 / mean,
-                sum.snmpSnapshot(), outcomes, installedTargets(), accounting, name + "/jmh.json",
+        RunResults.ForkResult result = new RunResults.ForkResult(spec.index(), spec.block(), spec.arm().name(), Dispatch.MODE.cliName(), scores,
+                RunResults.ForkResult.rateOf(scores), sum.snmpSnapshot(), outcomes, installedTargets(), accounting, name + "/jmh.json",
                 Files.exists(dir.resolve("latency.hlog")) ? name + "/latency.hlog" : null, (System.nanoTime() - t0) / 1e9);
         if (!SiteRegistry.all().isEmpty()) {
             // What the learned sites saw (each site's target mix): 'icpbench sites RUN/fork-NNN' prints it.
@@ -180,10 +180,9 @@ public final class ForkCommand implements Callable<Integer> {
         counters.put("LiveSocketDrops", r.socketDrops());
         counters.put("LiveBacklogDrops", r.backlogDrops());
         counters.put("LiveUnexplained", r.unexplained());
-        double mean = scores.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         PromotedCheck.verify(System.getProperty(io.icpbench.stack.SiteSelection.PROPERTY, "all"));
-        RunResults.ForkResult result = new RunResults.ForkResult(spec.index(), spec.block(), spec.arm().name(), Dispatch.MODE.cliName(), scores, 1e9 / mean,
-                counters, r.outcomes(), installedTargets(), w.accounting(r.datagrams(), null), null, name + "/latency.hlog",
+        RunResults.ForkResult result = new RunResults.ForkResult(spec.index(), spec.block(), spec.arm().name(), Dispatch.MODE.cliName(), scores,
+                RunResults.ForkResult.rateOf(scores), counters, r.outcomes(), installedTargets(), w.accounting(r.datagrams(), null), null, name + "/latency.hlog",
                 (System.nanoTime() - t0) / 1e9);
         io.icpbench.results.ResultsFiles.writeJson(dir.resolve("fork.json"), result);
         return 0;

@@ -43,7 +43,7 @@ public record ArmSpec(RunResults.Arm written, Mode mode, Learning learning, Doub
         try {
             pct = Double.parseDouble(text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("planted=" + text + ", expected a percentage such as 1 or 0.5");
+            throw new IllegalArgumentException("planted=" + text + ", expected a percentage such as 2 or 0.5");
         }
         if (!(pct > 0 && pct <= 100)) {
             throw new IllegalArgumentException("planted=" + text + ", expected a percentage above 0 and at most 100");

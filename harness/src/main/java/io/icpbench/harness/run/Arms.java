@@ -134,14 +134,19 @@ public final class Arms {
     public static final String AA = "aa";
     /** The name of the built-in planted-effect arm: the baseline with {@link #PLANTED_PERCENT}% more work per credited packet. */
     public static final String PLANTED = "planted";
-    /** The planted arm's effect: 1 packet in 101 uncredited, a rate ratio of 1/1.01 against the baseline. */
-    public static final String PLANTED_PERCENT = "1";
+    /**
+     * The planted arm's effect: one extra whole operation, uncredited, every 50 ({@link
+     * io.icpbench.harness.bench.PlantedEffect}), a true rate ratio of 1/1.02 against the baseline.
+     * 2%, outside the default ±1% equivalence margin: a planted effect inside the margin would be
+     * called equivalent as precision grows, never slower, and the control could not fail.
+     */
+    public static final String PLANTED_PERCENT = "2";
 
     /**
      * The arms of a run with its two controls added after them: {@link #AA}, the baseline's spec
-     * again, and {@link #PLANTED}, the baseline's spec with a planted 1% effect. Their true effects
-     * are known by construction (0 and −0.99% in rate), so every run shows what its own design can
-     * and cannot resolve.
+     * again, and {@link #PLANTED}, the baseline's spec with a planted 2% effect. Their true effects
+     * are known by construction (0, and a rate ratio of 1/1.02: −1.96% in rate), so every run shows
+     * what its own design can and cannot resolve.
      *
      * @throws IllegalArgumentException if the baseline is not one of the arms, or an arm already has a control's name
      */

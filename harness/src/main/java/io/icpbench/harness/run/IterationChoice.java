@@ -70,7 +70,7 @@ public record IterationChoice(int iterations, String why) {
         int best = max < 1 ? MIN_CHOSEN_ITERATIONS : Stats.optimalIterations(v, forkSeconds, iterationSeconds, max);
         int chosen = Math.max(MIN_CHOSEN_ITERATIONS, best);
         return new IterationChoice(chosen, String.format(Locale.ROOT, "%d measurement iterations per fork, chosen from the A/A pair of the "
-                + "run of %s: within-fork SD %.3f, between-fork SD left by pairing %.3f (ln ns/packet%s), Kalibera-Jones optimum %s, "
+                + "run of %s: within-fork SD %.3f, between-fork SD left by pairing %.3f (ln rate%s), Kalibera-Jones optimum %s, "
                 + "at most %d (to keep %d blocks in the budget, and %d at most)", chosen, last.provenance().started(), v.withinSd(), v.betweenSd(),
                 rounds ? ", per fork, paired round by round" : "",
                 v.between() > 0 ? Long.toString(Math.round(Math.sqrt(forkSeconds / iterationSeconds * v.within() / v.between()))) : "unbounded",

@@ -121,10 +121,10 @@ class RunCommandTest {
         assertThat(r.settings().baseline()).isEqualTo("virtual");
         assertThat(r.settings().armNames()).containsExactly("virtual", "dynamic-call", Arms.AA, Arms.PLANTED);
         assertThat(r.settings().arm(Arms.AA).spec()).isEqualTo("virtual");
-        assertThat(r.settings().arm(Arms.PLANTED).spec()).isEqualTo("virtual;planted=1");
+        assertThat(r.settings().arm(Arms.PLANTED).spec()).isEqualTo("virtual;planted=" + Arms.PLANTED_PERCENT);
         assertThat(r.forks()).hasSize(8).allSatisfy(f -> assertThat(f.scoresNsPerPacket()).hasSize(2).allSatisfy(x -> assertThat(x).isPositive()));
         RunResults.ForkResult planted = r.forks().stream().filter(f -> f.arm().equals(Arms.PLANTED)).findFirst().orElseThrow();
-        assertThat(Files.readString(dir.resolve(String.format("fork-%03d/fork.log", planted.index())))).contains("-Dicpbench.planted=1");
+        assertThat(Files.readString(dir.resolve(String.format("fork-%03d/fork.log", planted.index())))).contains("-Dicpbench.planted=" + Arms.PLANTED_PERCENT);
 
         List<String> turns = Files.readAllLines(dir.resolve(InterleavedBlock.TURNS));
         assertThat(turns.get(0)).isEqualTo("block,round,fork,arm,phase,start_us,end_us");

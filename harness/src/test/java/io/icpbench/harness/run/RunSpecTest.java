@@ -40,7 +40,7 @@ class RunSpecTest {
         assertThat(dc.learning().placement()).isEqualTo(Placement.INLINE);
         // the controls are the baseline (the first arm) again, typed alike
         assertThat(a.arms()).extracting(ArmSpec::name).containsExactly("dc-once", Arms.AA, Arms.PLANTED);
-        assertThat(a.arm(Arms.PLANTED).planted()).isEqualTo(1.0);
+        assertThat(a.arm(Arms.PLANTED).planted()).isEqualTo(2.0);
         assertThat(a.design()).isSameAs(Design.ALL.get(0));
         assertThat(a.traffic()).isEqualTo(new TrafficSpec.Synthetic("udp-only"));
         assertThat(a.budget()).isEqualTo(new RunSpec.Budget(3, 2, 5, 0.1));
