@@ -120,6 +120,7 @@ public final class HtmlReport {
                     + "SD of its block differences measured in this run, at the level its test uses (questions: α/m, Holm's first step; "
                     + "controls: α).</p>\n").append(img(power(r, planned, a.planEffect())));
         }
+        b.append(a.jit().html());
         b.append("</body></html>\n");
         return b.toString();
     }

@@ -238,6 +238,7 @@ public final class MarkdownReport {
             b.append("\ndiagnostics:\n");
             diag.forEach(l -> b.append("  ").append(l).append('\n'));
         }
+        a.jit().appendMarkdown(b);
         return b.toString();
     }
 

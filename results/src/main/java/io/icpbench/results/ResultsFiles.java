@@ -136,6 +136,14 @@ public final class ResultsFiles {
             if (tree.get("provenance") instanceof com.fasterxml.jackson.databind.node.ObjectNode po && !po.has("host")) {
                 po.putNull("host");
             }
+            // Forks gained their JIT fingerprint within schema 4: forks written before it have none.
+            if (tree.get("forks") instanceof com.fasterxml.jackson.databind.node.ArrayNode forks) {
+                for (JsonNode f : forks) {
+                    if (f instanceof com.fasterxml.jackson.databind.node.ObjectNode fo && !fo.has("jit")) {
+                        fo.putNull("jit");
+                    }
+                }
+            }
             r = MAPPER.treeToValue(tree, RunResults.class);
         } catch (MismatchedInputException e) {
             throw new ResultsException(file + as + ": field '" + path(e) + "': " + e.getOriginalMessage(), e);
