@@ -59,11 +59,14 @@ public record JitFingerprints(List<Arm> arms) {
      * @param faster      the forks of the other side
      * @param slowerMpps  the slower side's mean rate, Mpps
      * @param fasterMpps  the faster side's mean rate, Mpps
+     * @param slowerCpuNs the slower side's mean CPU time of the whole process per packet, ns (NaN when not recorded)
+     * @param fasterCpuNs the same of the faster side: CPU time per packet moves less than the rate when other
+     *                    processes take the cores, so a difference in both is the code's, not the machine's
      * @param onlySlower  decisions every fork of the slower side has and no fork of the faster side
      * @param onlyFaster  decisions every fork of the faster side has and no fork of the slower side
      */
-    public record Split(List<Integer> slower, List<Integer> faster, double slowerMpps, double fasterMpps, List<String> onlySlower,
-            List<String> onlyFaster) {
+    public record Split(List<Integer> slower, List<Integer> faster, double slowerMpps, double fasterMpps, double slowerCpuNs,
+            double fasterCpuNs, List<String> onlySlower, List<String> onlyFaster) {
         /** The slower side's rate relative to the faster's, minus 1 (−0.3: 30% slower). */
         public double change() {
             return slowerMpps / fasterMpps - 1;
@@ -129,8 +132,8 @@ public record JitFingerprints(List<Arm> arms) {
             List<String> onlyA = bySide.getOrDefault(side, List.of());
             List<String> onlyB = bySide.getOrDefault(other, List.of());
             boolean aSlower = mpps(a) <= mpps(b);
-            splits.add(aSlower ? new Split(indices(a), indices(b), mpps(a), mpps(b), onlyA, onlyB)
-                    : new Split(indices(b), indices(a), mpps(b), mpps(a), onlyB, onlyA));
+            splits.add(aSlower ? new Split(indices(a), indices(b), mpps(a), mpps(b), cpuNs(a), cpuNs(b), onlyA, onlyB)
+                    : new Split(indices(b), indices(a), mpps(b), mpps(a), cpuNs(b), cpuNs(a), onlyB, onlyA));
         }
         splits.sort(Comparator.comparingDouble(Split::change).thenComparing(s -> s.slower().toString()));
         return splits;
@@ -142,6 +145,11 @@ public record JitFingerprints(List<Arm> arms) {
 
     private static double mpps(List<RunResults.ForkResult> forks) {
         return forks.stream().mapToDouble(f -> 1e9 / f.meanNsPerPacket()).average().orElse(Double.NaN) / 1e6;
+    }
+
+    /** The forks' mean CPU ns per packet, of those that recorded it; NaN if none did. */
+    private static double cpuNs(List<RunResults.ForkResult> forks) {
+        return forks.stream().mapToDouble(f -> f.accounting().cpuNsPerPacket()).filter(x -> x > 0).average().orElse(Double.NaN);
     }
 
     /** Whether any fork had a fingerprint. */
@@ -196,10 +204,12 @@ public record JitFingerprints(List<Arm> arms) {
                 .collect(Collectors.joining("; "));
     }
 
-    /** "forks 3, 7 at 4.210 Mpps against forks 0, 1, ... at 6.104 Mpps: -31.0%". */
+    /** "forks 3, 7 at 4.210 Mpps against forks 0, 1, ... at 6.104 Mpps: -31.0% (CPU per packet 260.8 ns against 231.0 ns)". */
     static String splitLine(Split s) {
-        return String.format(Locale.ROOT, "split: fork%s %s at %.3f Mpps against fork%s %s at %.3f Mpps: %+.1f%%", s.slower().size() == 1 ? "" : "s",
-                forkList(s.slower()), s.slowerMpps(), s.faster().size() == 1 ? "" : "s", forkList(s.faster()), s.fasterMpps(), 100 * s.change());
+        String cpu = Double.isNaN(s.slowerCpuNs()) || Double.isNaN(s.fasterCpuNs()) ? ""
+                : String.format(Locale.ROOT, " (CPU per packet %.1f ns against %.1f ns)", s.slowerCpuNs(), s.fasterCpuNs());
+        return String.format(Locale.ROOT, "split: fork%s %s at %.3f Mpps against fork%s %s at %.3f Mpps: %+.1f%%%s", s.slower().size() == 1 ? "" : "s",
+                forkList(s.slower()), s.slowerMpps(), s.faster().size() == 1 ? "" : "s", forkList(s.faster()), s.fasterMpps(), 100 * s.change(), cpu);
     }
 
     private static String forkList(List<Integer> forks) {

@@ -94,6 +94,15 @@ class JitFingerprintsTest {
         assertThat(html).contains("<h2>JIT fingerprints</h2>").contains("only in the slower: <code>" + HtmlReport.escape(VXLAN));
     }
 
+    /** A split says the two sides' CPU time per packet when the forks recorded it: a rate the machine's load moved moves it less. */
+    @Test
+    void aSplitShowsTheSidesCpuPerPacketWhenRecorded() {
+        assertThat(JitFingerprints.splitLine(new JitFingerprints.Split(List.of(11), List.of(0, 1), 3.548, 4.349, 260.8, 231.0, List.of(), List.of())))
+                .isEqualTo("split: fork 11 at 3.548 Mpps against forks 0, 1 at 4.349 Mpps: -18.4% (CPU per packet 260.8 ns against 231.0 ns)");
+        assertThat(JitFingerprints.splitLine(new JitFingerprints.Split(List.of(1), List.of(0), 3, 4, Double.NaN, 231.0, List.of(), List.of())))
+                .endsWith(": -25.0%");
+    }
+
     @Test
     void aForksFingerprintPrintsInFull() {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
