@@ -120,6 +120,7 @@ public final class HtmlReport {
                     + "SD of its block differences measured in this run, at the level its test uses (questions: α/m, Holm's first step; "
                     + "controls: α); the power of the two-sided t test, from the non-central t.</p>\n").append(img(power(r, planned, a.planEffect())));
         }
+        b.append(a.jit().html());
         b.append("</body></html>\n");
         return b.toString();
     }

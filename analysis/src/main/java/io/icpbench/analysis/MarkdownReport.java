@@ -255,6 +255,7 @@ public final class MarkdownReport {
             b.append("\ndiagnostics:\n");
             diag.forEach(l -> b.append("  ").append(l).append('\n'));
         }
+        a.jit().appendMarkdown(b);
         return b.toString();
     }
 
@@ -275,8 +276,14 @@ public final class MarkdownReport {
             default -> "interleaved: a block's forks alive together, taking turns one measurement iteration each in a random order per round";
         };
         return String.format(Locale.ROOT, "%d arms, baseline %s (%d forks), the others %s, in %d randomized complete blocks (seed %d), %s; "
-                + "%d x %s s warmup, %d x %s s measurement", s.arms().size(), s.baseline(), baseForks, forks, blocks, s.seed(), how,
-                s.warmupIterations(), seconds(s.iterationSeconds()), s.iterations(), seconds(s.iterationSeconds()));
+                + "%d x %s s warmup, %d x %s s measurement; %s", s.arms().size(), s.baseline(), baseForks, forks, blocks, s.seed(), how,
+                s.warmupIterations(), seconds(s.iterationSeconds()), s.iterations(), seconds(s.iterationSeconds()), levers(s));
+    }
+
+    /** "levers in force in every fork, every arm alike: pin, fixed-heap", or that there were none. */
+    static String levers(RunResults.Settings s) {
+        return s.levers().isEmpty() ? "no levers (every fork as the JVM starts it)"
+                : "levers in force in every fork, every arm alike: " + String.join(", ", s.levers());
     }
 
     /** "noise: 3 of 39 forks flagged as run under interference; steal 0.4%, others 2.1% on average", or that none was recorded (null). */

@@ -32,15 +32,23 @@ import java.util.function.Supplier;
  * @param pairing     what pairing by block bought: the medians, over the arms compared by pairs, of their {@link Spread}; null
  *                    when no arm was compared by pairs
  * @param diagnostics the run's checks: weak run, noise, flagged forks, outliers, forks not steady, drift
+ * @param jit         every arm's forks grouped by JIT fingerprint, and what divides them ({@link JitFingerprints})
  */
 public record RunAnalysis(RunResults run, double margin, double planEffect, List<ArmAnalysis> arms, List<Stats.PhaseComparison> phases,
-        Stats.Family family, Spread pairing, Diagnostics.Findings diagnostics) {
+        Stats.Family family, Spread pairing, Diagnostics.Findings diagnostics, JitFingerprints jit) {
     public RunAnalysis {
         Objects.requireNonNull(run, "run");
         arms = List.copyOf(arms);
         phases = List.copyOf(phases);
         Objects.requireNonNull(family, "family");
         Objects.requireNonNull(diagnostics, "diagnostics");
+        Objects.requireNonNull(jit, "jit");
+    }
+
+    /** An analysis whose fingerprint groups are computed from {@code run}. */
+    public RunAnalysis(RunResults run, double margin, double planEffect, List<ArmAnalysis> arms, List<Stats.PhaseComparison> phases,
+            Stats.Family family, Spread pairing, Diagnostics.Findings diagnostics) {
+        this(run, margin, planEffect, arms, phases, family, pairing, diagnostics, JitFingerprints.of(run));
     }
 
     /**
@@ -179,7 +187,8 @@ public record RunAnalysis(RunResults run, double margin, double planEffect, List
         }
         Spread pairing = paired.isEmpty() ? null : new Spread(Stats.median(unpaired.stream().mapToDouble(Double::doubleValue).toArray()),
                 Stats.median(paired.stream().mapToDouble(Double::doubleValue).toArray()));
-        return new RunAnalysis(r, margin, planEffect, arms, analysed.phases(), analysed.family(), pairing, Diagnostics.of(r, turns));
+        return new RunAnalysis(r, margin, planEffect, arms, analysed.phases(), analysed.family(), pairing, Diagnostics.of(r, turns),
+                JitFingerprints.of(r));
     }
 
     /** Packets per second of each finished fork ({@link RunResults.ForkResult#rate}), by arm, in the settings' arm order. */

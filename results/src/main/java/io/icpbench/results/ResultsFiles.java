@@ -140,6 +140,14 @@ public final class ResultsFiles {
             if (tree.get("settings") instanceof com.fasterxml.jackson.databind.node.ObjectNode so && !so.has("levers")) {
                 so.putArray("levers");
             }
+            // Forks gained their JIT fingerprint within schema 4: forks written before it have none.
+            if (tree.get("forks") instanceof com.fasterxml.jackson.databind.node.ArrayNode forks) {
+                for (JsonNode f : forks) {
+                    if (f instanceof com.fasterxml.jackson.databind.node.ObjectNode fo && !fo.has("jit")) {
+                        fo.putNull("jit");
+                    }
+                }
+            }
             r = MAPPER.treeToValue(tree, RunResults.class);
         } catch (MismatchedInputException e) {
             throw new ResultsException(file + as + ": field '" + path(e) + "': " + e.getOriginalMessage(), e);

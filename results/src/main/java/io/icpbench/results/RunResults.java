@@ -272,25 +272,42 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
      * @param hlog              the fork's latency log, relative to the run directory
      * @param seconds           wall time of the fork
      * @param noise             what else the machine did while the fork measured ({@link Noise}), or null if not recorded
+     * @param jit               what the JIT made of the fork's code ({@link JitFingerprint}), or null if not recorded (forks of an
+     *                          icpbench before it, or a JVM whose Flight Recorder failed)
      */
     public record ForkResult(int index, int block, String arm, String mode, List<Double> scoresNsPerPacket, double packetsPerSecond,
             Map<String, Long> counters, Map<String, Long> outcomes, Map<String, List<String>> sites, Accounting accounting, String jmhJson,
-            String hlog, double seconds, Noise noise) {
+            String hlog, double seconds, Noise noise, JitFingerprint jit) {
         public ForkResult {
             scoresNsPerPacket = List.copyOf(scoresNsPerPacket);
+        }
+
+        /** A fork without a JIT fingerprint. */
+        public ForkResult(int index, int block, String arm, String mode, List<Double> scoresNsPerPacket, double packetsPerSecond,
+                Map<String, Long> counters, Map<String, Long> outcomes, Map<String, List<String>> sites, Accounting accounting, String jmhJson,
+                String hlog, double seconds, Noise noise) {
+            this(index, block, arm, mode, scoresNsPerPacket, packetsPerSecond, counters, outcomes, sites, accounting, jmhJson, hlog, seconds, noise,
+                    null);
         }
 
         /** A fork without a noise record. */
         public ForkResult(int index, int block, String arm, String mode, List<Double> scoresNsPerPacket, double packetsPerSecond,
                 Map<String, Long> counters, Map<String, Long> outcomes, Map<String, List<String>> sites, Accounting accounting, String jmhJson,
                 String hlog, double seconds) {
-            this(index, block, arm, mode, scoresNsPerPacket, packetsPerSecond, counters, outcomes, sites, accounting, jmhJson, hlog, seconds, null);
+            this(index, block, arm, mode, scoresNsPerPacket, packetsPerSecond, counters, outcomes, sites, accounting, jmhJson, hlog, seconds, null,
+                    null);
         }
 
         /** This fork with its noise record. */
         public ForkResult withNoise(Noise n) {
             return new ForkResult(index, block, arm, mode, scoresNsPerPacket, packetsPerSecond, counters, outcomes, sites, accounting, jmhJson,
-                    hlog, seconds, n);
+                    hlog, seconds, n, jit);
+        }
+
+        /** This fork with its JIT fingerprint. */
+        public ForkResult withJit(JitFingerprint j) {
+            return new ForkResult(index, block, arm, mode, scoresNsPerPacket, packetsPerSecond, counters, outcomes, sites, accounting, jmhJson,
+                    hlog, seconds, noise, j);
         }
 
         /** The mean of the iterations' ns per packet (a secondary figure: the fork's rate is {@link #rate}, not its inverse). */
@@ -325,13 +342,13 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
                 return null;
             }
             List<Double> s = scoresNsPerPacket.subList(phase.first(), Math.min(phase.last() + 1, scoresNsPerPacket.size()));
-            return new ForkResult(index, block, arm, mode, s, rateOf(s), counters, outcomes, sites, accounting, jmhJson, hlog, seconds, noise);
+            return new ForkResult(index, block, arm, mode, s, rateOf(s), counters, outcomes, sites, accounting, jmhJson, hlog, seconds, noise, jit);
         }
 
         /** This fork renumbered (merging runs), its files at {@code jmhJson} and {@code hlog}. */
         public ForkResult moved(int newIndex, int newBlock, String newJmhJson, String newHlog) {
             return new ForkResult(newIndex, newBlock, arm, mode, scoresNsPerPacket, packetsPerSecond, counters, outcomes, sites, accounting,
-                    newJmhJson, newHlog, seconds, noise);
+                    newJmhJson, newHlog, seconds, noise, jit);
         }
     }
 
@@ -351,6 +368,95 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
      */
     public record Noise(double seconds, double stealPercent, double othersPercent, double forkPercent, double loadAverage, boolean interfered,
             String reason) {
+    }
+
+    /**
+     * What the JIT made of a fork's receive path, from the fork's own Flight Recorder events
+     * ({@code jdk.CompilerInlining}, {@code jdk.Compilation}, {@code jdk.Deoptimization}) from its
+     * start to its end. A fork keeps the code C2 compiled for it for its whole life, and C2's
+     * inlining depends on profiles taken at one moment (issue 20: about one fork in seven ran 30–40%
+     * slower, its C2 compile not having inlined a few small methods that every fast fork inlined);
+     * forks with the same {@link #id} compiled the receive path alike, so an arm's forks can be
+     * grouped by it and the groups' rates compared.
+     *
+     * @param id              a short hash of the {@link #decisions()}: equal for forks that decided alike
+     * @param sites           per call site (1 to 13, in order), C2's decision at its ops call ({@link SiteDecision})
+     * @param failures        C2's failures to inline an io.icpbench method into an io.icpbench caller, in the latest
+     *                        C2 compile of each io.icpbench method (and of its OSR compile): "Caller.method -> Callee.method:
+     *                        message", classes by their simple names, distinct, sorted
+     * @param hot             the latest C2 compiles of io.icpbench methods with the most inlined bytes, most first
+     * @param deoptimizations the fork's uncommon traps (JFR deoptimizations), by reason
+     */
+    public record JitFingerprint(String id, List<SiteDecision> sites, List<String> failures, List<HotCompile> hot,
+            Map<String, Long> deoptimizations) {
+        public JitFingerprint {
+            sites = sites == null ? List.of() : List.copyOf(sites);
+            failures = failures == null ? List.of() : List.copyOf(failures);
+            hot = hot == null ? List.of() : List.copyOf(hot);
+            deoptimizations = deoptimizations == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(deoptimizations));
+        }
+
+        /** A fingerprint of these decisions, its id computed from them. */
+        public static JitFingerprint of(List<SiteDecision> sites, List<String> failures, List<HotCompile> hot, Map<String, Long> deoptimizations) {
+            return new JitFingerprint(id(decisions(sites, failures)), sites, failures, hot, deoptimizations);
+        }
+
+        /**
+         * What the id is made of, one line each: every site's decision ("site 3 ptype->callbacks.gro_receive: inline
+         * GroHandlers.InetGro, GroHandlers.Ipv6Gro"), then every failure. Not the hot compiles or the deoptimizations:
+         * their sizes and counts vary from fork to fork without the code being different.
+         */
+        public List<String> decisions() {
+            return decisions(sites, failures);
+        }
+
+        private static List<String> decisions(List<SiteDecision> sites, List<String> failures) {
+            List<String> all = new ArrayList<>();
+            sites.forEach(s -> all.add(s.line()));
+            all.addAll(failures);
+            return all;
+        }
+
+        /** The first 8 hex digits of the SHA-256 of the lines: short enough to read, long enough not to collide in a run. */
+        static String id(List<String> decisions) {
+            try {
+                byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(String.join("\n", decisions).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return java.util.HexFormat.of().formatHex(h, 0, 4);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JVM has SHA-256", e);
+            }
+        }
+    }
+
+    /**
+     * C2's decision at one call site's ops call, in the latest C2 compile that contains the site's
+     * method (compiled on its own or inlined into a caller).
+     *
+     * @param site     the site's number, 1 to 13
+     * @param name     the site's kernel name ("ptype->callbacks.gro_receive")
+     * @param decision "inline A, B" (the receiver classes C2 inlined, by simple name: one for a monomorphic
+     *                 profile, two for a bimorphic one), failures as "A: message", "virtual call" when C2 left
+     *                 the call as it is (it posts no event for that), or "not compiled" when no C2 compile holds the site
+     * @param compile  the compile it was read from ("NetStack.napiGroReceive #2216", "OSR" added for an on-stack
+     *                 replacement), or null when not compiled
+     */
+    public record SiteDecision(int site, String name, String decision, String compile) {
+        /** "site 3 ptype->callbacks.gro_receive: inline GroHandlers.InetGro, GroHandlers.Ipv6Gro". */
+        public String line() {
+            return "site " + site + " " + name + ": " + decision;
+        }
+    }
+
+    /**
+     * One C2 compile of an io.icpbench method.
+     *
+     * @param method       "NetStack.netifReceiveSkb" (simple class name)
+     * @param osr          whether it was an on-stack replacement compile (a loop entered while running)
+     * @param codeSize     bytes of machine code
+     * @param inlinedBytes bytecode bytes inlined into it
+     */
+    public record HotCompile(String method, boolean osr, long codeSize, long inlinedBytes) {
     }
 
     /**

@@ -262,6 +262,39 @@ class ResultsFilesTest {
         assertThat(ResultsFiles.read(dir).provenance().host()).isNull();
     }
 
+    static RunResults.JitFingerprint fingerprint(String site3) {
+        return RunResults.JitFingerprint.of(List.of(new RunResults.SiteDecision(3, "ptype->callbacks.gro_receive", site3, "NetStack.napiGroReceive #2216")),
+                List.of("UdpRcv.udpRcv -> UdpSock.headBuf: low call site frequency"), List.of(new RunResults.HotCompile("NetStack.netRxAction", true, 9000, 4000)),
+                Map.of("unstable_if", 3L));
+    }
+
+    /** A fork's JIT fingerprint round-trips; a fork written before fingerprints reads with none. */
+    @Test
+    void theJitFingerprintRoundTripsAndAForkWithoutOneReadsWithNone(@TempDir Path dir) throws IOException {
+        RunResults s = sample();
+        RunResults r = new RunResults(s.schema(), s.settings(), s.provenance(), s.plan(), List.of(s.forks().get(0).withJit(fingerprint("inline InetGro")),
+                s.forks().get(1)));
+        ResultsFiles.write(dir, r);
+        RunResults back = ResultsFiles.read(dir);
+        assertThat(back).isEqualTo(r);
+        assertThat(back.forks().get(0).jit().decisions()).containsExactly("site 3 ptype->callbacks.gro_receive: inline InetGro",
+                "UdpRcv.udpRcv -> UdpSock.headBuf: low call site frequency");
+        Path file = dir.resolve(ResultsFiles.RESULTS);
+        Files.writeString(file, Files.readString(file).replaceAll(",\\s*\"jit\"\\s*:\\s*null", ""));
+        assertThat(Files.readString(file)).containsOnlyOnce("\"jit\"");
+        assertThat(ResultsFiles.read(dir)).isEqualTo(r);
+    }
+
+    /** The id is the decisions' hash: equal for equal decisions, different when one site decided otherwise; sizes and traps do not count. */
+    @Test
+    void theFingerprintIdFollowsTheDecisionsOnly() {
+        RunResults.JitFingerprint a = fingerprint("inline InetGro");
+        assertThat(a.id()).matches("[0-9a-f]{8}").isEqualTo(fingerprint("inline InetGro").id());
+        assertThat(fingerprint("inline InetGro, Ipv6Gro").id()).isNotEqualTo(a.id());
+        RunResults.JitFingerprint other = RunResults.JitFingerprint.of(a.sites(), a.failures(), List.of(), Map.of("class_check", 9L));
+        assertThat(other.id()).isEqualTo(a.id());
+    }
+
     @Test
     void mergingRunsOfTwoMachinesKeepsEveryBlockOneMachinesAndNamesBoth() {
         RunResults r = sample();

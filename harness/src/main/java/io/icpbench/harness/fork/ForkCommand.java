@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
 
 /**
  * One fork of {@code icpbench run}: this JVM (started in its mode by the orchestrator) runs the
- * receive-path benchmark with JMH, without forking again, and writes the fork's result.
+ * receive-path benchmark with JMH, without forking again, and writes the fork's result, with the
+ * JIT fingerprint of the whole fork ({@link JitRecording}).
  */
 @Command(name = "fork", hidden = true, description = "One fork of 'icpbench run' (started by it).")
 public final class ForkCommand implements Callable<Integer> {
@@ -53,9 +54,18 @@ public final class ForkCommand implements Callable<Integer> {
         String name = RunEngine.forkName(spec.index());
         Path dir = Path.of(spec.runDir()).resolve(name);
         Files.createDirectories(dir);
-        if (spec.trafficSpec() instanceof io.icpbench.harness.run.TrafficSpec.Live) {
-            return liveFork(name, dir);
+        // What C2 makes of the receive path is decided once per fork and lasts its whole life (issue 20): record it all.
+        try (JitRecording jit = JitRecording.start(dir)) {
+            if (spec.trafficSpec() instanceof io.icpbench.harness.run.TrafficSpec.Live) {
+                return liveFork(name, dir, jit);
+            }
+            return jmhFork(name, dir, jit);
         }
+    }
+
+    /** A fork of a modeled traffic: the receive-path benchmark under JMH, in this JVM. */
+    private int jmhFork(String name, Path dir, JitRecording jit) throws Exception {
+        String profile = spec.traffic();
         System.setProperty(RxPathBenchmark.HLOG_PROPERTY, dir.resolve("latency.hlog").toString());
         System.setProperty(RxPathBenchmark.ACCOUNTING_PROPERTY, dir.toAbsolutePath().toString());
         long t0 = System.nanoTime();
@@ -111,9 +121,10 @@ public final class ForkCommand implements Callable<Integer> {
                 : window.accounting(sum.received(), PatchCost.meanUsPerPatch(estimates));
         Map<String, Long> outcomes = sum.outcomeNames();
         double mean = scores.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        double seconds = (System.nanoTime() - t0) / 1e9;
         RunResults.ForkResult result = new RunResults.ForkResult(spec.index(), spec.block(), spec.arm().name(), Dispatch.MODE.cliName(), scores,
                 RunResults.ForkResult.rateOf(scores), sum.snmpSnapshot(), outcomes, installedTargets(), accounting, name + "/jmh.json",
-                Files.exists(dir.resolve("latency.hlog")) ? name + "/latency.hlog" : null, (System.nanoTime() - t0) / 1e9);
+                Files.exists(dir.resolve("latency.hlog")) ? name + "/latency.hlog" : null, seconds, null, jit.finish());
         if (!SiteRegistry.all().isEmpty()) {
             // What the learned sites saw (each site's target mix): 'icpbench sites RUN/fork-NNN' prints it.
             SiteReport.capture(Dispatch.MODE.cliName(), profile, sum.received(), mean, accounting,
@@ -141,7 +152,7 @@ public final class ForkCommand implements Callable<Integer> {
      * datagram read, the latency log is one-way latency, and the counters add the live accounting
      * (Live*) to the model's.
      */
-    private int liveFork(String name, Path dir) throws Exception {
+    private int liveFork(String name, Path dir, JitRecording jit) throws Exception {
         long t0 = System.nanoTime();
         String prof = ((io.icpbench.harness.run.TrafficSpec.Live) spec.trafficSpec()).profile();
         io.icpbench.stack.NetStack stack = io.icpbench.stack.Topology.build(
@@ -181,9 +192,10 @@ public final class ForkCommand implements Callable<Integer> {
         counters.put("LiveBacklogDrops", r.backlogDrops());
         counters.put("LiveUnexplained", r.unexplained());
         PromotedCheck.verify(System.getProperty(io.icpbench.stack.SiteSelection.PROPERTY, "all"));
+        double seconds = (System.nanoTime() - t0) / 1e9;
         RunResults.ForkResult result = new RunResults.ForkResult(spec.index(), spec.block(), spec.arm().name(), Dispatch.MODE.cliName(), scores,
-                RunResults.ForkResult.rateOf(scores), counters, r.outcomes(), installedTargets(), w.accounting(r.datagrams(), null), null, name + "/latency.hlog",
-                (System.nanoTime() - t0) / 1e9);
+                RunResults.ForkResult.rateOf(scores), counters, r.outcomes(), installedTargets(), w.accounting(r.datagrams(), null), null,
+                name + "/latency.hlog", seconds, null, jit.finish());
         io.icpbench.results.ResultsFiles.writeJson(dir.resolve("fork.json"), result);
         return 0;
     }

@@ -72,6 +72,10 @@ public final class Forks {
             jvm.add("-D" + Learning.PROPERTY + "=" + l.format());
         }
         properties.forEach((k, v) -> jvm.add("-D" + k + "=" + v));
+        if (Boolean.getBoolean(io.icpbench.harness.fork.JitRecording.KEEP_PROPERTY) && !properties.containsKey(io.icpbench.harness.fork.JitRecording.KEEP_PROPERTY)) {
+            // ICPBENCH_JVM_OPTS=-Dicpbench.keepJfr=true ./icpbench run ...: every fork keeps its JIT recording.
+            jvm.add("-D" + io.icpbench.harness.fork.JitRecording.KEEP_PROPERTY + "=true");
+        }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("java.class.path");
         List<String> cmd = new ArrayList<>();
