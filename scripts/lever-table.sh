@@ -10,7 +10,7 @@
 # Runs go to results/levers/<stamp>/<lever>-<round>; the table to results/levers/<stamp>/table.md.
 #
 #   [ITERATIONS=50] scripts/lever-table.sh [ROUNDS=3] [BLOCKS=3] [LEVER...]   (LEVER: none, or a --lever value)
-#   scripts/lever-table.sh 3 3 none pin fixed-heap jvm=-XX:InlineSmallCode=6000
+#   scripts/lever-table.sh 3 3 none pin fixed-heap pin+fixed-heap jvm=-XX:InlineSmallCode=6000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
@@ -28,7 +28,10 @@ for ((r = 1; r <= rounds; r++)); do
     lever=${levers[$i]}
     dir=$out/lever$i-r$r
     args=(run --modes virtual --forks "$blocks" --iterations "${ITERATIONS:-50}" --out "$dir" --no-calibration)
-    [[ $lever == none ]] || args+=(--lever "$lever")
+    if [[ $lever != none ]]; then
+      IFS=+ read -ra parts <<<"$lever"   # pin+fixed-heap: two levers at once
+      for part in "${parts[@]}"; do args+=(--lever "$part"); done
+    fi
     echo "lever-table: round $r of $rounds, lever '$lever' -> $dir" >&2
     ./icpbench "${args[@]}" >"$dir.log" 2>&1 || { echo "lever-table: run failed, see $dir.log" >&2; exit 1; }
   done

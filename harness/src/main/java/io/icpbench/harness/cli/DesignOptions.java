@@ -32,7 +32,7 @@ public final class DesignOptions {
 
     @Option(names = "--iterations", paramLabel = "N",
             description = "Measurement iterations per fork. Default: interleaved, chosen from the A/A pair of the last interleaved "
-                + "run of the profile on this machine (50 to 300, and so that 5 blocks fit the budget; 100 without one); "
+                + "run of the profile on this machine (20 to 300, and so that 5 blocks fit the budget; 20 without one); "
                 + "sequential 10 (--quick: 10 and 3).")
     Integer iterations;
 
