@@ -20,9 +20,10 @@ public final class Diagnostics {
      * @param flaggedForks one line per fork run under interference ({@link #flaggedForks})
      * @param outliers     outlier forks ({@link #outliers}); notSteady forks still warming up ({@link #notSteady});
      *                     drift the slope against time (or run order) per arm ({@link #drift(RunResults, Turns)})
+     * @param interference the cross-arm interference control ({@link Interference}); null when the run cannot give it
      */
     public record Findings(String weakRun, RunNoise noise, List<String> flaggedForks, List<String> outliers, List<String> notSteady,
-            List<String> drift) {
+            List<String> drift, Interference interference) {
         public Findings {
             flaggedForks = List.copyOf(flaggedForks);
             outliers = List.copyOf(outliers);
@@ -30,11 +31,20 @@ public final class Diagnostics {
             drift = List.copyOf(drift);
         }
 
-        /** The lines report.md lists under "diagnostics": outliers, then forks not steady, then drift. */
+        /** Findings without the interference control (a run without turns, or without a learning arm). */
+        public Findings(String weakRun, RunNoise noise, List<String> flaggedForks, List<String> outliers, List<String> notSteady,
+                List<String> drift) {
+            this(weakRun, noise, flaggedForks, outliers, notSteady, drift, null);
+        }
+
+        /** The lines report.md lists under "diagnostics": outliers, then forks not steady, then drift, then interference. */
         public List<String> lines() {
             List<String> out = new ArrayList<>(outliers);
             out.addAll(notSteady);
             out.addAll(drift);
+            if (interference != null) {
+                out.add(interference.line());
+            }
             return out;
         }
     }
@@ -46,7 +56,7 @@ public final class Diagnostics {
 
     /** Every diagnostic of {@code r}; drift against time where {@code turns} (the run's turns.csv, or null) place its forks in time. */
     public static Findings of(RunResults r, Turns turns) {
-        return new Findings(weakRun(r), runNoise(r), flaggedForks(r), outliers(r), notSteady(r), drift(r, turns));
+        return new Findings(weakRun(r), runNoise(r), flaggedForks(r), outliers(r), notSteady(r), drift(r, turns), Interference.of(r, turns));
     }
 
     /**

@@ -30,6 +30,9 @@ public final class SummaryTable {
         out.add(String.format(Locale.ROOT, "design: %s, %d arms x %d forks in randomized blocks (seed %d), %d x %.2f s warmup, %d x %.2f s "
                 + "measurement; baseline %s", s.design(), s.arms().size(), s.forksPerArm(), s.seed(), s.warmupIterations(), s.iterationSeconds(),
                 s.iterations(), s.iterationSeconds(), s.baseline()));
+        if (!s.levers().isEmpty()) {
+            out.add(MarkdownReport.levers(s));
+        }
         out.add(String.format(Locale.ROOT, "profile %s, work %s ns/handler, %d RX worker%s, sites converted: %s", s.profile(), s.workNs(),
                 s.workers(), s.workers() == 1 ? "" : "s", s.sites()));
         if (!s.phases().isEmpty()) {

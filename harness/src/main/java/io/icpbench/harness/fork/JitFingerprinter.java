@@ -58,9 +58,17 @@ public final class JitFingerprinter {
      * @param descriptor the method's descriptor ("(Lio/icpbench/stack/SkBuff;I)I")
      */
     public record MethodRef(String type, String name, String descriptor) {
-        /** A method whose class is given dotted or with slashes. */
+        /** The suffix the JVM gives a hidden class's name: "/0x" and its address. */
+        private static final java.util.regex.Pattern HIDDEN_SUFFIX = java.util.regex.Pattern.compile("[/.]0x[0-9a-fA-F]+$");
+
+        /**
+         * A method whose class is given dotted or with slashes. A hidden class (a lambda, a learned
+         * site's generated chain: "io/icpbench/dispatch/ChainFactory$Chain/0x000000005506e0d8") loses
+         * its address suffix: the address differs in every JVM, and with it every fork's
+         * fingerprint would differ for no difference in the code.
+         */
         public static MethodRef of(String type, String name, String descriptor) {
-            return new MethodRef(type.replace('/', '.'), name, descriptor);
+            return new MethodRef(HIDDEN_SUFFIX.matcher(type).replaceFirst("").replace('/', '.'), name, descriptor);
         }
 
         /** "GroHandlers.InetGro": the class's simple name, nested classes joined by a dot. */

@@ -41,6 +41,17 @@ class JitFingerprinterTest {
     }
 
     /** A site reads from the latest C2 compile that holds its method; a bimorphic inline names both receivers; C1 compiles do not count. */
+    /** A hidden class's address differs in every JVM: the fingerprint names the class without it, so forks that compiled alike match. */
+    @Test
+    void hiddenClassesAreNamedWithoutTheirAddress() {
+        MethodRef chain = MethodRef.of("io/icpbench/dispatch/ChainFactory$Chain/0x000000005506e0d8", "chain", "()V");
+        assertThat(chain.shortName()).isEqualTo("ChainFactory.Chain.chain");
+        assertThat(MethodRef.of("io.icpbench.dispatch.DynamicSite$$Lambda/0x00000000a1074f88", "accept", "()V"))
+                .isEqualTo(MethodRef.of("io.icpbench.dispatch.DynamicSite$$Lambda/0x000000008f074f88", "accept", "()V"));
+        assertThat(MethodRef.of("io/icpbench/stack/gro/GroHandlers$InetGro", "groReceive", "()I").shortName())
+                .isEqualTo("GroHandlers.InetGro.groReceive");
+    }
+
     @Test
     void aSiteTakesTheLatestC2CompileThatHoldsItsMethod() {
         List<Compilation> cs = List.of(c2(10, PTYPE), c2(20, NAPI_GRO), new Compilation(30, NAPI_GRO, 3, false, true, 500, 0));
