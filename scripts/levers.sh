@@ -14,7 +14,7 @@ rounds=${1:-8}
 shift || true
 levers=("$@")
 [[ ${#levers[@]} -gt 0 ]] || levers=(base pin heap inline xbatch warm)
-out=${OUT:-results/levers-$(date -u +%Y%m%dT%H%M%SZ)}
+out=${OUT:-results/levers/jmh-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$out"
 ./icpbench --version >/dev/null
 cpus=$(nproc)
