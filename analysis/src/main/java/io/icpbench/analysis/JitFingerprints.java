@@ -98,7 +98,8 @@ public record JitFingerprints(List<Arm> arms) {
             forks.forEach(f -> byId.computeIfAbsent(f.jit().id(), k -> new ArrayList<>()).add(f));
             List<Group> groups = byId.entrySet().stream().map(e -> new Group(e.getKey(), indices(e.getValue()), mpps(e.getValue())))
                     .sorted(Comparator.comparingDouble(Group::mpps).reversed()).toList();
-            arms.add(new Arm(name, all.size(), forks.size(), groups, groups.size() > 1 ? splits(forks) : List.of()));
+            // Splits read every decision, failures included: forks of one id (alike at every site) may still differ off the sites.
+            arms.add(new Arm(name, all.size(), forks.size(), groups, splits(forks)));
         }
         return new JitFingerprints(arms);
     }
@@ -163,7 +164,7 @@ public record JitFingerprints(List<Arm> arms) {
             return;
         }
         b.append("\nJIT fingerprints (per fork: C2's decision at each of the 13 call sites and its failures to inline io.icpbench methods "
-                + "into io.icpbench callers; forks with one id compiled alike; 'icpbench sites RUN/fork-NNN' prints one):\n");
+                + "into io.icpbench callers; forks with one id decided alike at every site; 'icpbench sites RUN/fork-NNN' prints one):\n");
         for (Arm a : arms) {
             b.append(MarkdownReport.wrap(String.format(Locale.ROOT, "%s: %s", a.arm(), groupsLine(a)), "  ", "    "));
             int shown = 0;

@@ -379,7 +379,10 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
      * forks with the same {@link #id} compiled the receive path alike, so an arm's forks can be
      * grouped by it and the groups' rates compared.
      *
-     * @param id              a short hash of the {@link #decisions()}: equal for forks that decided alike
+     * @param id              a short hash of the sites' decisions ({@link SiteDecision#line}): equal for forks whose C2
+     *                        decided alike at every call site. Not the failures: C2's refusals on cold paths (error
+     *                        counters, rare protocols) differ in nearly every fork (issue 20: 96 forks, 96 failure
+     *                        lists) and would give every fork an id of its own; the report's splits read them instead
      * @param sites           per call site (1 to 13, in order), C2's decision at its ops call ({@link SiteDecision})
      * @param failures        C2's failures to inline an io.icpbench method into an io.icpbench caller, in the latest
      *                        C2 compile of each io.icpbench method (and of its OSR compile): "Caller.method -> Callee.method:
@@ -394,11 +397,13 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
             failures = failures == null ? List.of() : List.copyOf(failures);
             hot = hot == null ? List.of() : List.copyOf(hot);
             deoptimizations = deoptimizations == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(deoptimizations));
+            // Derived, never taken on trust: a file written when the id also hashed the failures reads with today's id.
+            id = id(sites.stream().map(SiteDecision::line).toList());
         }
 
         /** A fingerprint of these decisions, its id computed from them. */
         public static JitFingerprint of(List<SiteDecision> sites, List<String> failures, List<HotCompile> hot, Map<String, Long> deoptimizations) {
-            return new JitFingerprint(id(decisions(sites, failures)), sites, failures, hot, deoptimizations);
+            return new JitFingerprint(null, sites, failures, hot, deoptimizations);
         }
 
         /**

@@ -285,7 +285,7 @@ class ResultsFilesTest {
         assertThat(ResultsFiles.read(dir)).isEqualTo(r);
     }
 
-    /** The id is the decisions' hash: equal for equal decisions, different when one site decided otherwise; sizes and traps do not count. */
+    /** The id is the sites' decisions' hash: equal for equal decisions, different when one site decided otherwise; failures, sizes and traps do not count. */
     @Test
     void theFingerprintIdFollowsTheDecisionsOnly() {
         RunResults.JitFingerprint a = fingerprint("inline InetGro");
@@ -293,6 +293,8 @@ class ResultsFilesTest {
         assertThat(fingerprint("inline InetGro, Ipv6Gro").id()).isNotEqualTo(a.id());
         RunResults.JitFingerprint other = RunResults.JitFingerprint.of(a.sites(), a.failures(), List.of(), Map.of("class_check", 9L));
         assertThat(other.id()).isEqualTo(a.id());
+        assertThat(RunResults.JitFingerprint.of(a.sites(), List.of("Conntrack.track -> Counters.inc: low call site frequency"), List.of(), Map.of())
+                .id()).as("a cold-path refusal").isEqualTo(a.id());
     }
 
     @Test
