@@ -3,8 +3,6 @@ package io.icpbench.harness.bench;
 import static java.lang.invoke.MethodType.methodType;
 
 import io.icpbench.dispatch.DynamicSite;
-import io.icpbench.dispatch.LearningConfig;
-import io.icpbench.dispatch.StatsStrategy;
 import io.icpbench.dispatch.Updater;
 import io.icpbench.harness.bench.Receivers.R0;
 import io.icpbench.harness.bench.Receivers.R1;
@@ -247,9 +245,11 @@ public class CallSiteBenchmark {
 
     @State(Scope.Benchmark)
     public static class LearnedSite {
+        // Every learning setting of this JVM (-Dicpbench.learning or the per-key properties): policy, statistics, thresholds
+        // with hysteresis, placement. (Before issue 21 only the policy and placement were read; statistics and thresholds
+        // stayed Cree's whatever was asked.)
         static final DynamicSite DYNAMIC = new DynamicSite("bench", MethodHandles.lookup(), Op.class, "apply",
-                methodType(int.class, Op.class, int.class), io.icpbench.dispatch.Learning.current().policy(),
-                LearningConfig.CREE, StatsStrategy.STRIPED, io.icpbench.dispatch.Learning.current().placement(), Updater.background());
+                methodType(int.class, Op.class, int.class), io.icpbench.dispatch.Learning.current(), Updater.background());
         static final MethodHandle SITE = DYNAMIC.invoker();
 
         private long patchesBeforeMeasurement = -1;

@@ -20,7 +20,8 @@ import java.util.jar.JarOutputStream;
 final class PromotedLoader {
     static final String PACKAGE = "io.icpbench.harness.bench.promoted";
     static final String CALLER = PACKAGE + ".PromotedCaller";
-    static final RewriteOptions OPTIONS = RewriteOptions.forPackages(PACKAGE);
+    /** The caller's package, rewritten with this JVM's learning settings (-Dicpbench.learning), as the agent would with its options. */
+    static final RewriteOptions OPTIONS = new RewriteOptions(java.util.List.of(PACKAGE), java.util.List.of(), io.icpbench.dispatch.Learning.current());
 
     private PromotedLoader() {
     }
