@@ -155,10 +155,24 @@ public record Lever(String name, List<String> flags) {
      * @throws IllegalStateException when taskset fails
      */
     public static void pinOrchestrator(ForkLaunch launch) {
-        if (launch.othersCpus().isEmpty()) {
-            return;
+        if (!launch.othersCpus().isEmpty()) {
+            moveProcess(launch.othersCpus());
         }
-        List<String> cmd = List.of("taskset", "-a", "-p", "-c", cpuList(launch.othersCpus()), Long.toString(ProcessHandle.current().pid()));
+    }
+
+    /**
+     * Undoes {@link #pinOrchestrator}: every thread of this process back on {@link #processCpus}, so
+     * that what runs after the forks (the calibration suite's JMH forks inherit the mask) is not
+     * confined to the others' CPUs. Nothing without pin.
+     */
+    public static void unpinOrchestrator(ForkLaunch launch) {
+        if (!launch.othersCpus().isEmpty()) {
+            moveProcess(processCpus());
+        }
+    }
+
+    private static void moveProcess(BitSet cpus) {
+        List<String> cmd = List.of("taskset", "-a", "-p", "-c", cpuList(cpus), Long.toString(ProcessHandle.current().pid()));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();

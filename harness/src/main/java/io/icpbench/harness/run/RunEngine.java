@@ -73,9 +73,14 @@ public final class RunEngine {
                     doneForks, dir, dir);
         }, "icpbench-run-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        Lever.pinOrchestrator(Lever.launch(spec));
+        Lever.ForkLaunch launch = Lever.launch(spec);
+        Lever.pinOrchestrator(launch);
         doneForks = results.forks().size();
-        results = spec.design().run(this, spec, results, dir);
+        try {
+            results = spec.design().run(this, spec, results, dir);
+        } finally {
+            Lever.unpinOrchestrator(launch);
+        }
         Runtime.getRuntime().removeShutdownHook(hook);
         int total = results.plan().size();
         Progress.forks(System.err, total, total, null, 0);
