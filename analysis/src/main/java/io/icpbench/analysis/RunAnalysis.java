@@ -67,7 +67,9 @@ public record RunAnalysis(RunResults run, double margin, double planEffect, List
      * @param welchForksNeeded the forks per arm Welch's test needs to detect planEffect at 80% power ({@link Stats#forksNeeded}),
      *                         at most {@link Stats#MAX_UNITS}; -1 without welch
      * @param components       where the variance of its fork means comes from ({@link Stats#varianceComponents})
-     * @param pairedComponents the same for the differences paired with the baseline ({@link Stats#pairedVarianceComponents}); null
+     * @param pairedComponents the same for the differences paired with the baseline: round by round in the interleaved
+     *                         designs ({@link RoundComponents}, what pairing removes not counted within forks), per fork
+     *                         in the sequential one ({@link Stats#pairedVarianceComponents}); null
      *                         for the baseline
      */
     public record ArmAnalysis(String name, String spec, Stats.ArmRole role, boolean baseline, ForkSummary forks, Diagnostics.ArmNoise noise,
@@ -163,6 +165,8 @@ public record RunAnalysis(RunResults run, double margin, double planEffect, List
         List<ArmAnalysis> arms = new ArrayList<>();
         List<Double> unpaired = new ArrayList<>();
         List<Double> paired = new ArrayList<>();
+        // The interleaved designs pair round by round too: their paired components come from the per-round differences.
+        boolean byRound = !s.design().equals(RunResults.Settings.SEQUENTIAL);
         for (RunResults.Arm a : s.arms()) {
             String arm = a.name();
             boolean isBase = arm.equals(base);
@@ -183,7 +187,7 @@ public record RunAnalysis(RunResults run, double margin, double planEffect, List
             Stats.Comparison w = welch.get(arm);
             arms.add(new ArmAnalysis(arm, a.spec(), Stats.role(s, arm), isBase, forks, noise.get(arm), costs.get(arm), p, spread, w,
                     w == null ? -1 : Stats.forksNeeded(x, rates.get(base), planEffect), Components.of(() -> Stats.varianceComponents(r, arm)),
-                    isBase ? null : Components.of(() -> Stats.pairedVarianceComponents(r, arm, base))));
+                    isBase ? null : Components.of(() -> byRound ? RoundComponents.of(r, arm, base) : Stats.pairedVarianceComponents(r, arm, base))));
         }
         Spread pairing = paired.isEmpty() ? null : new Spread(Stats.median(unpaired.stream().mapToDouble(Double::doubleValue).toArray()),
                 Stats.median(paired.stream().mapToDouble(Double::doubleValue).toArray()));

@@ -43,7 +43,9 @@ class RunAnalysisTest {
                 assertThat(x.pairedComponents()).isNull();
                 continue;
             }
-            assertThat(x.pairedComponents().value()).isEqualTo(Stats.pairedVarianceComponents(r, arm.name(), "virtual"));
+            // Interleaved runs pair round by round, sequential ones per fork.
+            assertThat(x.pairedComponents().value()).isEqualTo(r.settings().design().equals(RunResults.Settings.SEQUENTIAL)
+                    ? Stats.pairedVarianceComponents(r, arm.name(), "virtual") : RoundComponents.of(r, arm.name(), "virtual"));
             assertThat(x.spread().paired()).isEqualTo(Stats.sd(Stats.blockDifferences(r, arm.name(), "virtual")));
             assertThat(x.welchForksNeeded()).isEqualTo(Stats.forksNeeded(rates, MarkdownReport.forkRates(r).get("virtual"), 0.02));
         }
