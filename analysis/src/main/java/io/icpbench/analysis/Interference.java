@@ -65,7 +65,7 @@ public record Interference(int forks, int afterLearned, int afterOther, double m
         for (List<Turns.Turn> ts : byBlock.values()) {
             ts.sort(Comparator.comparingLong(Turns.Turn::startUs));
             for (int i = 1; i < ts.size(); i++) {
-                afterLearning.put(key(ts.get(i)), learns.getOrDefault(ts.get(i - 1).arm(), false));
+                afterLearning.put(Turns.key(ts.get(i)), learns.getOrDefault(ts.get(i - 1).arm(), false));
             }
         }
         List<Double> diffs = new ArrayList<>();
@@ -82,7 +82,7 @@ public record Interference(int forks, int afterLearned, int afterOther, double m
             int l = 0;
             int o = 0;
             for (int n = 0; n < ts.size(); n++) {
-                Boolean after = afterLearning.get(key(ts.get(n)));
+                Boolean after = afterLearning.get(Turns.key(ts.get(n)));
                 if (after == null) {
                     continue;
                 }
@@ -112,10 +112,6 @@ public record Interference(int forks, int afterLearned, int afterOther, double m
         double p = se > 0 ? 2 * t.cumulativeProbability(-Math.abs(mean / se)) : (mean == 0 ? 1 : 0);
         double q = t.inverseCumulativeProbability(1 - Stats.ALPHA / 2);
         return new Interference(d.length, nLearned, nOther, mean, se, df, p, mean - q * se, mean + q * se);
-    }
-
-    private static long key(Turns.Turn t) {
-        return ((long) t.fork() << 32) | t.round();
     }
 
     /** Whether the run shows interference: the 95% interval excludes 0. */

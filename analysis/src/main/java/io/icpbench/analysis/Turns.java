@@ -107,7 +107,8 @@ public record Turns(List<Turn> turns) {
         return new Turns(new ArrayList<>(byForkRound.values()));
     }
 
-    private static long key(Turn t) {
+    /** A turn's identity in its run: its fork and its round, as one number. */
+    static long key(Turn t) {
         return ((long) t.fork() << 32) | t.round();
     }
 

@@ -407,15 +407,12 @@ public record RunResults(int schema, Settings settings, Provenance provenance, L
         }
 
         /**
-         * What the id is made of, one line each: every site's decision ("site 3 ptype->callbacks.gro_receive: inline
-         * GroHandlers.InetGro, GroHandlers.Ipv6Gro"), then every failure. Not the hot compiles or the deoptimizations:
-         * their sizes and counts vary from fork to fork without the code being different.
+         * Every decision, one line each: every site's decision ("site 3 ptype->callbacks.gro_receive: inline
+         * GroHandlers.InetGro, GroHandlers.Ipv6Gro"), then every failure; what a report's splits compare. The id hashes
+         * the sites' lines only. Neither holds the hot compiles or the deoptimizations: their sizes and counts vary from
+         * fork to fork without the code being different.
          */
         public List<String> decisions() {
-            return decisions(sites, failures);
-        }
-
-        private static List<String> decisions(List<SiteDecision> sites, List<String> failures) {
             List<String> all = new ArrayList<>();
             sites.forEach(s -> all.add(s.line()));
             all.addAll(failures);
